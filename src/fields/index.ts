@@ -1,0 +1,2 @@
+export { compileField, getField, toValues, type FieldGetter } from './field-path.js';
+export { parseTimestamp } from './timestamp.js';

@@ -1,0 +1,15 @@
+/** Where an event came from: 1-based NDJSON line, or 0-based element index for JSON arrays. */
+export interface Provenance {
+  readonly file: string;
+  readonly line: number;
+}
+
+/**
+ * A parsed evidence document with its provenance. `index` and `id` are the Elasticsearch
+ * `_index` / `_id` of a hit-shaped export (undefined for bare documents).
+ */
+export interface TrawlEvent extends Provenance {
+  readonly doc: Record<string, unknown>;
+  readonly index?: string;
+  readonly id?: string;
+}
