@@ -1,3 +1,6 @@
+import { QueryError } from '../lang/query-error.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { UsageError } from './output.js';
 import { buildProgram } from './program.js';
 
 /** Runs the CLI; resolves to the process exit code (0 clean, 1 skipped input, 2 usage/rule errors). */
@@ -9,9 +12,18 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : EXIT_USAGE;
     }
-    process.stderr.write(`trawl: ${e.message ?? String(err)}\n`);
-    return 2;
+    if (err instanceof UsageError) {
+      process.stderr.write(`trawl: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof QueryError) {
+      process.stderr.write(`${err.format()}\n`);
+      return EXIT_USAGE;
+    }
+    // Anything else is a bug in trawl: say so plainly, with the stack for the report.
+    process.stderr.write(`trawl: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 3;
   }
 }

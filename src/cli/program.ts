@@ -1,18 +1,37 @@
 import { Command } from 'commander';
+import { registerHunt } from './commands/hunt.js';
+import { registerLineage } from './commands/lineage.js';
+import { registerQuery } from './commands/query.js';
+import { registerRules } from './commands/rules.js';
+import { registerView } from './commands/view.js';
+import { packageVersion } from './paths.js';
 
 export function buildProgram(): Command {
   const program = new Command('trawl')
-    .description('Offline forensic log hunting with Elastic detection rules')
+    .description(
+      'Offline forensic log hunting with Elastic detection rules.\n' +
+        'Streams NDJSON / gzip / Elasticsearch exports of ECS events and runs KQL, EQL, ES|QL,\n' +
+        'new_terms and threshold rules over them — no Elasticsearch, no network.',
+    )
+    .version(packageVersion())
     .exitOverride()
-    .showHelpAfterError();
-  const notYet = (name: string) => () => {
-    process.stderr.write(`trawl ${name}: not built yet\n`);
-    process.exitCode = 2;
-  };
-  program.command('hunt', { isDefault: true }).argument('[evidence...]').action(notYet('hunt'));
-  program.command('query').argument('<query>').argument('[evidence...]').action(notYet('query'));
-  program.command('rules').action(notYet('rules'));
-  program.command('view').argument('<hits.json>').action(notYet('view'));
-  program.command('lineage').argument('<entity-id>').argument('[evidence...]').action(notYet('lineage'));
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureHelp({ showGlobalOptions: true });
+  registerHunt(program);
+  registerQuery(program);
+  registerRules(program);
+  registerView(program);
+  registerLineage(program);
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  trawl samples/                                 hunt the bundled samples with the bundled rules
+  trawl hunt evidence/ -r detection-rules/rules -f json -o hits.json
+  trawl query 'process.name:python* and event.action:exec' evidence/
+  trawl rules check detection-rules/rules --format json
+
+Exit codes: 0 clean, 1 completed but some input was skipped, 2 usage or rule errors.`,
+  );
   return program;
 }

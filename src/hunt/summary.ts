@@ -20,6 +20,8 @@ export interface HuntSummary {
   /** Evidence time span (ISO) when known. */
   span?: { from: string; to: string };
   warnings: string[];
+  /** Peak state sizes (partial sequences, distinct new terms, ES|QL groups) for the memory report. */
+  stats: Record<string, number>;
   elapsed_ms: number;
   events_per_sec: number;
   /** True when the hunt was interrupted (Ctrl-C) and the hits are partial. */

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench`: generate realistic evidence (seeded), then time, on the same files in one
+ * run, the baselines and trawl — medians of several runs, peak RSS — and write
+ * bench-out/results.json plus docs/benchmarks.md.
+ *
+ *   npm run bench -- [--size 1GB] [--runs 3] [--out bench-out] [--skip-corpus] [--skip-jq]
+ *
+ * Every figure is reported as a ratio to (b), read + frame + JSON.parse on the same cores: the
+ * ceiling for a Node scanner on this machine.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const has = (name: string) => args.includes(`--${name}`);
+const size = flag('size', '1GB');
+const runs = Number(flag('runs', '3'));
+const out = path.resolve(root, flag('out', 'bench-out'));
+const corpus = path.resolve(root, '../shared/elastic-rules');
+const TIME = '/usr/bin/time';
+
+interface Measure {
+  name: string;
+  set: 'plain' | 'gzip';
+  workers: number;
+  median_s: number;
+  runs_s: number[];
+  peak_rss_mb: number;
+  mb_per_s: number;
+  events_per_s: number;
+  ratio_to_parse?: number;
+  note?: string;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+function ensureBuilt(): void {
+  if (!existsSync(path.join(root, 'dist/src/cli/main.js')) || has('build')) {
+    log('building…');
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  }
+}
+
+function evidence(set: 'plain' | 'gzip'): string[] {
+  const dir = path.join(out, `evidence-${size}-${set}`);
+  if (!existsSync(dir)) {
+    log(`generating ${size} of ${set} evidence in ${dir}…`);
+    mkdirSync(dir, { recursive: true });
+    execFileSync(
+      'node',
+      [path.join(root, 'dist/scripts/gen-evidence.js'), '--size', halfOf(size), '--out', dir, '--gzip-ratio', set === 'gzip' ? '1' : '0', '--seed', '1'],
+      { stdio: 'inherit' },
+    );
+  }
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && !d.name.startsWith('.'))
+    .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))
+    .sort();
+}
+
+/** Each set (plain, gzip) gets half the requested size, so the total is what was asked. */
+function halfOf(s: string): string {
+  const m = /^(\d+(?:\.\d+)?)\s*(KB|MB|GB)?$/i.exec(s);
+  if (!m) throw new Error(`--size: cannot read "${s}" (e.g. 512MB, 2GB)`);
+  return `${Number(m[1]) / 2}${m[2] ?? 'MB'}`;
+}
+
+/** Run a command under /usr/bin/time; returns wall seconds and peak RSS (KiB). */
+function timed(cmd: string, argv: string[], shell = false): { wall: number; rssKb: number; stdout: string } {
+  const r = shell
+    ? spawnSync(TIME, ['-f', '%e %M', 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(TIME, ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const last = r.stderr.trim().split('\n').pop() ?? '';
+  const [wall, rss] = last.split(' ').map(Number);
+  if (!Number.isFinite(wall)) throw new Error(`could not time ${cmd}: ${r.stderr.slice(-500)}`);
+  return { wall, rssKb: rss, stdout: r.stdout };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(name: string, set: 'plain' | 'gzip', workers: number, bytes: number, events: number, run: () => ReturnType<typeof timed>): Measure {
+  const times: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = run();
+    times.push(r.wall);
+    rss = Math.max(rss, r.rssKb);
+  }
+  const m = median(times);
+  const result: Measure = {
+    name,
+    set,
+    workers,
+    median_s: m,
+    runs_s: times,
+    peak_rss_mb: Math.round(rss / 1024),
+    mb_per_s: Math.round(bytes / 1e6 / m),
+    events_per_s: Math.round(events / m),
+  };
+  log(`  ${name.padEnd(34)} ${set.padEnd(5)} w=${workers}  ${m.toFixed(2)} s  ${result.mb_per_s} MB/s  ${result.peak_rss_mb} MB RSS`);
+  return result;
+}
+
+function main(): void {
+  ensureBuilt();
+  mkdirSync(out, { recursive: true });
+  const node = process.execPath;
+  const parse = path.join(root, 'dist/scripts/bench/parse-baseline.js');
+  const trawl = path.join(root, 'bin/trawl.js');
+  const results: Measure[] = [];
+  const haveJq = !has('skip-jq') && spawnSync('jq', ['--version']).status === 0;
+  const haveCorpus = !has('skip-corpus') && existsSync(corpus);
+  const notes: string[] = [];
+  if (!haveJq) notes.push('jq not installed (or --skip-jq): (e) skipped. Install it with your package manager (e.g. apt-get install jq).');
+  if (!haveCorpus) notes.push(`${corpus} absent (or --skip-corpus): (d) skipped.`);
+
+  for (const set of ['plain', 'gzip'] as const) {
+    const files = evidence(set);
+    const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    const count = JSON.parse(timed(node, [parse, '--workers=1', ...files]).stdout).lines as number;
+    log(`${set}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB, ${count} events`);
+    const group: Measure[] = [];
+    if (set === 'gzip') group.push(measure('(a) raw gunzip (node zlib)', set, 1, bytes, count, () => timed(node, [parse, '--no-parse', ...files])));
+    for (const w of [1, 2]) {
+      const base = measure('(b) read + frame + JSON.parse', set, w, bytes, count, () => timed(node, [parse, `--workers=${w}`, ...files]));
+      group.push(base);
+      const hunt = (rules: string[]) => () =>
+        timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), '--workers', String(w), '--no-progress', '-f', 'json', '-o', '/dev/null']);
+      const c = measure('(c) trawl hunt, bundled rules', set, w, bytes, count, hunt([path.join(root, 'rules')]));
+      group.push(c);
+      if (haveCorpus) {
+        const d = measure('(d) trawl hunt, elastic-rules corpus', set, w, bytes, count, hunt([path.join(corpus, 'rules'), path.join(corpus, 'rules_building_block')]));
+        group.push(d);
+      }
+      for (const m of group.filter((g) => g.workers === w && !g.name.startsWith('(b)'))) m.ratio_to_parse = round2(base.median_s / m.median_s);
+      base.ratio_to_parse = 1;
+    }
+    if (haveJq) {
+      const jqCmd =
+        set === 'gzip'
+          ? `zcat ${files.map(q).join(' ')} | jq -c 'select(.process.name == "python3")' > /dev/null`
+          : `jq -c 'select(.process.name == "python3")' ${files.map(q).join(' ')} > /dev/null`;
+      const jq = measure('(e) jq, one predicate', set, 1, bytes, count, () => timed(jqCmd, [], true));
+      jq.ratio_to_parse = round2(group.find((g) => g.name.startsWith('(b)') && g.workers === 1)!.median_s / jq.median_s);
+      group.push(jq);
+    }
+    const a = group.find((g) => g.name.startsWith('(a)'));
+    if (a) a.ratio_to_parse = round2(group.find((g) => g.name.startsWith('(b)') && g.workers === 1)!.median_s / a.median_s);
+    results.push(...group);
+  }
+  const startup = measureStartup(node, trawl, haveCorpus);
+  const machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+  };
+  const report = { date: new Date().toISOString(), size, runs, machine, results, startup, notes };
+  writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  mkdirSync(path.join(root, 'docs'), { recursive: true });
+  writeFileSync(path.join(root, 'docs/benchmarks.md'), renderMarkdown(report));
+  log(`wrote ${path.join(out, 'results.json')} and docs/benchmarks.md`);
+}
+
+function measureStartup(node: string, trawl: string, haveCorpus: boolean): Record<string, number> {
+  const help = median(Array.from({ length: 5 }, () => timed(node, [trawl, '--help']).wall));
+  const r: Record<string, number> = { help_s: help };
+  if (haveCorpus) {
+    r.corpus_check_s = median(
+      Array.from({ length: 3 }, () => timed(node, [trawl, 'rules', 'check', path.join(corpus, 'rules'), path.join(corpus, 'rules_building_block'), '-f', 'json']).wall),
+    );
+  }
+  return r;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function renderMarkdown(r: { date: string; size: string; runs: number; machine: Record<string, unknown>; results: Measure[]; startup: Record<string, number>; notes: string[] }): string {
+  const rows = r.results.map(
+    (m) => `| ${m.name} | ${m.set} | ${m.workers} | ${m.median_s.toFixed(2)} | ${m.mb_per_s} | ${m.events_per_s.toLocaleString('en-US')} | ${m.ratio_to_parse ?? ''} | ${m.peak_rss_mb} |`,
+  );
+  return `# Benchmarks
+
+Produced by \`npm run bench -- --size ${r.size} --runs ${r.runs}\` on ${r.date.slice(0, 10)}. Rerun it: the evidence is generated
+(seeded, deterministic) by \`scripts/gen-evidence.ts\`, half plain NDJSON, half gzip.
+
+Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}, ${r.machine.os}.
+Times are medians of ${r.runs} runs (wall clock, whole process, measured with /usr/bin/time), peak RSS is the maximum over the runs.
+"vs (b)" is the speed relative to (b) on the same files and the same number of workers (1.00 = as fast as
+read + frame + JSON.parse alone; (a) and (e) are compared to (b) with 1 worker).
+
+| what | set | workers | median s | MB/s | events/s | vs (b) | peak RSS MB |
+|---|---|---:|---:|---:|---:|---:|---:|
+${rows.join('\n')}
+
+Startup: \`trawl --help\` ${(r.startup.help_s * 1000).toFixed(0)} ms${r.startup.corpus_check_s !== undefined ? `; load + compile the whole elastic-rules corpus (\`trawl rules check\`) ${r.startup.corpus_check_s.toFixed(2)} s` : ''}.
+
+${r.notes.map((n) => `- ${n}`).join('\n')}
+`;
+}
+
+main();

@@ -1,0 +1,44 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+/** Where results go: a file (`--output`) or stdout. Writes honour backpressure. */
+export interface Sink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openSink(file: string | undefined): Sink {
+  const stream: Writable = file ? createWriteStream(file) : process.stdout;
+  return {
+    async write(text) {
+      if (!stream.write(text)) await once(stream, 'drain');
+    },
+    async close() {
+      if (file) {
+        stream.end();
+        await once(stream, 'finish');
+      }
+    },
+  };
+}
+
+export function stderr(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Parses `--since/--until`: ISO 8601 or epoch millis. */
+export function parseInstant(value: string, flag: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new UsageError(`${flag}: "${value}" is not a date (use ISO 8601, e.g. 2026-11-20T08:00:00Z)`);
+  return ms;
+}
+
+/** A mistake in how trawl was called: message on stderr, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}

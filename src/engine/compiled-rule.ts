@@ -1,0 +1,55 @@
+import type { TrawlEvent } from '../input/event.js';
+import type { IndexMatcher } from '../input/index-name.js';
+import type { Rule } from '../rules/rule.js';
+import type { Hit, HitRule } from './hit.js';
+import type { TimeOf } from './rule-time.js';
+
+/** A routing condition: every event the rule can match has one of these values in `field`. */
+export interface RouteTerm {
+  field: string;
+  values: string[];
+  caseInsensitive: boolean;
+}
+
+/** An event held by a stateful rule until the scan ends, with its rule time resolved once. */
+export interface Candidate extends TrawlEvent {
+  ts: number | undefined;
+}
+
+interface CompiledBase {
+  rule: Rule;
+  hitRule: HitRule;
+  matchesIndex: IndexMatcher;
+  route: RouteTerm[];
+  timeOf: TimeOf;
+}
+
+/** Single-event rules: every event passing `match` is a hit, decided while streaming. */
+export interface StatelessRule extends CompiledBase {
+  stateful: false;
+  match(doc: Record<string, unknown>): boolean;
+}
+
+/**
+ * Rules that need event-time order (sequences, new_terms, threshold, ES|QL): `candidate` keeps the
+ * few events that can matter while streaming; `evaluate` sees them all, sorted by rule time.
+ */
+export interface StatefulRule extends CompiledBase {
+  stateful: true;
+  candidate(doc: Record<string, unknown>): boolean;
+  evaluate(candidates: Candidate[], ctx: EvaluateContext): Hit[];
+}
+
+export type CompiledRule = StatelessRule | StatefulRule;
+
+export interface EvaluateContext {
+  /** Warnings worth a line in the summary (e.g. ES|QL multi-value nulls), prefixed by the caller. */
+  warn(message: string): void;
+  /** Peak state sizes for the memory report. */
+  stat(name: string, value: number): void;
+}
+
+export type CompileOutcome =
+  | { ok: true; compiled: CompiledRule }
+  | { ok: false; unsupported: true; reason: string }
+  | { ok: false; unsupported: false; message: string; line?: number; column?: number };

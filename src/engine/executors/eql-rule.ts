@@ -1,0 +1,51 @@
+import { compileEql } from '../../lang/eql/index.js';
+import type { Rule } from '../../rules/rule.js';
+import type { Candidate, CompiledRule } from '../compiled-rule.js';
+import type { RuleBase } from '../compile-rule.js';
+import type { Hit } from '../hit.js';
+import { hostOf, provenanceOf } from '../make-hit.js';
+import { isoTime } from '../rule-time.js';
+
+type EqlRuleFields = Rule & { event_category_override?: string; tiebreaker_field?: string };
+
+/**
+ * Single-event EQL streams like a query rule; sequences and samples run over the rule's
+ * candidates (events passing any stage's filter) in rule-time order, across the whole evidence —
+ * the detection engine only sees sequences inside one run's look-back window.
+ */
+export function compileEqlRule(base: RuleBase): CompiledRule {
+  const rule = base.rule as EqlRuleFields;
+  const query = compileEql(rule.query ?? '', {
+    timestampField: rule.timestamp_override ?? '@timestamp',
+    eventCategoryField: rule.event_category_override,
+    tiebreakerField: rule.tiebreaker_field,
+  });
+  const route = query.requiredTerms;
+  if (query.kind === 'event') {
+    return { ...base, stateful: false, route, match: (doc) => query.filter(doc) };
+  }
+  return {
+    ...base,
+    stateful: true,
+    route,
+    candidate: (doc) => query.filter(doc),
+    evaluate(candidates, ctx) {
+      const matches = query.run(candidates);
+      ctx.stat('eql_peak_partial_sequences', query.stats.peakPartials);
+      return matches.map((m): Hit => sequenceHit(base, m.events, m.join_keys));
+    },
+  };
+}
+
+function sequenceHit(base: RuleBase, events: Candidate[], joinKeys: unknown[] | undefined): Hit {
+  const first = events[0];
+  const hit: Hit = {
+    rule: base.hitRule,
+    timestamp: isoTime(first?.ts),
+    host: hostOf(first?.doc),
+    events: events.map((e) => e.doc),
+    source: events.map(provenanceOf),
+  };
+  if (joinKeys?.length) hit.join_keys = joinKeys;
+  return hit;
+}

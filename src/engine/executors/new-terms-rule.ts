@@ -1,0 +1,58 @@
+import { compileField, toValues, type FieldGetter } from '../../fields/index.js';
+import { lookbackMs } from '../../rules/index.js';
+import type { StatefulRule } from '../compiled-rule.js';
+import type { RuleBase } from '../compile-rule.js';
+import { eventHit } from '../make-hit.js';
+import type { KqlPredicate } from './query-rule.js';
+
+const DEFAULT_HISTORY_MS = 7 * 24 * 3600_000;
+
+/**
+ * new_terms: an event matching the query is a hit when one of its value combinations of
+ * `new_terms_fields` was not seen among matching events within the history window before it.
+ * Arrays contribute every combination; an event missing any field is ignored, as Kibana does.
+ */
+export function compileNewTermsRule(base: RuleBase, predicate: KqlPredicate): StatefulRule {
+  const fields = base.rule.new_terms_fields ?? [];
+  if (fields.length === 0) throw new Error('new_terms rule has no new_terms_fields');
+  const getters = fields.map((f) => compileField(f));
+  const historyMs = lookbackMs(base.rule.history_window_start ?? '') ?? DEFAULT_HISTORY_MS;
+  return {
+    ...base,
+    stateful: true,
+    route: predicate.route,
+    candidate: predicate.match,
+    evaluate(candidates, ctx) {
+      const lastSeen = new Map<string, number>();
+      const hits = [];
+      for (const ev of candidates) {
+        if (ev.ts === undefined) continue;
+        const combos = combinations(getters, ev.doc);
+        let firstNew: unknown[] | undefined;
+        for (const combo of combos) {
+          const key = JSON.stringify(combo);
+          const seen = lastSeen.get(key);
+          if (firstNew === undefined && (seen === undefined || ev.ts - seen > historyMs)) firstNew = combo;
+          lastSeen.set(key, ev.ts);
+        }
+        if (firstNew) hits.push({ ...eventHit(base.hitRule, ev, ev.ts), new_terms: firstNew });
+      }
+      ctx.stat('new_terms_distinct_values', lastSeen.size);
+      return hits;
+    },
+  };
+}
+
+/** Cartesian product of each field's values; empty when any field is missing. */
+function combinations(getters: FieldGetter[], doc: Record<string, unknown>): unknown[][] {
+  let out: unknown[][] = [[]];
+  for (const get of getters) {
+    const values = toValues(get(doc)).filter((v) => typeof v !== 'object');
+    if (values.length === 0) return [];
+    const unique = [...new Set(values)];
+    const next: unknown[][] = [];
+    for (const prefix of out) for (const v of unique) next.push([...prefix, v]);
+    out = next;
+  }
+  return out;
+}

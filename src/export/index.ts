@@ -1,0 +1,2 @@
+export { toJson, toNdjson, toCsv, hitDetail, processName, type HitFormat } from './hit-export.js';
+export { formatSummary, alignTable } from './summary-table.js';

@@ -1,0 +1,31 @@
+import { loadRules, type Rule } from '../rules/index.js';
+import { compileRules } from './compile-rules.js';
+
+/** `trawl rules check` JSON: a stable contract for CI pipelines that vet rule packs. */
+export interface RuleCheckReport {
+  total: number;
+  compiled: number;
+  unsupported: { file: string; rule_id?: string; name?: string; type: string; reason: string }[];
+  errors: { file: string; rule_id?: string; name?: string; message: string; line?: number; column?: number }[];
+}
+
+export async function checkRules(
+  paths: string[],
+  options: { includeDeprecated?: boolean; now?: number } = {},
+): Promise<{ report: RuleCheckReport; rules: Rule[] }> {
+  const loaded = await loadRules(paths, { includeDeprecated: options.includeDeprecated });
+  const set = compileRules(loaded.rules, { now: options.now ?? Date.now(), strictIndex: false });
+  const errors = [
+    ...loaded.errors.map((e) => ({ file: e.file, rule_id: e.rule_id, name: e.name, message: e.message, line: e.line, column: e.column })),
+    ...set.failed,
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return {
+    report: {
+      total: loaded.rules.length + loaded.errors.length,
+      compiled: set.compiled.length,
+      unsupported: set.unsupported,
+      errors,
+    },
+    rules: loaded.rules,
+  };
+}

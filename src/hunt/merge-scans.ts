@@ -1,0 +1,55 @@
+import type { Candidate, Hit, RuleFault } from '../engine/index.js';
+import { SkipLedger } from '../input/index.js';
+import { LineageIndex } from '../lineage/index.js';
+import type { ScanOutput } from './scan-tasks.js';
+
+export interface MergedScan {
+  hits: Hit[];
+  candidates: Map<string, Candidate[]>;
+  faults: RuleFault[];
+  ledger: SkipLedger;
+  events: number;
+  lineage?: LineageIndex;
+  interrupted: boolean;
+}
+
+/**
+ * Combine scanner outputs. Everything order-dependent is re-sorted later (hits, candidates) or
+ * here (skip examples, fault locations), so results do not depend on which worker finished first.
+ */
+export function mergeScans(outputs: ScanOutput[], withLineage: boolean): MergedScan {
+  const candidates = new Map<string, Candidate[]>();
+  const faults = new Map<string, RuleFault>();
+  const ledger = new SkipLedger();
+  const lineage = withLineage ? new LineageIndex() : undefined;
+  const hits: Hit[] = [];
+  let events = 0;
+  let interrupted = false;
+  const skips = outputs.map((o) => o.skipped);
+  for (const o of outputs) {
+    for (const h of o.hits) hits.push(h);
+    for (const [id, list] of o.candidates) {
+      const into = candidates.get(id);
+      if (into) for (const c of list) into.push(c);
+      else candidates.set(id, list);
+    }
+    for (const f of o.faults) {
+      const prev = faults.get(f.rule_id);
+      if (!prev) faults.set(f.rule_id, { ...f });
+      else {
+        prev.count += f.count;
+        if (before(f.first, prev.first)) prev.first = f.first;
+      }
+    }
+    events += o.events;
+    interrupted ||= o.interrupted;
+    if (lineage && o.lineage) lineage.merge(LineageIndex.fromJSON(o.lineage));
+  }
+  for (const s of skips) ledger.merge(s);
+  for (const c of Object.values(ledger.byKind)) c?.examples.sort((a, b) => before(a, b) ? -1 : before(b, a) ? 1 : 0);
+  return { hits, candidates, faults: [...faults.values()], ledger, events, lineage, interrupted };
+}
+
+function before(a: { file: string; line?: number }, b: { file: string; line?: number }): boolean {
+  return a.file < b.file || (a.file === b.file && (a.line ?? 0) < (b.line ?? 0));
+}

@@ -1,0 +1,46 @@
+import { loadRules, severityRank, type Rule } from '../rules/index.js';
+import { compileRules, type CompiledSet } from './compile-rules.js';
+import type { HuntSummary } from './summary.js';
+
+/** Which rules a hunt runs; plain data so worker threads can rebuild the same set. */
+export interface RuleSetOptions {
+  rulePaths: string[];
+  includeDeprecated?: boolean;
+  ruleIds?: string[];
+  minSeverity?: string;
+  tags?: string[];
+  now: number;
+  strictIndex: boolean;
+}
+
+export interface RuleSet {
+  rules: Rule[];
+  set: CompiledSet;
+  /** Rule files that did not load, plus rules that did not compile. */
+  failed: HuntSummary['rules']['failed'];
+  loadedCount: number;
+}
+
+export async function loadRuleSet(o: RuleSetOptions): Promise<RuleSet> {
+  const loaded = await loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated });
+  const rules = selectRules(loaded.rules, o);
+  const set = compileRules(rules, { now: o.now, strictIndex: o.strictIndex });
+  return {
+    rules,
+    set,
+    failed: [...loaded.errors, ...set.failed],
+    loadedCount: loaded.rules.length + loaded.errors.length,
+  };
+}
+
+function selectRules(rules: Rule[], o: RuleSetOptions): Rule[] {
+  const ids = o.ruleIds?.length ? new Set(o.ruleIds) : undefined;
+  const min = o.minSeverity ? severityRank(o.minSeverity) : 0;
+  const tags = o.tags?.map((t) => t.toLowerCase());
+  return rules.filter(
+    (r) =>
+      (!ids || ids.has(r.rule_id)) &&
+      severityRank(r.severity) >= min &&
+      (!tags?.length || r.tags.some((t) => tags.includes(t.toLowerCase()))),
+  );
+}

@@ -1,0 +1,95 @@
+import { compileEql, sortEvents } from '../lang/eql/index.js';
+import { compileEsql, type EsqlColumn } from '../lang/esql/index.js';
+import { compileKql } from '../lang/kql/index.js';
+import { compileIndexPatterns, eventIndex } from '../input/index-name.js';
+import { createProgress, discoverEvidence, readEvidenceFile, SkipLedger, type TrawlEvent } from '../input/index.js';
+
+export type QueryLanguage = 'kuery' | 'eql' | 'esql';
+
+export interface QueryOptions {
+  language: QueryLanguage;
+  query: string;
+  evidence: string[];
+  now?: number;
+  timestampField?: string;
+  eventCategoryField?: string;
+  tiebreakerField?: string;
+  progress?: boolean;
+}
+
+/** What an ad-hoc query yields, in order: matching events, sequence/sample matches, or ES|QL rows. */
+export type QueryOutput =
+  | { kind: 'event'; event: TrawlEvent }
+  | { kind: 'sequence'; join_keys: unknown[]; events: TrawlEvent[] }
+  | { kind: 'columns'; columns: EsqlColumn[] }
+  | { kind: 'row'; values: unknown[] };
+
+export interface QueryStats {
+  files: number;
+  bytes: number;
+  events: number;
+  ledger: SkipLedger;
+  warnings: string[];
+}
+
+/**
+ * Run one query over evidence. Single-event queries stream matches as they are read; sequences,
+ * samples and ES|QL need the whole input first. Compile errors throw QueryError before any read.
+ */
+export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGenerator<QueryOutput> {
+  const now = opts.now ?? Date.now();
+  if (opts.language === 'kuery') {
+    const match = compileKql(opts.query, { now });
+    for await (const ev of readAll(opts, stats)) if (match(ev.doc)) yield { kind: 'event', event: ev };
+    return;
+  }
+  if (opts.language === 'eql') {
+    const eqlOpts = {
+      timestampField: opts.timestampField,
+      eventCategoryField: opts.eventCategoryField,
+      tiebreakerField: opts.tiebreakerField,
+    };
+    const q = compileEql(opts.query, eqlOpts);
+    if (q.kind === 'event') {
+      const kept: TrawlEvent[] = [];
+      for await (const ev of readAll(opts, stats)) if (q.filter(ev.doc)) kept.push(ev);
+      // head/tail pipes need the whole ordered result.
+      for (const m of q.run(kept)) yield { kind: 'event', event: m.events[0] };
+      return;
+    }
+    const candidates: TrawlEvent[] = [];
+    for await (const ev of readAll(opts, stats)) if (q.filter(ev.doc)) candidates.push(ev);
+    for (const m of q.run(sortEvents(candidates, eqlOpts))) yield { kind: 'sequence', join_keys: m.join_keys ?? [], events: m.events };
+    return;
+  }
+  const q = compileEsql(opts.query, { now });
+  const routed = q.sources.length ? compileIndexPatterns(q.sources) : () => true;
+  const exec = q.createExecutor<TrawlEvent>();
+  for await (const ev of readAll(opts, stats)) {
+    const index = eventIndex(ev);
+    if (routed(index) && q.prefilter(ev.doc)) exec.push(ev.doc, { _id: ev.id, _index: index }, ev);
+  }
+  const result = exec.finish();
+  for (const w of result.warnings) stats.warnings.push(`${w.message} (${w.count}×)`);
+  yield { kind: 'columns', columns: result.columns };
+  for (const row of result.rows) yield { kind: 'row', values: row.values };
+}
+
+async function* readAll(opts: QueryOptions, stats: QueryStats): AsyncGenerator<TrawlEvent> {
+  const files = await discoverEvidence(opts.evidence, stats.ledger);
+  stats.files = files.length;
+  stats.bytes = files.reduce((n, f) => n + f.size, 0);
+  const progress = createProgress({ totalBytes: stats.bytes, totalFiles: files.length, enabled: opts.progress ?? false });
+  try {
+    for (const file of files) {
+      for await (const batch of readEvidenceFile(file, { ledger: stats.ledger, onBytes: (n) => progress.addBytes(n) })) {
+        stats.events += batch.length;
+        progress.addEvents(batch.length);
+        yield* batch;
+      }
+      progress.fileDone();
+    }
+  } finally {
+    progress.stop();
+  }
+}
