@@ -57,8 +57,10 @@ export function compileRule(rule: Rule, options: CompileOptions): CompileOutcome
   } catch (err) {
     if (err instanceof QueryError) {
       if (err.kind === 'unsupported') return { ok: false, unsupported: true, reason: err.message };
+      // Positions are in the TOML file: the query's first line starts at queryColumn there.
       const line = (rule.queryLine ?? 1) + err.line - 1;
-      return { ok: false, unsupported: false, message: err.message, line, column: err.column };
+      const column = err.line === 1 ? (rule.queryColumn ?? 1) + err.column - 1 : err.column;
+      return { ok: false, unsupported: false, message: err.message, line, column };
     }
     return { ok: false, unsupported: false, message: (err as Error).message ?? String(err) };
   }

@@ -60,4 +60,34 @@ export interface Rule {
   threshold?: ThresholdSpec;
   building_block_type?: string;
   deprecated: boolean;
+  /** 1-based TOML column where the query content starts on `queryLine` (1 for multi-line strings opened by a newline). */
+  queryColumn?: number;
+  /** EQL: the field that holds the event category (default `event.category`). */
+  event_category_override?: string;
+  /** EQL: the field that breaks timestamp ties in sequences. */
+  tiebreaker_field?: string;
+  /** `[metadata] maturity`: production, development, deprecated… */
+  maturity?: string;
+  /** `[metadata] integration`, always a list. */
+  integration?: string[];
+  references?: string[];
+  author?: string[];
+  license?: string;
+  /** Setup instructions (Markdown), kept apart from the investigation guide `note`. */
+  setup?: string;
+  false_positives?: string[];
+  version?: number;
+  rule_name_override?: string;
+  /** `[rule.alert_suppression]` as published (group_by, duration, missing_fields_strategy). */
+  alert_suppression?: Record<string, unknown>;
+  /** machine_learning rules. */
+  machine_learning_job_id?: string[];
+  anomaly_threshold?: number;
+  /** threat_match rules, as published. */
+  threat_index?: string[];
+  threat_query?: string;
+  threat_language?: string;
+  threat_indicator_path?: string;
+  threat_mapping?: unknown[];
+  threat_filters?: unknown[];
 }
