@@ -1,0 +1,244 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { chunksThenError } from './chunk-queue.js';
+import { decodeMember, isMemberStart, readAt } from './gzip-members.js';
+import type { SkipLedger } from './skips.js';
+
+export interface DecodeOptions {
+  ledger: SkipLedger;
+  onBytes?: (n: number) => void;
+  /** Called when damage cut the decoded stream: the partial line in flight must be dropped. */
+  onDamage?: () => void;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/** Raw bytes of a file from `start` (or stdin for '-'), counting bytes for progress. */
+export async function* rawChunks(path: string, start: number, opts: DecodeOptions): AsyncGenerator<Buffer, Error | undefined> {
+  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, start });
+  const it = chunksThenError(stream);
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return r.value;
+    opts.onBytes?.(r.value.length);
+    yield r.value;
+  }
+}
+
+const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/**
+ * Decoded bytes of an evidence file: plain, or gunzipped when it starts with the gzip magic
+ * (concatenated members included). Damage never loses what came before it: a truncated member
+ * keeps every byte decoded; a corrupt member is skipped by resuming at the next gzip header;
+ * trailing garbage after the last member is reported and ignored.
+ */
+export async function* decodedChunks(path: string, label: string, opts: DecodeOptions): AsyncGenerator<Buffer> {
+  const raw = rawChunks(path, 0, opts);
+  const first = await raw.next();
+  if (first.done) {
+    if (first.value) opts.ledger.add('unreadable-file', { file: label, message: first.value.message });
+    return;
+  }
+  if (!isGzip(first.value)) {
+    yield first.value;
+    for (;;) {
+      const r = await raw.next();
+      if (r.done) {
+        if (r.value) opts.ledger.add('read-error', { file: label, message: r.value.message });
+        return;
+      }
+      yield r.value;
+    }
+  }
+  yield* gunzipWithResync(prepend(first.value, raw), path, label, opts);
+}
+
+async function* prepend(head: Buffer, rest: AsyncGenerator<Buffer, Error | undefined>): AsyncGenerator<Buffer, Error | undefined> {
+  yield head;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return r.value;
+    yield r.value;
+  }
+}
+
+async function* gunzipWithResync(
+  compressed: AsyncGenerator<Buffer, Error | undefined>,
+  path: string,
+  label: string,
+  opts: DecodeOptions,
+): AsyncGenerator<Buffer> {
+  let source = compressed;
+  let base = 0; // file offset where this streaming attempt started (always a member start)
+  for (;;) {
+    const attempt = inflate(source);
+    let end: InflateEnd;
+    for (;;) {
+      const r = await attempt.next();
+      if (r.done) {
+        end = r.value;
+        break;
+      }
+      yield r.value;
+    }
+    if (end.readError) {
+      opts.ledger.add('read-error', { file: label, message: end.readError.message });
+      return;
+    }
+    if (!end.error) return;
+    opts.onDamage?.();
+    const at = base + end.consumed;
+    if ((end.error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' || path === '-') {
+      opts.ledger.add('truncated-gzip', {
+        file: label,
+        message: `gzip data ends mid-member at byte ${at}: kept everything decoded before it, dropped the partial last line`,
+      });
+      return;
+    }
+    // zlib drops the output of the piece that failed. Walk the members from there one by one
+    // (each decoded alone, so we know where it ends), keep the good ones, skip the corrupt ones,
+    // then stream again from the first member that runs past the window.
+    const recovery = recoverMembers(path, label, end.consumed === 0 ? base : at, base, opts);
+    let next: number | undefined;
+    for (;;) {
+      const r = await recovery.next();
+      if (r.done) {
+        next = r.value;
+        break;
+      }
+      yield r.value;
+    }
+    if (next === undefined) return;
+    base = next;
+    source = rawChunks(path, next, opts);
+  }
+}
+
+const WINDOW = 256 * 1024;
+
+/** Decode members from `pos` inside a bounded window; returns where streaming should resume. */
+async function* recoverMembers(path: string, label: string, pos: number, failedBase: number, opts: DecodeOptions): AsyncGenerator<Buffer, number | undefined> {
+  let decodedAny = false;
+  for (;;) {
+    const buf = await readAt(path, pos, WINDOW);
+    if (buf.length === 0) return undefined;
+    if (!isMemberStart(buf)) {
+      const next = await findGzipHeader(path, pos + 1);
+      const kind = decodedAny || pos > failedBase ? 'gzip-trailing-garbage' : 'truncated-gzip';
+      opts.ledger.add(kind, {
+        file: label,
+        message: `${kind === 'gzip-trailing-garbage' ? 'non-gzip bytes' : 'corrupt gzip data'} from byte ${pos} to ${next < 0 ? 'the end' : `byte ${next}`} (skipped)`,
+      });
+      if (next < 0) return undefined;
+      pos = next;
+      continue;
+    }
+    const m = decodeMember(buf);
+    if (m.kind === 'complete') {
+      decodedAny = true;
+      if (m.output.length) yield m.output;
+      pos += m.length;
+      continue;
+    }
+    if (m.kind === 'incomplete' && pos !== failedBase) return pos; // a big member: stream it
+    const next = await findGzipHeader(path, pos + 1);
+    opts.ledger.add('truncated-gzip', {
+      file: label,
+      message: `corrupt gzip member at byte ${pos} (${m.kind === 'corrupt' ? m.message : 'damaged'}); ${next < 0 ? 'no member after it' : `resumed at the next member, byte ${next}`}; line numbers after it are relative to the damage`,
+    });
+    opts.onDamage?.();
+    if (next < 0) return undefined;
+    pos = next;
+  }
+}
+
+interface InflateEnd {
+  error?: Error;
+  readError?: Error;
+  /** Compressed bytes zlib took without error (the failing piece starts here). */
+  consumed: number;
+}
+
+/** zlib discards a write's whole output when it fails: small writes bound what damage can take. */
+const INFLATE_PIECE = 64 * 1024;
+
+async function* inflate(source: AsyncGenerator<Buffer, Error | undefined>): AsyncGenerator<Buffer, InflateEnd> {
+  const gz = createGunzip({ chunkSize: 256 * 1024 });
+  let readError: Error | undefined;
+  let consumed = 0;
+  const out = chunksThenError(gz);
+  // zlib may never call a write's callback once it has failed: closing settles it too.
+  let closed = false;
+  const settleOnClose: (() => void)[] = [];
+  gz.once('close', () => {
+    closed = true;
+    for (const f of settleOnClose.splice(0)) f();
+  });
+  const write = (piece: Buffer) =>
+    new Promise<boolean>((resolve) => {
+      if (closed) return resolve(false);
+      settleOnClose.push(() => resolve(false));
+      gz.write(piece, (err) => {
+        if (!err) consumed += piece.length;
+        resolve(!err);
+      });
+    });
+  // Feed zlib in the background of the output loop; each piece waits for zlib to take it.
+  const feeding = (async () => {
+    try {
+      for (;;) {
+        const r = await source.next();
+        if (r.done) {
+          readError = r.value;
+          break;
+        }
+        let ok = true;
+        for (let i = 0; ok && i < r.value.length; i += INFLATE_PIECE) {
+          if (gz.destroyed) ok = false;
+          else ok = await write(r.value.subarray(i, i + INFLATE_PIECE));
+        }
+        if (!ok) break;
+      }
+    } finally {
+      if (!gz.destroyed) gz.end();
+    }
+  })();
+  let error: Error | undefined;
+  for (;;) {
+    const r = await out.next();
+    if (r.done) {
+      error = r.value;
+      break;
+    }
+    yield r.value;
+  }
+  await feeding.catch(() => undefined);
+  await source.return(undefined).catch(() => undefined);
+  return { error, readError, consumed };
+}
+
+/** Offset of the next gzip member header (1f 8b 08) at or after `from`, or -1. */
+export async function findGzipHeader(path: string, from: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(READ_CHUNK + 2);
+    let pos = from;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead < 3) return -1;
+      const view = buf.subarray(0, bytesRead);
+      let i = view.indexOf(0x1f);
+      while (i !== -1 && i + 2 < bytesRead) {
+        if (view[i + 1] === 0x8b && view[i + 2] === 0x08) return pos + i;
+        i = view.indexOf(0x1f, i + 1);
+      }
+      if (bytesRead < buf.length) return -1;
+      pos += bytesRead - 2;
+    }
+  } finally {
+    await fh.close();
+  }
+}

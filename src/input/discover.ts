@@ -1,0 +1,111 @@
+import { opendir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import type { EvidenceFile } from './read-file.js';
+import type { SkipLedger } from './skips.js';
+
+/** Files a directory walk passes over: they are never evidence (rule packs, docs, dotfiles). */
+const NOT_EVIDENCE = /(^\.)|\.(md|toml|ya?ml|ts|js|sh|py)$/i;
+
+/**
+ * Resolve paths to evidence files: files as given, directories recursively (symlinks followed,
+ * loops detected), globs via fast-glob, and '-' for stdin. Sorted and de-duplicated by real
+ * path. Missing or unreadable paths and directories without evidence go to the ledger.
+ */
+export async function discoverEvidence(paths: string[], ledger: SkipLedger): Promise<EvidenceFile[]> {
+  const found = new Map<string, EvidenceFile>();
+  let stdin = false;
+  const add = async (p: string) => {
+    try {
+      const real = await realpath(p);
+      if (found.has(real)) return;
+      const st = await stat(real);
+      found.set(real, { path: p, size: st.size });
+    } catch (err) {
+      ledger.add('unreadable-file', { file: p, message: describe(err) });
+    }
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      stdin = true;
+      continue;
+    }
+    if (fg.isDynamicPattern(p)) {
+      const matches = await fg(p, { onlyFiles: true, dot: false, suppressErrors: true, followSymbolicLinks: false });
+      if (matches.length === 0) ledger.add('no-evidence', { file: p, message: 'the pattern matches no file' });
+      for (const m of matches.sort()) await add(m);
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(p);
+    } catch (err) {
+      ledger.add('unreadable-file', { file: p, message: describe(err) });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const before = found.size;
+      await walk(p, new Set(), ledger, add);
+      if (found.size === before) ledger.add('no-evidence', { file: p, message: 'the directory holds no evidence files' });
+    } else {
+      await add(p);
+    }
+  }
+  const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (stdin) files.push({ path: '-', size: 0 });
+  return files;
+}
+
+async function walk(dir: string, seen: Set<string>, ledger: SkipLedger, add: (p: string) => Promise<void>): Promise<void> {
+  let id: string;
+  try {
+    const st = await stat(dir);
+    id = `${st.dev}:${st.ino}`;
+  } catch (err) {
+    ledger.add('unreadable-file', { file: dir, message: describe(err) });
+    return;
+  }
+  if (seen.has(id)) return; // a symlink loop, or a directory reached twice
+  seen.add(id);
+  let handle;
+  try {
+    handle = await opendir(dir);
+  } catch (err) {
+    ledger.add('unreadable-file', { file: dir, message: describe(err) });
+    return;
+  }
+  const entries: { name: string; full: string; dir: boolean; link: boolean }[] = [];
+  for await (const e of handle) {
+    if (e.name.startsWith('.')) continue;
+    entries.push({ name: e.name, full: path.join(dir, e.name), dir: e.isDirectory(), link: e.isSymbolicLink() });
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of entries) {
+    let isDir = e.dir;
+    if (e.link) {
+      try {
+        isDir = (await stat(e.full)).isDirectory();
+      } catch (err) {
+        ledger.add('unreadable-file', { file: e.full, message: describe(err) });
+        continue;
+      }
+    }
+    if (isDir) await walk(e.full, seen, ledger, add);
+    else if (!NOT_EVIDENCE.test(e.name)) await add(e.full);
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    default:
+      return e.message ?? String(err);
+  }
+}

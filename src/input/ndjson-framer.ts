@@ -1,0 +1,114 @@
+import { isUtf8 } from 'node:buffer';
+import type { TrawlEvent } from './event.js';
+import { DEFAULT_MAX_LINE, parseLine, type LineSink } from './ndjson-lines.js';
+import type { SkipLedger } from './skips.js';
+
+export interface FramerOptions {
+  file: string;
+  ledger: SkipLedger;
+  maxLine?: number;
+  /** Number of lines before the first byte fed (byte-range reads). */
+  firstLine?: number;
+  /** Drop bytes up to and including the first newline (a range starting mid-line). */
+  skipFirstPartial?: boolean;
+  /** Absolute offset of the first byte fed, and where the range ends (lines starting at or after it belong to the next range). */
+  offset?: number;
+  end?: number;
+}
+
+/**
+ * Splits decoded bytes into lines on Buffers (no whole-chunk string decoding) and parses each
+ * line into `out`. Tracks exact 1-based line numbers, honours byte ranges, and bounds line length.
+ */
+export class NdjsonFramer {
+  readonly out: TrawlEvent[] = [];
+  private readonly sink: LineSink;
+  private tail: Buffer | undefined;
+  private line: number;
+  private skipPartial: boolean;
+  private offset: number;
+  private readonly end: number;
+  private discarding = false;
+  private first = true;
+  /** Set once a line starting at or after `end` is reached: the caller stops reading. */
+  done = false;
+
+  constructor(o: FramerOptions) {
+    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out };
+    this.line = o.firstLine ?? 0;
+    this.skipPartial = o.skipFirstPartial ?? false;
+    this.offset = o.offset ?? 0;
+    this.end = o.end ?? Number.POSITIVE_INFINITY;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.done) return;
+    let buf = chunk;
+    if (this.tail) {
+      buf = Buffer.concat([this.tail, chunk]);
+      this.tail = undefined;
+    }
+    let s = 0;
+    let nl = buf.indexOf(0x0a, 0);
+    // One native UTF-8 check over the chunk's complete lines spares a scan of every line.
+    const last = buf.lastIndexOf(0x0a);
+    const valid = last > 0 && isUtf8(buf.subarray(0, last));
+    while (nl !== -1) {
+      if (this.offset + s >= this.end && !this.skipPartial) {
+        this.done = true;
+        return;
+      }
+      if (this.skipPartial) {
+        this.skipPartial = false;
+      } else {
+        this.line++;
+        if (this.discarding) this.discarding = false;
+        else if (nl - s > this.sink.maxLine) this.tooLong(this.line);
+        else parseLine(buf, s, nl, this.line, this.sink, this.first, valid);
+        this.first = false;
+      }
+      s = nl + 1;
+      nl = buf.indexOf(0x0a, s);
+    }
+    this.offset += s;
+    if (s < buf.length) {
+      const rest = buf.length - s;
+      if (rest > this.sink.maxLine && !this.discarding && !this.skipPartial) {
+        this.tooLong(this.line + 1);
+        this.discarding = true;
+      }
+      if (this.discarding || (this.skipPartial && rest > this.sink.maxLine)) {
+        this.offset += rest;
+      } else {
+        this.tail = s === 0 ? buf : buf.subarray(s);
+      }
+    }
+  }
+
+  private tooLong(line: number): void {
+    this.sink.ledger.add('line-too-long', {
+      file: this.sink.file,
+      line,
+      message: `line longer than ${this.sink.maxLine} bytes: skipped without buffering it`,
+    });
+  }
+
+  /** End of input: the last line needs no trailing newline. */
+  finish(): void {
+    if (this.done) return;
+    if (this.offset >= this.end && !this.skipPartial) return;
+    if (this.tail && !this.skipPartial && !this.discarding) {
+      this.line++;
+      parseLine(this.tail, 0, this.tail.length, this.line, this.sink, this.first);
+    } else if (this.discarding) {
+      this.line++;
+    }
+    this.tail = undefined;
+  }
+
+  /** Damage cut the stream: the partial line in flight is lost (the damage report counts it). */
+  dropPartial(): void {
+    if (this.tail && this.tail.length > 0) this.line++;
+    this.tail = undefined;
+  }
+}

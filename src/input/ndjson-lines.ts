@@ -1,0 +1,75 @@
+/**
+ * NDJSON framing on Buffers: split chunks at 0x0a without decoding whole chunks to strings,
+ * carrying the partial tail; each line is decoded and JSON.parse'd alone, so one bad line costs
+ * one line.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { TrawlEvent } from './event.js';
+import type { SkipLedger } from './skips.js';
+
+export const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
+
+export interface LineSink {
+  file: string;
+  ledger: SkipLedger;
+  maxLine: number;
+  out: TrawlEvent[];
+}
+
+/** Parse one line (bytes [s, e) of buf) into the sink; blank lines are nothing. */
+export function parseLine(buf: Buffer, s: number, e: number, line: number, sink: LineSink, first: boolean, knownUtf8 = false): void {
+  if (e > s && buf[e - 1] === 0x0d) e--; // CRLF
+  if (first && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3; // BOM
+  // Skip leading/trailing ASCII whitespace quickly; a whitespace-only line is blank.
+  while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
+  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+  if (s === e) return;
+  const text = buf.toString('utf8', s, e);
+  if (!knownUtf8 && text.includes('\ufffd') && !isUtf8(buf.subarray(s, e))) {
+    sink.ledger.add('invalid-utf8', { file: sink.file, line, message: 'line is not valid UTF-8' });
+    return;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    sink.ledger.add('malformed-json', { file: sink.file, line, message: (err as Error).message });
+    return;
+  }
+  pushDocument(value, line, sink);
+}
+
+/** A parsed value becomes an event: a bare document, or an Elasticsearch hit whose _source is unwrapped. */
+export function pushDocument(value: unknown, line: number, sink: LineSink): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    sink.ledger.add('not-an-object', {
+      file: sink.file,
+      line,
+      message: `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    });
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const searchHits = searchResponseHits(obj);
+  if (searchHits) {
+    searchHits.forEach((hit, i) => pushDocument(hit, i, sink));
+    return;
+  }
+  const src = obj['_source'];
+  if (src !== null && typeof src === 'object' && !Array.isArray(src) && ('_index' in obj || '_id' in obj)) {
+    const index = typeof obj['_index'] === 'string' ? (obj['_index'] as string) : undefined;
+    const id = obj['_id'] === undefined || obj['_id'] === null ? undefined : String(obj['_id']);
+    sink.out.push({ doc: src as Record<string, unknown>, file: sink.file, line, index, id });
+    return;
+  }
+  sink.out.push({ doc: obj, file: sink.file, line });
+}
+
+/** The hits of an Elasticsearch `_search` response (`{"took", "hits": {"hits": [...]}}`), else undefined. */
+function searchResponseHits(obj: Record<string, unknown>): unknown[] | undefined {
+  const hits = obj['hits'];
+  if (!hits || typeof hits !== 'object' || Array.isArray(hits)) return undefined;
+  const list = (hits as Record<string, unknown>)['hits'];
+  if (!Array.isArray(list)) return undefined;
+  return 'took' in obj || '_shards' in obj || 'timed_out' in obj ? list : undefined;
+}

@@ -1,0 +1,57 @@
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  addBytes(n: number): void;
+  addEvents(n: number): void;
+  fileDone(): void;
+  stop(): void;
+}
+
+const NOOP: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {} };
+
+/**
+ * A progress bar on stderr: bytes read (compressed bytes for gzip) over the evidence total,
+ * files done, events/s. A no-op when disabled or stderr is not a terminal.
+ */
+export function createProgress(opts: { totalBytes: number; totalFiles: number; enabled: boolean }): Progress {
+  if (!opts.enabled || !process.stderr.isTTY) return NOOP;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: ' {bar} {percentage}% | {mb}/{totalMb} MB | files {files}/{totalFiles} | {rate} events/s',
+      hideCursor: true,
+      clearOnComplete: true,
+      fps: 8,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const started = Date.now();
+  let bytes = 0;
+  let events = 0;
+  let files = 0;
+  const totalMb = (opts.totalBytes / 1e6).toFixed(0);
+  const payload = () => ({
+    mb: (bytes / 1e6).toFixed(0),
+    totalMb,
+    files,
+    totalFiles: opts.totalFiles,
+    rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US'),
+  });
+  bar.start(Math.max(1, opts.totalBytes), 0, payload());
+  return {
+    addBytes(n) {
+      bytes += n;
+      bar.update(Math.min(bytes, opts.totalBytes), payload());
+    },
+    addEvents(n) {
+      events += n;
+    },
+    fileDone() {
+      files++;
+      bar.update(Math.min(bytes, opts.totalBytes), payload());
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { open, stat } from 'node:fs/promises';
+import type { TrawlEvent } from './event.js';
+import { decodedChunks, rawChunks } from './decode.js';
+import { readJsonDocument } from './json-document.js';
+import { NdjsonFramer } from './ndjson-framer.js';
+import { DEFAULT_MAX_LINE, type LineSink } from './ndjson-lines.js';
+import { sniffText } from './sniff.js';
+import type { SkipLedger } from './skips.js';
+
+export interface EvidenceFile {
+  path: string;
+  size: number;
+}
+
+export interface ReadOptions {
+  ledger: SkipLedger;
+  /** Input bytes consumed (compressed bytes for gzip), for progress. */
+  onBytes?: (n: number) => void;
+  /**
+   * Byte range of a plain NDJSON file, for parallel workers: the range owns the lines that
+   * start inside it. Line numbers stay exact (newlines before `start` are counted).
+   */
+  range?: { start: number; end: number };
+  maxLineBytes?: number;
+}
+
+/** Events per yielded batch: large enough to keep async overhead off the per-event path. */
+const BATCH = 2048;
+
+/** Stream one evidence file's events in batches. Bad input is counted in the ledger, never thrown. */
+export async function* readEvidenceFile(file: EvidenceFile | string, options: ReadOptions): AsyncGenerator<TrawlEvent[]> {
+  const path = typeof file === 'string' ? file : file.path;
+  const label = path === '-' ? '<stdin>' : path;
+  if (options.range && path !== '-') {
+    yield* readRange(path, label, options.range, options);
+    return;
+  }
+  const size = typeof file === 'string' ? await stat(path).then((s) => s.size, () => 0) : file.size;
+  let framer: NdjsonFramer | undefined;
+  const chunks = decodedChunks(path, label, {
+    ledger: options.ledger,
+    onBytes: options.onBytes,
+    onDamage: () => framer?.dropPartial(),
+  });
+  const first = await chunks.next();
+  if (first.done) return;
+  const format = sniffText(first.value);
+  if (format === 'json') {
+    const sink: LineSink = { file: label, ledger: options.ledger, maxLine: options.maxLineBytes ?? DEFAULT_MAX_LINE, out: [] };
+    const all = withHead(first.value, chunks);
+    const kind = firstSignificant(first.value) === 0x5b ? 'array' : 'object';
+    for await (const _ of readJsonDocument(all, kind, size, sink, BATCH)) {
+      yield sink.out.splice(0);
+    }
+    if (sink.out.length) yield sink.out.splice(0);
+    return;
+  }
+  framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes });
+  framer.push(first.value);
+  if (framer.out.length >= BATCH) yield framer.out.splice(0);
+  for await (const chunk of chunks) {
+    framer.push(chunk);
+    if (framer.out.length >= BATCH) yield framer.out.splice(0);
+  }
+  framer.finish();
+  if (framer.out.length) yield framer.out.splice(0);
+}
+
+async function* readRange(path: string, label: string, range: { start: number; end: number }, options: ReadOptions): AsyncGenerator<TrawlEvent[]> {
+  // Begin one byte early: a line starting exactly at `start` follows the newline at start - 1.
+  const from = range.start > 0 ? range.start - 1 : 0;
+  // The newline skipped at the range start ends a line too: count it with those before it.
+  const firstLine = range.start > 0 ? (await countLines(path, from)) + 1 : 0;
+  const framer = new NdjsonFramer({
+    file: label,
+    ledger: options.ledger,
+    maxLine: options.maxLineBytes,
+    firstLine,
+    skipFirstPartial: range.start > 0,
+    offset: from,
+    end: range.end,
+  });
+  const chunks = rawChunks(path, from, { ledger: options.ledger });
+  let consumed = 0;
+  for (;;) {
+    const r = await chunks.next();
+    if (r.done) {
+      if (r.value) options.ledger.add('read-error', { file: label, line: firstLine + 1, message: r.value.message });
+      break;
+    }
+    // Progress counts only the range's own bytes, so ranges add up to the file size.
+    const own = Math.max(0, Math.min(r.value.length, range.end - (from + consumed)));
+    consumed += r.value.length;
+    if (own) options.onBytes?.(own);
+    framer.push(r.value);
+    if (framer.out.length >= BATCH) yield framer.out.splice(0);
+    if (framer.done) {
+      await chunks.return(undefined);
+      break;
+    }
+  }
+  framer.finish();
+  if (framer.out.length) yield framer.out.splice(0);
+}
+
+/** Newlines in [0, end): the line number a range starts after. */
+async function countLines(path: string, end: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let pos = 0;
+    let n = 0;
+    while (pos < end) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+      if (bytesRead === 0) break;
+      let i = buf.indexOf(0x0a, 0);
+      while (i !== -1 && i < bytesRead) {
+        n++;
+        i = buf.indexOf(0x0a, i + 1);
+      }
+      pos += bytesRead;
+    }
+    return n;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* withHead(head: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield head;
+  yield* rest;
+}
+
+function firstSignificant(buf: Buffer): number {
+  let i = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+  return buf[i] ?? -1;
+}

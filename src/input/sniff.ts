@@ -1,0 +1,73 @@
+import { open } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+
+export interface Sniffed {
+  gzip: boolean;
+  format: 'ndjson' | 'json' | 'empty';
+}
+
+const PEEK = 64 * 1024;
+
+/**
+ * Decide a file's shape from its first bytes: gzip by magic (1f 8b); then, after a BOM and
+ * whitespace, `[` is a JSON array; `{` is NDJSON when the first line is a complete JSON value,
+ * else one (pretty-printed) JSON document such as a `_search` response.
+ */
+export async function sniffFile(path: string): Promise<Sniffed> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(PEEK);
+    const { bytesRead } = await fh.read(buf, 0, PEEK, 0);
+    return sniffBytes(buf.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+}
+
+export function sniffBytes(head: Buffer): Sniffed {
+  if (head.length === 0) return { gzip: false, format: 'empty' };
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    let plain: Buffer;
+    try {
+      plain = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a cut-off prefix */ });
+    } catch {
+      plain = Buffer.alloc(0);
+    }
+    return { gzip: true, format: sniffText(plain) };
+  }
+  return { gzip: false, format: sniffText(head) };
+}
+
+export function sniffText(buf: Buffer): Sniffed['format'] {
+  let i = 0;
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
+  while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
+  if (i >= buf.length) return 'empty';
+  if (buf[i] === 0x5b) return 'json';
+  if (buf[i] !== 0x7b) return 'ndjson'; // not JSON at all: the NDJSON reader reports each bad line
+  // NDJSON when the first line — or, if that one is damaged, one of the next few — is a whole
+  // JSON object on its own; a pretty-printed document's lines never are.
+  let start = i;
+  for (let n = 0; n < 4; n++) {
+    const nl = buf.indexOf(0x0a, start);
+    if (nl === -1) {
+      // Out of lines: a last line that is a whole object, or a lone unterminated first line, is NDJSON.
+      if (isObjectLine(buf.toString('utf8', start))) return 'ndjson';
+      return n === 0 && buf.length < PEEK ? 'ndjson' : 'json';
+    }
+    if (isObjectLine(buf.toString('utf8', start, nl))) return 'ndjson';
+    start = nl + 1;
+  }
+  return 'json';
+}
+
+function isObjectLine(text: string): boolean {
+  const t = text.trim();
+  if (!t.startsWith('{') || !t.endsWith('}')) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { readAll, lines, tempDir, write } from './fixtures.js';
+
+const dir = tempDir();
+
+test('NDJSON of documents: CRLF, blank lines, BOM, exact line numbers', async () => {
+  const f = write(dir, 'plain.ndjson', '\ufeff{"a":1}\r\n\r\n  \n{"a":2}\n{"b":{"c":[1,2]}}');
+  const { events, skipped } = await readAll(f);
+  assert.deepEqual(lines(events), [[1, { a: 1 }], [4, { a: 2 }], [5, { b: { c: [1, 2] } }]]);
+  assert.equal(events[0].file, f);
+  assert.deepEqual(skipped, {});
+});
+
+test('NDJSON of Elasticsearch hits: _source unwrapped, _index and _id kept', async () => {
+  const f = write(
+    dir,
+    'hits.ndjson',
+    '{"_index":".ds-logs-endpoint.events.process-default-2026.11.20-000001","_id":"abc","_source":{"process":{"name":"sh"}}}\n' +
+      '{"_index":"logs-x","_id":7,"_score":1,"_source":{"y":1}}\n',
+  );
+  const { events } = await readAll(f);
+  assert.deepEqual(events.map((e) => [e.line, e.doc, e.index, e.id]), [
+    [1, { process: { name: 'sh' } }, '.ds-logs-endpoint.events.process-default-2026.11.20-000001', 'abc'],
+    [2, { y: 1 }, 'logs-x', '7'],
+  ]);
+});
+
+test('dotted keys are kept as they are (the field accessor resolves them)', async () => {
+  const f = write(dir, 'dotted.ndjson', '{"process.name":"sh","process":{"parent.name":"bash"}}\n');
+  const { events } = await readAll(f);
+  assert.deepEqual(events[0].doc, { 'process.name': 'sh', process: { 'parent.name': 'bash' } });
+});
+
+test('_search response, pretty-printed: hits streamed with their element index', async () => {
+  const body = { took: 3, timed_out: false, hits: { total: { value: 2 }, hits: [{ _index: 'i1', _id: '1', _source: { x: 1 } }, { _index: 'i2', _id: '2', _source: { x: 2 } }] } };
+  const f = write(dir, 'search.json', JSON.stringify(body, null, 2));
+  const { events, skipped } = await readAll(f);
+  assert.deepEqual(events.map((e) => [e.line, e.doc, e.index, e.id]), [
+    [0, { x: 1 }, 'i1', '1'],
+    [1, { x: 2 }, 'i2', '2'],
+  ]);
+  assert.deepEqual(skipped, {});
+});
+
+test('JSON array of documents and of hits; one pretty-printed document', async () => {
+  const arr = write(dir, 'arr.json', JSON.stringify([{ a: 1 }, { _index: 'logs-a', _id: 'z', _source: { b: 2 } }], null, 1));
+  const { events } = await readAll(arr);
+  assert.deepEqual(events.map((e) => [e.line, e.doc, e.index]), [
+    [0, { a: 1 }, undefined],
+    [1, { b: 2 }, 'logs-a'],
+  ]);
+  const one = write(dir, 'one.json', JSON.stringify({ event: { category: ['process'] }, host: { name: 'h' } }, null, 4));
+  const single = await readAll(one);
+  assert.deepEqual(lines(single.events), [[1, { event: { category: ['process'] }, host: { name: 'h' } }]]);
+});
+
+test('gzip (sniffed by magic, not name) and concatenated gzip members', async () => {
+  const f = write(dir, 'noext', Buffer.concat([gzipSync('{"a":1}\n{"a":2}\n'), gzipSync('{"a":3}\n')]));
+  const { events, skipped } = await readAll(f);
+  assert.deepEqual(lines(events), [[1, { a: 1 }], [2, { a: 2 }], [3, { a: 3 }]]);
+  assert.deepEqual(skipped, {});
+  const gzArray = write(dir, 'arr.json.gz', gzipSync(JSON.stringify([{ q: 1 }, { q: 2 }])));
+  assert.deepEqual(lines((await readAll(gzArray)).events), [[0, { q: 1 }], [1, { q: 2 }]]);
+});
+
+test('empty file and empty gzip: no events, nothing skipped', async () => {
+  for (const f of [write(dir, 'empty.ndjson', ''), write(dir, 'empty.gz', gzipSync('')), write(dir, 'blank.ndjson', '\n\n\r\n')]) {
+    const { events, skipped } = await readAll(f);
+    assert.equal(events.length, 0, f);
+    assert.deepEqual(skipped, {}, f);
+  }
+});
+
+test('__proto__ keys stay own properties and never pollute prototypes', async () => {
+  const f = write(dir, 'proto.ndjson', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"p":1}}}\n');
+  const { events } = await readAll(f);
+  assert.equal(Object.getPrototypeOf(events[0].doc), Object.prototype);
+  assert.deepEqual(Object.keys(events[0].doc), ['__proto__', 'constructor']);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
