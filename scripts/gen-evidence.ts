@@ -11,7 +11,7 @@ import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { background, bootHost } from './gen/activity.js';
 import { fileEvent, processEvent } from './gen/documents.js';
-import { makeHost, type HostProfile } from './gen/hosts.js';
+import { hostBlocks, makeHost, type HostProfile } from './gen/hosts.js';
 import { Rng } from './gen/prng.js';
 import { ProcessTree, type Proc } from './gen/process-tree.js';
 
@@ -28,6 +28,8 @@ export function parseSize(s: string): number {
 }
 
 interface HostState {
+  /** agent/ecs/elastic/host serialized once: the same for every document of a host. */
+  hostJson: string;
   host: HostProfile;
   tree: ProcessTree;
   roots: { shells: Proc[]; daemons: Proc[] };
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
     const os = i % 3 === 0 ? 'macos' : 'linux';
     const host = makeHost(rng, `${os === 'macos' ? 'mac' : 'srv'}-${String(i).padStart(3, '0')}`, os, os === 'macos' ? 'analyst' : 'svc');
     const tree = new ProcessTree(rng, host);
-    return { host, tree, roots: bootHost(tree, t0) };
+    const hb = JSON.stringify(hostBlocks(host));
+    return { hostJson: hb.slice(1, -1), host, tree, roots: bootHost(tree, t0) };
   });
   const started = Date.now();
   let written = 0;
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
       const docs = background(h.tree, rng, h.roots, from, from + 600_000, 200);
       if (rng.next() < 0.02) docs.push(...plant(h, rng, from));
       let chunk = '';
-      for (const d of docs) chunk += `${JSON.stringify(d)}\n`;
+      for (const d of docs) chunk += serialize(d, h);
       raw += Buffer.byteLength(chunk);
       events += docs.length;
       if (!sink.write(chunk)) await once(sink, 'drain');
@@ -80,6 +83,15 @@ async function main(): Promise<void> {
   }
   const secs = (Date.now() - started) / 1000;
   process.stderr.write(`wrote ${(written / 1e6).toFixed(0)} MB (${events} events) in ${files} files to ${out} at ${(written / 1e6 / secs).toFixed(0)} MB/s\n`);
+}
+
+const HOST_KEYS = ['agent', 'ecs', 'elastic', 'host'] as const;
+
+/** One NDJSON line: the per-host blocks are spliced in pre-serialized (the hot path of the generator). */
+function serialize(d: Record<string, unknown>, h: HostState): string {
+  for (const k of HOST_KEYS) delete d[k];
+  const rest = JSON.stringify(d);
+  return `{${h.hostJson},${rest.slice(1)}\n`;
 }
 
 /** Some true positives for the bundled rules (credential file access by python, SystemKey reads). */
