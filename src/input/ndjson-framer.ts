@@ -3,6 +3,9 @@ import type { TrawlEvent } from './event.js';
 import { DEFAULT_MAX_LINE, parseLine, type LineSink } from './ndjson-lines.js';
 import type { SkipLedger } from './skips.js';
 
+const BATCH_BYTES = 256 * 1024;
+const BATCH_EVENTS = 1024;
+
 export interface FramerOptions {
   file: string;
   ledger: SkipLedger;
@@ -32,6 +35,8 @@ export class NdjsonFramer {
   private first = true;
   /** Set once a line starting at or after `end` is reached: the caller stops reading. */
   done = false;
+  /** Bytes of the lines parsed into `out` since it was last emptied (see `takeBatch`). */
+  private pendingBytes = 0;
 
   constructor(o: FramerOptions) {
     this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out };
@@ -64,7 +69,10 @@ export class NdjsonFramer {
         this.line++;
         if (this.discarding) this.discarding = false;
         else if (nl - s > this.sink.maxLine) this.tooLong(this.line);
-        else parseLine(buf, s, nl, this.line, this.sink, this.first, valid);
+        else {
+          parseLine(buf, s, nl, this.line, this.sink, this.first, valid);
+          this.pendingBytes += nl - s;
+        }
         this.first = false;
       }
       s = nl + 1;
@@ -83,6 +91,18 @@ export class NdjsonFramer {
         this.tail = s === 0 ? buf : buf.subarray(s);
       }
     }
+  }
+
+  /**
+   * The parsed events once enough have accumulated. Batches are bounded in bytes, not events:
+   * a batch of big documents held too long survives into V8's old generation and costs a
+   * major GC, while small ones should still be batched to keep async overhead low.
+   */
+  takeBatch(force = false): TrawlEvent[] | undefined {
+    if (this.out.length === 0) return undefined;
+    if (!force && this.pendingBytes < BATCH_BYTES && this.out.length < BATCH_EVENTS) return undefined;
+    this.pendingBytes = 0;
+    return this.out.splice(0);
   }
 
   private tooLong(line: number): void {

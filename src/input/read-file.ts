@@ -24,8 +24,8 @@ export interface ReadOptions {
   maxLineBytes?: number;
 }
 
-/** Events per yielded batch: large enough to keep async overhead off the per-event path. */
-const BATCH = 2048;
+/** Events per yielded batch of a streamed JSON array. */
+const BATCH = 256;
 
 /** Stream one evidence file's events in batches. Bad input is counted in the ledger, never thrown. */
 export async function* readEvidenceFile(file: EvidenceFile | string, options: ReadOptions): AsyncGenerator<TrawlEvent[]> {
@@ -56,14 +56,14 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     return;
   }
   framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes });
-  framer.push(first.value);
-  if (framer.out.length >= BATCH) yield framer.out.splice(0);
-  for await (const chunk of chunks) {
+  for await (const chunk of withHead(first.value, chunks)) {
     framer.push(chunk);
-    if (framer.out.length >= BATCH) yield framer.out.splice(0);
+    const batch = framer.takeBatch();
+    if (batch) yield batch;
   }
   framer.finish();
-  if (framer.out.length) yield framer.out.splice(0);
+  const last = framer.takeBatch(true);
+  if (last) yield last;
 }
 
 async function* readRange(path: string, label: string, range: { start: number; end: number }, options: ReadOptions): AsyncGenerator<TrawlEvent[]> {
@@ -93,14 +93,16 @@ async function* readRange(path: string, label: string, range: { start: number; e
     consumed += r.value.length;
     if (own) options.onBytes?.(own);
     framer.push(r.value);
-    if (framer.out.length >= BATCH) yield framer.out.splice(0);
+    const batch = framer.takeBatch();
+    if (batch) yield batch;
     if (framer.done) {
       await chunks.return(undefined);
       break;
     }
   }
   framer.finish();
-  if (framer.out.length) yield framer.out.splice(0);
+  const last = framer.takeBatch(true);
+  if (last) yield last;
 }
 
 /** Newlines in [0, end): the line number a range starts after. */
