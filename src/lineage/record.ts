@@ -1,0 +1,190 @@
+import type { Provenance } from '../input/event.js';
+import { compileField } from '../fields/index.js';
+
+/** One process as the lineage index knows it: strings only, never the source document. */
+export interface ProcessRecord {
+  key: string;
+  host: string;
+  entityId?: string;
+  pid?: number;
+  name?: string;
+  executable?: string;
+  commandLine?: string;
+  /** process.args, kept only when there is no command line. */
+  args?: string[];
+  user?: string;
+  start?: string;
+  end?: string;
+  parentKey?: string;
+  ancestry?: string[];
+  source?: Provenance;
+  /** True while the process is known only by reference (a parent, an ancestor, another event's actor). */
+  placeholder: boolean;
+  /** Evidence lines of events (process/file/network/…) that belong to this process. */
+  eventRefs: Provenance[];
+}
+
+export const MAX_COMMAND_LINE = 1024;
+export const MAX_ARGS = 64;
+export const MAX_ANCESTRY = 64;
+
+const get = {
+  hostName: compileField('host.name'),
+  hostHostname: compileField('host.hostname'),
+  hostId: compileField('host.id'),
+  entityId: compileField('process.entity_id'),
+  pid: compileField('process.pid'),
+  start: compileField('process.start'),
+  end: compileField('process.end'),
+  name: compileField('process.name'),
+  executable: compileField('process.executable'),
+  commandLine: compileField('process.command_line'),
+  args: compileField('process.args'),
+  user: compileField('user.name'),
+  ancestry: compileField('process.Ext.ancestry'),
+  parentEntityId: compileField('process.parent.entity_id'),
+  parentPid: compileField('process.parent.pid'),
+  parentStart: compileField('process.parent.start'),
+  parentName: compileField('process.parent.name'),
+  parentExecutable: compileField('process.parent.executable'),
+  parentCommandLine: compileField('process.parent.command_line'),
+  parentArgs: compileField('process.parent.args'),
+  category: compileField('event.category'),
+  type: compileField('event.type'),
+  action: compileField('event.action'),
+  timestamp: compileField('@timestamp'),
+};
+
+/** A single string at a field (first of a multi-value), bounded in length. */
+export function str(value: unknown, max = MAX_COMMAND_LINE): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (typeof v === 'string') return v.length > max ? `${v.slice(0, max)}…` : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+export function int(value: unknown): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function strings(value: unknown, maxItems: number, maxLen = 256): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  for (const v of list) {
+    const s = str(v, maxLen);
+    if (s !== undefined) out.push(s);
+    if (out.length >= maxItems) break;
+  }
+  return out.length ? out : undefined;
+}
+
+export function hostOf(doc: unknown): string {
+  return str(get.hostName(doc)) ?? str(get.hostHostname(doc)) ?? str(get.hostId(doc)) ?? '';
+}
+
+/** Key of a process by entity id (preferred) or by pid and start time. */
+export function makeKey(host: string, entityId: string | undefined, pid: number | undefined, start: string | undefined): string | undefined {
+  if (entityId) return `${host}\u0000e\u0000${entityId}`;
+  if (pid !== undefined) return start ? `${host}\u0000p\u0000${pid}\u0000${start}` : `${host}\u0000p\u0000${pid}`;
+  return undefined;
+}
+
+/** The facts of the acting process found in a document, before they become a record. */
+export interface ProcessFacts {
+  host: string;
+  key: string;
+  entityId?: string;
+  pid?: number;
+  start?: string;
+  isProcessEvent: boolean;
+  isStart: boolean;
+  isEnd: boolean;
+}
+
+export function factsOf(doc: Record<string, unknown>): ProcessFacts | undefined {
+  const host = hostOf(doc);
+  const entityId = str(get.entityId(doc));
+  const pid = int(get.pid(doc));
+  const start = str(get.start(doc));
+  const key = makeKey(host, entityId, pid, start);
+  if (!key) return undefined;
+  const categories = get.category(doc);
+  const isProcessEvent = categories === 'process' || (Array.isArray(categories) && categories.includes('process'));
+  let isStart = false;
+  let isEnd = false;
+  if (isProcessEvent) {
+    const types = [get.type(doc), get.action(doc)].flat();
+    isStart = types.some((t) => t === 'start' || t === 'exec' || t === 'fork');
+    isEnd = types.some((t) => t === 'end');
+  }
+  return { host, key, entityId, pid, start, isProcessEvent, isStart, isEnd };
+}
+
+export function emptyRecord(key: string, host: string): ProcessRecord {
+  return { key, host, placeholder: true, eventRefs: [] };
+}
+
+/** Fill `rec` from a process event. A start event's facts win over what was already known. */
+export function fillFromDoc(rec: ProcessRecord, doc: Record<string, unknown>, facts: ProcessFacts, source: Provenance | undefined): void {
+  const authoritative = facts.isStart || rec.placeholder;
+  const set = <K extends keyof ProcessRecord>(k: K, v: ProcessRecord[K] | undefined) => {
+    if (v !== undefined && (authoritative || rec[k] === undefined)) rec[k] = v;
+  };
+  set('entityId', facts.entityId);
+  set('pid', facts.pid);
+  set('start', facts.start ?? (facts.isStart ? str(get.timestamp(doc)) : undefined));
+  set('name', str(get.name(doc), 256));
+  set('executable', str(get.executable(doc)));
+  set('commandLine', str(get.commandLine(doc)));
+  // args only stand in for a missing command line: storing both would double the biggest field.
+  if (rec.commandLine === undefined) set('args', strings(get.args(doc), MAX_ARGS));
+  else rec.args = undefined;
+  set('user', str(get.user(doc), 256));
+  set('ancestry', strings(get.ancestry(doc), MAX_ANCESTRY));
+  if (facts.isEnd) rec.end = str(get.end(doc)) ?? str(get.timestamp(doc)) ?? rec.end;
+  else set('end', str(get.end(doc)));
+  if (authoritative) rec.source = source;
+  rec.placeholder = false;
+}
+
+/** Fill the name-level facts of an acting process seen only in a non-process event. */
+export function fillActor(rec: ProcessRecord, doc: Record<string, unknown>, facts: ProcessFacts): void {
+  rec.entityId ??= facts.entityId;
+  rec.pid ??= facts.pid;
+  rec.start ??= facts.start;
+  rec.name ??= str(get.name(doc), 256);
+  rec.executable ??= str(get.executable(doc));
+}
+
+/** The parent of the acting process as referenced by the document. */
+export interface ParentFacts {
+  key: string;
+  entityId?: string;
+  pid?: number;
+  start?: string;
+  name?: string;
+  executable?: string;
+  commandLine?: string;
+  args?: string[];
+}
+
+export function parentOf(doc: Record<string, unknown>, host: string): ParentFacts | undefined {
+  const entityId = str(get.parentEntityId(doc));
+  const pid = int(get.parentPid(doc));
+  const start = str(get.parentStart(doc));
+  const key = makeKey(host, entityId, pid, start);
+  if (!key) return undefined;
+  return {
+    key,
+    entityId,
+    pid,
+    start,
+    name: str(get.parentName(doc), 256),
+    executable: str(get.parentExecutable(doc)),
+    commandLine: str(get.parentCommandLine(doc)) || undefined,
+    args: strings(get.parentArgs(doc), MAX_ARGS),
+  };
+}
