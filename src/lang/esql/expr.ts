@@ -1,0 +1,541 @@
+import { QueryError } from '../query-error.js';
+import type { Expr, Location } from './ast.js';
+import { callFunction } from './functions.js';
+import { castTo, castTargetType } from './convert.js';
+import { durationMs, addPeriod } from './dates.js';
+import {
+  compareValues,
+  isNumeric,
+  isString,
+  normalizeIp,
+  widenNumeric,
+  type XType,
+} from './types.js';
+import { MV_WARNING, warn, warnSite, type WarnSite } from './warnings.js';
+
+/** A row flowing through the pipeline. `doc` is the input document while the row still has one. */
+export interface Row {
+  v: unknown[];
+  doc?: Record<string, unknown>;
+  src?: unknown;
+}
+
+export type Ev = (row: Row) => unknown;
+
+export interface CExpr {
+  type: XType;
+  ev: Ev;
+  /** Foldable: does not read the row. */
+  constant: boolean;
+  /** For time spans: the unit, value kept in `ev` as { ms } or { months }. */
+  span?: { kind: 'duration' | 'period' };
+}
+
+export interface Column {
+  name: string;
+  type: XType;
+}
+
+export interface CompileCtx {
+  src: string;
+  now: number;
+  /** Resolve a column name to its index and type (throws for unknown). */
+  resolve(name: string, loc: Location): { index: number; type: XType };
+  /** When set, KQL()/MATCH() may read the document. */
+  docAvailable: boolean;
+  /** Names used by functions that read whole documents (KQL) are recorded here. */
+  aggregate?: (node: Expr & { type: 'function' }) => CExpr | undefined;
+}
+
+export function typeError(ctx: CompileCtx, msg: string, loc: Location): never {
+  throw new QueryError(msg, ctx.src, loc.min, 'type');
+}
+
+export function text(ctx: CompileCtx, e: { location: Location }): string {
+  return ctx.src.slice(e.location.min, e.location.max + 1);
+}
+
+function constant(type: XType, value: unknown): CExpr {
+  return { type, ev: () => value, constant: true };
+}
+
+/** Fold a constant expression once (errors still warn at run time). */
+export function fold(c: CExpr): CExpr {
+  if (!c.constant) return c;
+  let value: unknown;
+  try {
+    value = c.ev({ v: [] });
+  } catch {
+    return c;
+  }
+  return { ...c, ev: () => value };
+}
+
+export function compileExpr(e: Expr, ctx: CompileCtx): CExpr {
+  switch (e.type) {
+    case 'literal': {
+      if (e.valueType === 'null') return constant('null', null);
+      return constant(e.valueType, e.value);
+    }
+    case 'timespan': {
+      const period = ['day', 'week', 'month', 'quarter', 'year'].includes(e.unit);
+      const val = period ? { period: e.unit, n: e.value } : { ms: durationMs(e.value, e.unit) };
+      return { type: period ? 'date_period' : 'time_duration', ev: () => val, constant: true, span: { kind: period ? 'period' : 'duration' } };
+    }
+    case 'column': {
+      const { index, type } = ctx.resolve(e.name, e.location);
+      return { type, ev: (r) => r.v[index], constant: false };
+    }
+    case 'star':
+      return typeError(ctx, '* is only allowed in COUNT(*)', e.location);
+    case 'list': {
+      const items = e.values.map((x) => compileExpr(x, ctx));
+      const t = items.find((x) => x.type !== 'null')?.type ?? 'null';
+      const vals = items.map((x) => x.ev({ v: [] }));
+      const flat = vals.flatMap((v) => (v === null ? [] : Array.isArray(v) ? v : [v]));
+      const value = flat.length === 0 ? null : flat.length === 1 ? flat[0] : flat;
+      return constant(t, value);
+    }
+    case 'function': {
+      if (ctx.aggregate) {
+        const a = ctx.aggregate(e);
+        if (a) return a;
+      }
+      return fold(callFunction(e, ctx));
+    }
+    case 'unary': {
+      const a = compileExpr(e.arg, ctx);
+      if (e.op === 'not') {
+        checkBool(ctx, a, e.arg);
+        const site = warnSite(ctx.src, e.location);
+        return fold({ type: 'boolean', constant: a.constant, ev: (r) => {
+          const v = a.ev(r);
+          if (v === null) return null;
+          if (Array.isArray(v)) return warn(site, MV_WARNING);
+          return !v;
+        } });
+      }
+      if (e.op === '+') return a;
+      if (a.span) {
+        const v = a.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
+        const neg = v.ms !== undefined ? { ms: -v.ms } : { period: v.period, n: -(v.n as number) };
+        return { ...a, ev: () => neg };
+      }
+      if (!isNumeric(a.type) && a.type !== 'unknown' && a.type !== 'null') {
+        typeError(ctx, `argument of [${text(ctx, e)}] must be [numeric, date_period or time_duration], found value [${text(ctx, e.arg)}] type [${a.type}]`, e.location);
+      }
+      const site = warnSite(ctx.src, e.location);
+      const t = a.type;
+      return fold({ type: t, constant: a.constant, ev: (r) => {
+        const v = a.ev(r);
+        if (v === null) return null;
+        if (Array.isArray(v)) return warn(site, MV_WARNING);
+        if (typeof v !== 'number') return null;
+        if (t === 'integer' && v === -2147483648) return warn(site, 'java.lang.ArithmeticException: integer overflow');
+        if (t === 'long' && v <= -9223372036854775808) return warn(site, 'java.lang.ArithmeticException: long overflow');
+        return -v;
+      } });
+    }
+    case 'binary':
+      return fold(compileBinary(e, ctx));
+    case 'isnull': {
+      const a = compileExpr(e.arg, ctx);
+      return fold({ type: 'boolean', constant: a.constant, ev: e.negated ? (r) => a.ev(r) !== null : (r) => a.ev(r) === null });
+    }
+    case 'in':
+      return fold(compileIn(e, ctx));
+    case 'like':
+      return fold(compileLike(e, ctx));
+    case 'cast': {
+      const a = compileExpr(e.arg, ctx);
+      const to = castTargetType(e.to);
+      if (!to) typeError(ctx, `Unknown data type [${e.to}]`, e.location);
+      return fold(castTo(a, to, ctx, e.location));
+    }
+    case 'match':
+      return fold(callFunction({ type: 'function', name: 'match', args: [e.field, e.query], location: e.location }, ctx));
+  }
+}
+
+export function checkBool(ctx: CompileCtx, a: CExpr, e: Expr): void {
+  if (a.type !== 'boolean' && a.type !== 'null' && a.type !== 'unknown') {
+    typeError(ctx, `argument of [${text(ctx, e)}] must be [boolean], found value [${text(ctx, e)}] type [${a.type}]`, e.location);
+  }
+}
+
+const CMP = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
+/** Comparable type family, for compile-time checks. */
+function family(t: XType): string {
+  if (isNumeric(t)) return 'numeric';
+  if (isString(t)) return 'string';
+  if (t === 'date' || t === 'date_nanos') return 'date';
+  return t;
+}
+
+/** Implicit conversion of a string literal to the other side's type (dates, ips, versions). */
+function coerceLiteral(ctx: CompileCtx, lit: CExpr, to: XType, loc: Location): CExpr {
+  if (!lit.constant || !isString(lit.type)) return lit;
+  if (to === 'date' || to === 'ip' || to === 'version' || to === 'boolean' || isNumeric(to)) {
+    return fold(castTo(lit, to, ctx, loc));
+  }
+  return lit;
+}
+
+function compileBinary(e: Expr & { type: 'binary' }, ctx: CompileCtx): CExpr {
+  let a = compileExpr(e.left, ctx);
+  let b = compileExpr(e.right, ctx);
+  const site = warnSite(ctx.src, e.location);
+  const op = e.op;
+  if (op === 'and' || op === 'or') {
+    checkBool(ctx, a, e.left);
+    checkBool(ctx, b, e.right);
+    const and = op === 'and';
+    return {
+      type: 'boolean',
+      constant: a.constant && b.constant,
+      ev: (r) => {
+        let x = a.ev(r);
+        if (Array.isArray(x)) x = warn(site, MV_WARNING);
+        if (and && x === false) return false;
+        if (!and && x === true) return true;
+        let y = b.ev(r);
+        if (Array.isArray(y)) y = warn(site, MV_WARNING);
+        if (and) return y === false ? false : x === null || y === null ? null : true;
+        return y === true ? true : x === null || y === null ? null : false;
+      },
+    };
+  }
+  if (CMP.has(op) || op === '=~') {
+    a = coerceLiteral(ctx, a, b.type, e.left.location);
+    b = coerceLiteral(ctx, b, a.type, e.right.location);
+    const fa = family(a.type);
+    const fb = family(b.type);
+    if (fa !== fb && a.type !== 'unknown' && b.type !== 'unknown' && a.type !== 'null' && b.type !== 'null') {
+      typeError(ctx, `first argument of [${text(ctx, e)}] is [${a.type}] so second argument must also be [${a.type}] but was [${b.type}]`, e.location);
+    }
+    const t: XType = a.type === 'unknown' ? b.type : a.type;
+    if (op === '=~') {
+      return { type: 'boolean', constant: a.constant && b.constant, ev: (r) => {
+        const x = a.ev(r);
+        const y = b.ev(r);
+        if (x === null || y === null) return null;
+        if (Array.isArray(x) || Array.isArray(y)) return warn(site, MV_WARNING);
+        return String(x).toLowerCase() === String(y).toLowerCase();
+      } };
+    }
+    const test = cmpTest(op);
+    return {
+      type: 'boolean',
+      constant: a.constant && b.constant,
+      ev: (r) => {
+        const x = a.ev(r);
+        const y = b.ev(r);
+        if (x === null || y === null) return null;
+        if (Array.isArray(x) || Array.isArray(y)) return warn(site, MV_WARNING);
+        const c = compareDynamic(x, y, t);
+        if (c === undefined) return null;
+        return test(c);
+      },
+    };
+  }
+  // arithmetic
+  if (a.span || b.span || a.type === 'date' || b.type === 'date' || a.type === 'date_nanos' || b.type === 'date_nanos') {
+    return dateArith(ctx, e, a, b, site);
+  }
+  for (const [x, n] of [[a, e.left], [b, e.right]] as const) {
+    if (!isNumeric(x.type) && x.type !== 'unknown' && x.type !== 'null') {
+      typeError(ctx, `${x === a ? 'first' : 'second'} argument of [${text(ctx, e)}] must be [numeric], found value [${text(ctx, n)}] type [${x.type}]`, n.location);
+    }
+  }
+  const t = a.type === 'null' ? b.type : b.type === 'null' ? a.type : widenNumeric(a.type, b.type);
+  const rt: XType = t === 'null' ? 'integer' : t;
+  const f = arith(op, rt, site);
+  return {
+    type: a.type === 'null' && b.type === 'null' ? 'integer' : rt,
+    constant: a.constant && b.constant,
+    ev: (r) => {
+      const x = a.ev(r);
+      const y = b.ev(r);
+      if (x === null || y === null) return null;
+      if (Array.isArray(x) || Array.isArray(y)) return warn(site, MV_WARNING);
+      return f(toNum(x), toNum(y));
+    },
+  };
+}
+
+function toNum(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') return Number(v);
+  return NaN;
+}
+
+const I32_MIN = -2147483648;
+const I32_MAX = 2147483647;
+const I64 = 9223372036854775808;
+const U64 = 18446744073709551616;
+
+function arith(op: string, t: XType, site: WarnSite): (x: number, y: number) => unknown {
+  const check = (v: number, tt: XType): unknown => {
+    if (tt === 'integer') return v < I32_MIN || v > I32_MAX ? warn(site, 'java.lang.ArithmeticException: integer overflow') : v;
+    if (tt === 'long') return v < -I64 || v >= I64 ? warn(site, 'java.lang.ArithmeticException: long overflow') : v;
+    if (tt === 'unsigned_long') return v < 0 || v >= U64 ? warn(site, 'java.lang.ArithmeticException: unsigned_long overflow') : v;
+    if (!Number.isFinite(v)) return warn(site, 'java.lang.ArithmeticException: / by zero');
+    return v;
+  };
+  const intLike = (x: number, y: number) => (t === 'unknown' ? (Number.isInteger(x) && Number.isInteger(y) ? 'long' : 'double') : t);
+  switch (op) {
+    case '+':
+      return (x, y) => check(x + y, intLike(x, y));
+    case '-':
+      return (x, y) => check(x - y, intLike(x, y));
+    case '*':
+      return (x, y) => {
+        const tt = intLike(x, y);
+        if (tt === 'long' || tt === 'unsigned_long') {
+          const r = x * y;
+          if (Math.abs(r) >= 2 ** 53) {
+            const big = BigInt(Math.trunc(x)) * BigInt(Math.trunc(y));
+            if (tt === 'long' && (big >= 9223372036854775808n || big < -9223372036854775808n)) return warn(site, 'java.lang.ArithmeticException: long overflow');
+            if (tt === 'unsigned_long' && (big >= 18446744073709551616n || big < 0n)) return warn(site, 'java.lang.ArithmeticException: unsigned_long overflow');
+            return Number(big);
+          }
+          return r;
+        }
+        return check(x * y, tt);
+      };
+    case '/':
+      return (x, y) => {
+        const tt = intLike(x, y);
+        if (y === 0) return warn(site, 'java.lang.ArithmeticException: / by zero');
+        if (tt === 'double') return check(x / y, tt);
+        return check(Math.trunc(x / y), tt);
+      };
+    case '%':
+      return (x, y) => {
+        const tt = intLike(x, y);
+        if (y === 0) return warn(site, 'java.lang.ArithmeticException: / by zero');
+        return check(x % y, tt);
+      };
+  }
+  throw new Error(`bad op ${op}`);
+}
+
+function dateArith(ctx: CompileCtx, e: Expr & { type: 'binary' }, a: CExpr, b: CExpr, site: WarnSite): CExpr {
+  const op = e.op;
+  // span op span -> span (constant)
+  if (a.span && b.span) {
+    if (op !== '+' && op !== '-') typeError(ctx, `[${op}] has arguments with incompatible types`, e.location);
+    const x = a.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
+    const y = b.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
+    if (x.ms !== undefined && y.ms !== undefined) {
+      const v = { ms: op === '+' ? x.ms + y.ms : x.ms - y.ms };
+      return { type: 'time_duration', ev: () => v, constant: true, span: { kind: 'duration' } };
+    }
+    typeError(ctx, `arithmetic on mixed periods is not supported`, e.location);
+  }
+  const date = a.span ? b : a;
+  const span = a.span ? a : b;
+  if (!span.span) typeError(ctx, `[${text(ctx, e)}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
+  if (op !== '+' && op !== '-') typeError(ctx, `[${op}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
+  if (op === '-' && a.span) typeError(ctx, `[-] arguments are in unsupported order: cannot subtract a [${a.type}] value [${text(ctx, e.left)}] from a [${b.type}] amount [${text(ctx, e.right)}]`, e.location);
+  if (date.type !== 'date' && date.type !== 'date_nanos' && date.type !== 'unknown' && date.type !== 'null' && !isString(date.type)) {
+    typeError(ctx, `[${text(ctx, e)}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
+  }
+  const sp = span.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
+  const sign = op === '-' ? -1 : 1;
+  return {
+    type: 'date',
+    constant: date.constant,
+    ev: (r) => {
+      let d = date.ev(r);
+      if (d === null) return null;
+      if (Array.isArray(d)) return warn(site, MV_WARNING);
+      if (typeof d === 'string') d = Date.parse(d);
+      if (typeof d !== 'number' || Number.isNaN(d)) return null;
+      if (sp.ms !== undefined) return d + sign * sp.ms;
+      return addPeriod(d, sp.period as string, sign * (sp.n as number));
+    },
+  };
+}
+
+function cmpTest(op: string): (c: number) => boolean {
+  switch (op) {
+    case '==':
+      return (c) => c === 0;
+    case '!=':
+      return (c) => c !== 0;
+    case '<':
+      return (c) => c < 0;
+    case '<=':
+      return (c) => c <= 0;
+    case '>':
+      return (c) => c > 0;
+    default:
+      return (c) => c >= 0;
+  }
+}
+
+/** Compare two single values whose runtime types may differ (unknown document fields). */
+export function compareDynamic(x: unknown, y: unknown, t: XType): number | undefined {
+  if (typeof x === typeof y) return compareValues(x, y, t);
+  if (typeof x === 'number' && typeof y === 'string') {
+    const n = Number(y);
+    return y.trim() !== '' && !Number.isNaN(n) ? compareValues(x, n, 'double') : compareValues(String(x), y, 'keyword');
+  }
+  if (typeof x === 'string' && typeof y === 'number') {
+    const n = Number(x);
+    return x.trim() !== '' && !Number.isNaN(n) ? compareValues(n, y, 'double') : compareValues(x, String(y), 'keyword');
+  }
+  if (typeof x === 'boolean' || typeof y === 'boolean') return compareValues(String(x), String(y), 'keyword');
+  return compareValues(String(x), String(y), 'keyword');
+}
+
+function compileIn(e: Expr & { type: 'in' }, ctx: CompileCtx): CExpr {
+  const a = compileExpr(e.arg, ctx);
+  const items = e.values.map((v) => coerceLiteral(ctx, compileExpr(v, ctx), a.type, v.location));
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (a.type !== 'unknown' && it.type !== 'unknown' && it.type !== 'null' && a.type !== 'null' && family(it.type) !== family(a.type)) {
+      typeError(ctx, `[${text(ctx, e)}] cannot compare [${a.type}] with [${it.type}] value [${text(ctx, e.values[i])}]`, e.values[i].location);
+    }
+  }
+  const site = warnSite(ctx.src, e.location);
+  const t = a.type;
+  const allConst = items.every((i) => i.constant);
+  const constVals = allConst ? items.map((i) => i.ev({ v: [] })) : undefined;
+  const strSet = constVals && constVals.every((v) => typeof v === 'string') && (isString(t) || t === 'unknown') ? new Set(constVals as string[]) : undefined;
+  const neg = e.negated;
+  return {
+    type: 'boolean',
+    constant: a.constant && allConst,
+    ev: (r) => {
+      const x = a.ev(r);
+      if (x === null) return null;
+      if (Array.isArray(x)) return warn(site, MV_WARNING);
+      if (strSet && typeof x === 'string') return strSet.has(x) ? !neg : !neg ? false : true;
+      let sawNull = false;
+      for (let i = 0; i < items.length; i++) {
+        const y = constVals ? constVals[i] : items[i].ev(r);
+        if (y === null) {
+          sawNull = true;
+          continue;
+        }
+        if (Array.isArray(y)) {
+          sawNull = true;
+          continue;
+        }
+        if (compareDynamic(x, y, t) === 0) return !neg;
+      }
+      return sawNull ? null : neg;
+    },
+  };
+}
+
+/** Translate an ES|QL LIKE pattern (`*`, `?`, `\` escapes) to a RegExp. */
+export function likeToRegex(p: string): RegExp {
+  let re = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\' && i + 1 < p.length) {
+      re += escapeRe(p[++i]);
+    } else if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else re += escapeRe(c);
+  }
+  return new RegExp(`^${re}$`, 'u');
+}
+
+function escapeRe(c: string): string {
+  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Translate a Lucene regular expression (RLIKE) to a JS RegExp, anchored. */
+export function luceneToRegex(p: string): RegExp {
+  let re = '';
+  let inClass = false;
+  let atomBefore = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\' && i + 1 < p.length) {
+      const n = p[++i];
+      re += /[dDwWsS]/.test(n) ? `\\${n}` : /[A-Za-z0-9]/.test(n) ? n : `\\${n}`;
+      atomBefore = true;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      re += c === '[' ? '\\[' : c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      re += c;
+      if (p[i + 1] === '^') re += p[++i];
+      if (p[i + 1] === ']') re += `\\${p[++i]}`;
+      atomBefore = true;
+      continue;
+    }
+    if ((c === '*' || c === '+' || c === '?' || c === '{') && !atomBefore) {
+      re += `\\${c}`;
+      atomBefore = true;
+      continue;
+    }
+    if (c === '/') re += '\\/';
+    else re += c;
+    atomBefore = c !== '(' && c !== '|';
+  }
+  return new RegExp(`^(?:${re})$`, 's');
+}
+
+function compileLike(e: Expr & { type: 'like' }, ctx: CompileCtx): CExpr {
+  const a = compileExpr(e.arg, ctx);
+  if (!isString(a.type) && a.type !== 'unknown' && a.type !== 'null' && a.type !== 'ip' && a.type !== 'version') {
+    typeError(ctx, `first argument of [${text(ctx, e)}] must be [string], found value [${text(ctx, e.arg)}] type [${a.type}]`, e.arg.location);
+  }
+  const pats = e.patterns.map((p) => {
+    const c = compileExpr(p, ctx);
+    const v = c.constant ? c.ev({ v: [] }) : undefined;
+    if (typeof v !== 'string') typeError(ctx, `pattern of [${text(ctx, e)}] must be a constant string`, p.location);
+    return v;
+  });
+  // ES rewrites `x LIKE "*"` to `x IS NOT NULL`: NOT LIKE "*" keeps the null rows.
+  if (e.op === 'like' && pats.includes('*')) {
+    return { type: 'boolean', constant: a.constant, ev: e.negated ? (r) => a.ev(r) === null : (r) => a.ev(r) !== null };
+  }
+  let regexes: RegExp[];
+  try {
+    regexes = pats.map((p) => (e.op === 'like' ? likeToRegex(p) : luceneToRegex(p)));
+  } catch (err) {
+    throw new QueryError(`invalid ${e.op.toUpperCase()} pattern: ${(err as Error).message}`, ctx.src, e.patterns[0].location.min, 'syntax');
+  }
+  // fast paths for plain prefix/suffix/contains LIKE patterns
+  const tests: ((s: string) => boolean)[] = pats.map((p, i) => {
+    if (e.op === 'like' && !/[\\?]/.test(p)) {
+      const stars = p.split('*');
+      if (stars.length === 1) return (s) => s === p;
+      if (stars.length === 2 && stars[0] === '') return (s) => s.endsWith(stars[1]);
+      if (stars.length === 2 && stars[1] === '') return (s) => s.startsWith(stars[0]);
+      if (stars.length === 3 && stars[0] === '' && stars[2] === '') return (s) => s.includes(stars[1]);
+    }
+    const re = regexes[i];
+    return (s) => re.test(s);
+  });
+  const site = warnSite(ctx.src, e.location);
+  const neg = e.negated;
+  return {
+    type: 'boolean',
+    constant: a.constant,
+    ev: (r) => {
+      const x = a.ev(r);
+      if (x === null) return null;
+      if (Array.isArray(x)) return warn(site, MV_WARNING);
+      const s = String(x);
+      for (const t of tests) if (t(s)) return !neg;
+      return neg;
+    },
+  };
+}
+
+export { normalizeIp };

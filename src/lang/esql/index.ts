@@ -1,0 +1,18 @@
+/**
+ * ES|QL for trawl: lexer/parser (parser.ts, ast.ts) → per-command compilers (where.ts, eval.ts,
+ * stats.ts, …) → a push-based pipeline over documents.
+ */
+import { compileInternal, type EsqlQuery } from './compile.js';
+
+export type { EsqlColumn, EsqlExecutor, EsqlMeta, EsqlQuery, EsqlResult, EsqlRow } from './compile.js';
+export type { EsqlType } from './types.js';
+
+export interface EsqlOptions {
+  /** Fixed clock for NOW() and date math; default Date.now() at compile. */
+  now?: number;
+}
+
+/** Compile an ES|QL query. Throws QueryError (syntax, type, or unsupported). */
+export function compileEsql(query: string, options: EsqlOptions = {}): EsqlQuery {
+  return compileInternal(query, { now: options.now });
+}

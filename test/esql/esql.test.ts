@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { compileEsql } from '../../src/lang/esql/index.js';
+import { kqlAvailable } from '../../src/lang/esql/kql-bridge.js';
+import { QueryError } from '../../src/lang/query-error.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+
+const run = (q: string, docs: Record<string, unknown>[], now = Date.UTC(2026, 0, 1)) => {
+  const ex = compileEsql(q, { now }).createExecutor();
+  for (const d of docs) ex.push(d, { _id: 'id', _index: 'logs-x' });
+  return ex.finish();
+};
+
+const seedQuery = () => {
+  const dir = sharedPath('seeds');
+  const f = readdirSync(dir).find((x) => x.startsWith('002_'))!;
+  const text = readFileSync(`${dir}/${f}`, 'utf8');
+  return text.slice(text.indexOf("query = '''") + 11, text.lastIndexOf("'''"));
+};
+
+test('seed rule 002 (python shell commands) over crafted docs', { skip: needsShared('seeds') || (!kqlAvailable() && 'pending: KQL engine (src/lang/kql) not available yet') }, () => {
+  const cmds = ['grep x', 'find /', 'curl a', 'env -i', 'wget b', 'whoami'];
+  const doc = (i: number, cmd: string) => ({
+    '@timestamp': `2026-01-01T10:00:${String(10 + i).padStart(2, '0')}Z`,
+    host: { os: { type: 'linux' }, name: 'h1' },
+    event: { type: 'start', action: 'exec' },
+    agent: { id: 'a1' },
+    process: { name: 'sh', args: ['sh', '-c', cmd], command_line: `sh -c ${cmd}`, parent: { name: 'Python3', entity_id: 'p1' } },
+  });
+  const r = run(seedQuery(), cmds.map((c, i) => doc(i, c)));
+  assert.equal(r.rows.length, 1);
+  const row = Object.fromEntries(r.columns.map((c, i) => [c.name, r.rows[0].values[i]]));
+  assert.equal(row['Esql.process_command_line_count_distinct'], 6);
+  assert.equal(row['Esql.patterns_count_distinct'], 6);
+  assert.equal(row['Esql.time_window_date_trunc'], '2026-01-01T10:00:00.000Z');
+  assert.equal(row['process.parent.entity_id'], 'p1');
+});
+
+test('seed rule 002 compiles and exposes its metadata', { skip: needsShared('seeds') || (!kqlAvailable() && 'pending: KQL engine (src/lang/kql) not available yet') }, () => {
+  const q = compileEsql(seedQuery());
+  assert.deepEqual(q.sources, ['logs-endpoint.events.process-*']);
+  assert.deepEqual(q.metadata, ['_id', '_version', '_index']);
+  assert.equal(q.aggregating, true);
+  assert.equal(q.timeBucketField, '@timestamp');
+});
+
+test('STATS with DATE_TRUNC through EVAL: columns, order, timeBucketField, prefilter', () => {
+  const q = compileEsql('FROM logs-* | WHERE process.name IN ("sh", "bash") | EVAL w = DATE_TRUNC(1 minute, @timestamp) | STATS c = COUNT(*), d = COUNT_DISTINCT(process.args) BY w, host.name | SORT c DESC');
+  assert.equal(q.timeBucketField, '@timestamp');
+  assert.equal(q.prefilter({ process: { name: 'sh' } }), true);
+  assert.equal(q.prefilter({ process: { name: 'ls' } }), false);
+  const ex = q.createExecutor();
+  ex.push({ '@timestamp': '2026-01-01T00:00:10Z', process: { name: 'sh', args: ['a', 'b'] }, host: { name: 'h' } }, {});
+  ex.push({ '@timestamp': '2026-01-01T00:00:20Z', process: { name: 'bash', args: 'c' }, host: { name: 'h' } }, {});
+  const r = ex.finish();
+  assert.deepEqual(r.columns.map((c) => `${c.name}:${c.type}`), ['c:long', 'd:long', 'w:date', 'host.name:keyword']);
+  assert.deepEqual(r.rows.map((x) => x.values), [[2, 3, '2026-01-01T00:00:00.000Z', 'h']]);
+  assert.equal(r.peakGroups, 1);
+});
+
+test('multi-value arguments to scalar functions yield null and a counted warning', () => {
+  const r = run('FROM x | EVAL l = LENGTH(user.name), f = MV_FIRST(user.name) | KEEP l, f', [{ user: { name: ['ab', 'c'] } }, { user: { name: ['xyz', 'q'] } }]);
+  assert.deepEqual(r.rows.map((x) => x.values), [[null, 'ab'], [null, 'xyz']]);
+  const w = r.warnings.find((x) => x.message.includes('single-value function encountered multi-value'));
+  assert.equal(w?.count, 2);
+  assert.ok(r.warnings.some((x) => x.message.startsWith('Line 1:19: evaluation of [LENGTH(user.name)] failed')));
+});
+
+test('rows without STATS keep their source; one-element arrays are single values', () => {
+  const ex = compileEsql('FROM x | WHERE a == "1" | KEEP a').createExecutor<string>();
+  ex.push({ a: ['1'] }, {}, 'doc1');
+  ex.push({ a: '2' }, {}, 'doc2');
+  const r = ex.finish();
+  assert.deepEqual(r.rows, [{ values: ['1'], source: 'doc1' }]);
+});
+
+test('SORT with NULLS and LIMIT keeps a bounded top-k', () => {
+  const docs = [5, null, 3, 9, 1].map((n, i) => ({ n, i }));
+  assert.deepEqual(run('FROM x | SORT n DESC NULLS LAST | LIMIT 2 | KEEP i', docs).rows.map((r) => r.values[0]), [3, 0]);
+  assert.deepEqual(run('FROM x | SORT n | KEEP i', docs).rows.map((r) => r.values[0]), [4, 2, 0, 3, 1]);
+  assert.deepEqual(run('FROM x | SORT n NULLS FIRST | LIMIT 1 | KEEP i', docs).rows.map((r) => r.values[0]), [1]);
+});
+
+test('DISSECT and GROK extract columns', () => {
+  const r = run('FROM x | DISSECT msg "%{user} logged in from %{ip}" | GROK msg "%{WORD:w} logged in from %{IP:addr}" | KEEP user, ip, w, addr', [{ msg: 'bob logged in from 10.0.0.1' }, { msg: 'nothing' }]);
+  assert.deepEqual(r.rows.map((x) => x.values), [['bob', '10.0.0.1', 'bob', '10.0.0.1'], [null, null, null, null]]);
+  const g = run('ROW s = "took 42 ms" | GROK s "took %{NUMBER:n:int} ms"', []);
+  assert.deepEqual(g.columns.map((c) => `${c.name}:${c.type}`), ['s:keyword', 'n:integer']);
+  assert.deepEqual(g.rows[0].values, ['took 42 ms', 42]);
+});
+
+test('date math, casts, LIKE lists, CIDR_MATCH', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const r = run('ROW d = NOW() - 1 hour, s = "2026-01-01T00:00:00Z"::datetime + 1 day, b = "abc" LIKE ("x*", "a?c"), c = CIDR_MATCH(TO_IP("10.1.2.3"), "10.0.0.0/8")', [], now);
+  assert.deepEqual(r.rows[0].values, ['2025-12-31T23:00:00.000Z', '2026-01-02T00:00:00.000Z', true, true]);
+});
+
+test('errors carry kind and position', () => {
+  const err = (q: string) => {
+    try {
+      compileEsql(q);
+    } catch (e) {
+      assert.ok(e instanceof QueryError);
+      return e;
+    }
+    assert.fail('expected an error');
+  };
+  const a = err('FROM x | WHERE LENGTH(1) > 2');
+  assert.equal(a.kind, 'type');
+  assert.equal(a.column, 23);
+  const b = err('FROM x | EVAL y = (1');
+  assert.equal(b.kind, 'syntax');
+  const c = err('FROM x | ENRICH policy ON a');
+  assert.equal(c.kind, 'unsupported');
+  assert.equal(c.column, 10);
+  const d = err('FROM x | EVAL y = NOPE(a)');
+  assert.equal(d.kind, 'type');
+});

@@ -1,0 +1,212 @@
+/** Loader for Elasticsearch csv-spec test files and their typed CSV datasets (see ORIGIN.md). */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { EsqlType } from '../../../src/lang/esql/index.js';
+
+export interface SpecTest {
+  file: string;
+  name: string;
+  query: string;
+  ignoreOrder: boolean;
+  capabilities: string[];
+  warnings: { text: string; regex: boolean }[];
+  columns: { name: string; type: string }[];
+  rows: string[][];
+  disabled: boolean;
+  /** Query starts with a SET statement or the block could not be parsed. */
+  unusual?: string;
+}
+
+export function parseSpecFile(file: string): SpecTest[] {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split(/\r?\n/);
+  const out: SpecTest[] = [];
+  let i = 0;
+  const base = path.basename(file);
+  const skipBlank = () => {
+    while (i < lines.length && (lines[i].trim() === '' || /^\s*(\/\/|#)/.test(lines[i]))) i++;
+  };
+  while (i < lines.length) {
+    skipBlank();
+    if (i >= lines.length) break;
+    let name = lines[i].trim();
+    i++;
+    const disabled = /-Ignore$/i.test(name);
+    name = name.replace(/#\[.*\]$/, '').trim();
+    const t: SpecTest = { file: base, name, query: '', ignoreOrder: false, capabilities: [], warnings: [], columns: [], rows: [], disabled };
+    // directives and query
+    const q: string[] = [];
+    for (; i < lines.length; i++) {
+      const l = lines[i];
+      const tl = l.trim();
+      if (q.length === 0) {
+        if (tl === '' || tl.startsWith('//') || tl.startsWith('#')) continue;
+        const d = /^([a-z_]+|ignoreOrder|warningRegex)\s*:\s*(.*)$/.exec(tl);
+        if (d && !/^(from|row|show|meta)$/i.test(d[1])) {
+          applyDirective(t, d[1], d[2]);
+          continue;
+        }
+      }
+      if (tl.startsWith('//')) continue;
+      if (/^SET\s/i.test(tl) && tl.endsWith('\\;')) {
+        t.unusual = 'SET statement';
+        continue;
+      }
+      if (tl.endsWith(';') && !tl.endsWith('\\;')) {
+        q.push(l.replace(/;\s*$/, ''));
+        i++;
+        break;
+      }
+      q.push(l);
+    }
+    t.query = q.join('\n');
+    // warnings / directives after the query, then header
+    for (; i < lines.length; i++) {
+      const tl = lines[i].trim();
+      if (tl === '' || tl.startsWith('//')) continue;
+      const d = /^(required_capability|required_feature|ignoreOrder|skip_columnar|request_stored|warning|warningRegex)\s*:\s*(.*)$/.exec(tl);
+      if (d) {
+        applyDirective(t, d[1], lines[i].slice(lines[i].indexOf(':') + 1).trim());
+        continue;
+      }
+      break;
+    }
+    if (i < lines.length && lines[i].trim() !== ';') {
+      t.columns = splitRow(lines[i]).map((c) => {
+        const k = c.lastIndexOf(':');
+        return { name: c.slice(0, k).trim(), type: normType(c.slice(k + 1).trim()) };
+      });
+      i++;
+    }
+    for (; i < lines.length; i++) {
+      const l = lines[i];
+      const tl = l.trim();
+      if (tl === ';') {
+        i++;
+        break;
+      }
+      if (tl === '' || tl.startsWith('//')) continue;
+      t.rows.push(splitRow(l));
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+function applyDirective(t: SpecTest, k: string, v: string): void {
+  if (k === 'ignoreOrder') t.ignoreOrder = v.trim() === 'true';
+  else if (k === 'required_capability' || k === 'required_feature') t.capabilities.push(v.trim());
+  else if (k === 'warning') t.warnings.push({ text: v.replace(/#\[Emulated:.*\]$/, ''), regex: false });
+  else if (k === 'warningRegex') t.warnings.push({ text: v, regex: true });
+}
+
+export function normType(t: string): string {
+  const map: Record<string, string> = {
+    s: 'keyword', string: 'keyword', i: 'integer', l: 'long', d: 'double', ul: 'unsigned_long', dt: 'date', datetime: 'date',
+    short: 'integer', byte: 'integer', float: 'double', half_float: 'double', scaled_float: 'double', k: 'keyword', b: 'boolean', v: 'version',
+  };
+  const l = t.toLowerCase();
+  return map[l] ?? l;
+}
+
+/** Split a pipe table row, respecting quotes and brackets. */
+export function splitRow(l: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (let i = 0; i < l.length; i++) {
+    const c = l[i];
+    if (c === '"') q = !q;
+    if (c === '\\' && q && i + 1 < l.length) {
+      cur += c + l[++i];
+      continue;
+    }
+    if (c === '|' && !q) {
+      out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur.trim());
+  return out;
+}
+
+export interface Dataset {
+  schema: Record<string, EsqlType>;
+  docs: Record<string, unknown>[];
+}
+
+export function loadDataset(dataDir: string, name: string): Dataset | undefined {
+  const f = path.join(dataDir, `${name}.csv`);
+  if (!existsSync(f)) return undefined;
+  const lines = readFileSync(f, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = splitCsv(lines[0]).map((c) => {
+    const k = c.lastIndexOf(':');
+    return { name: c.slice(0, k).trim(), type: normType(c.slice(k + 1).trim()) as EsqlType };
+  });
+  const schema: Record<string, EsqlType> = {};
+  for (const h of header) schema[h.name] = h.type;
+  const docs = lines.slice(1).map((l) => {
+    const cells = splitCsv(l);
+    const doc: Record<string, unknown> = {};
+    header.forEach((h, i) => {
+      const raw = (cells[i] ?? '').trim();
+      if (raw === '' || raw === '""') return;
+      if (raw.startsWith('[') && raw.endsWith(']')) {
+        const items = splitCsv(raw.slice(1, -1)).map((x) => x.trim()).filter((x) => x !== '').map((x) => typedCell(x, h.type));
+        // doc values: sorted; keywords also deduplicated
+        if (h.type === 'keyword' || h.type === 'ip' || h.type === 'version') items.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+        else if (h.type !== 'text') items.sort((a, b) => Number(a) - Number(b));
+        const vals = h.type === 'keyword' ? [...new Set(items)] : items;
+        if (vals.length) doc[h.name] = vals.length === 1 ? vals[0] : vals;
+      } else doc[h.name] = typedCell(raw, h.type);
+    });
+    return doc;
+  });
+  return { schema, docs };
+}
+
+function typedCell(s: string, t: string): unknown {
+  if (s.startsWith('"') && s.endsWith('"') && s.length >= 2) s = s.slice(1, -1);
+  switch (t) {
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'unsigned_long':
+      return Number(s);
+    case 'boolean':
+      return s.toLowerCase() === 'true';
+    default:
+      return s;
+  }
+}
+
+function splitCsv(l: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  let br = 0;
+  for (let i = 0; i < l.length; i++) {
+    const c = l[i];
+    if (c === '"') {
+      if (q && l[i + 1] === '"') {
+        cur += '"';
+        i++;
+        continue;
+      }
+      q = !q;
+      continue;
+    }
+    if (!q && c === '[') br++;
+    if (!q && c === ']') br--;
+    if (c === ',' && !q && br === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out;
+}
