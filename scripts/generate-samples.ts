@@ -29,7 +29,7 @@ const RULES = {
   siteCustomize: 'Python Site or User Customize File Creation',
 };
 
-/** What the generator means each planted event to be; written to samples/expected-hits.json. */
+/** What the generator means each planted event to be; written to samples/.expected-hits.json. */
 interface Plant {
   doc: Doc;
   rule: string;
@@ -229,7 +229,7 @@ function main(): void {
       if (p.hit) expected.push({ rule: p.rule, host: (p.doc.host as { name: string }).name, file: rel, line, ...(p.group ? { group: p.group } : {}) });
     }
   }
-  writeFileSync(path.join(OUT, 'expected-hits.json'), `${JSON.stringify(expected, null, 2)}\n`);
+  writeFileSync(path.join(OUT, '.expected-hits.json'), `${JSON.stringify(expected, null, 2)}\n`);
   writeFileSync(path.join(OUT, 'README.md'), readme(table));
 }
 
@@ -252,7 +252,7 @@ Files are written in shuffled time blocks, like real collections: trawl must ord
 
 ## Planted events
 
-Every bundled rule has true positives and near-miss decoys. \`expected-hits.json\` lists the hits
+Every bundled rule has true positives and near-miss decoys. \`.expected-hits.json\` (a dotfile, so directory walks never read it as evidence) lists the hits
 \`trawl hunt samples/\` must report (the hunt tests assert them exactly).
 
 | rule | | host | where | @timestamp | why |

@@ -15,11 +15,7 @@ export class QueryError extends Error {
     readonly kind: 'syntax' | 'type' | 'unsupported' = 'syntax',
   ) {
     super(message);
-    const clamped = Math.max(0, Math.min(offset, source.length));
-    const before = source.slice(0, clamped);
-    const nl = before.lastIndexOf('\n');
-    this.line = before.split('\n').length;
-    this.column = clamped - nl;
+    ({ line: this.line, column: this.column } = positionOf(source, offset));
   }
 
   format(label = 'query'): string {
@@ -32,4 +28,17 @@ export class QueryError extends Error {
 
 export function isQueryError(e: unknown): e is QueryError {
   return e instanceof QueryError;
+}
+
+/**
+ * 1-based line and column of an offset. An offset past the query's last non-blank character
+ * ("… but end of query found") points just after that character: a query stored with a
+ * trailing newline should not send the reader to the empty line below it.
+ */
+export function positionOf(source: string, offset: number): { line: number; column: number } {
+  const end = source.trimEnd().length;
+  const clamped = Math.max(0, Math.min(offset, end));
+  const before = source.slice(0, clamped);
+  const nl = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, column: clamped - nl };
 }

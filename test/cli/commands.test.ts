@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runTrawl } from '../helpers/trawl.js';
+
+const expected = JSON.parse(readFileSync(path.join(ROOT, 'samples/.expected-hits.json'), 'utf8')) as unknown[];
+
+test('query (KQL): matching documents as NDJSON with @trawl provenance, count on stderr', async () => {
+  const r = await runTrawl(['query', 'event.category:process and process.name:xxd', 'samples/']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.length, 1);
+  assert.deepEqual(rows[0].process.args, ['xxd', '/private/var/db/SystemKey']);
+  assert.match(rows[0]['@trawl'].file, /mac-01\/endpoint-events\.ndjson\.gz$/);
+  assert.equal(typeof rows[0]['@trawl'].line, 'number');
+  assert.match(r.stderr, /^1 match\(es\) in \d+ events from 4 file\(s\)/m);
+});
+
+test('query (EQL sequence): one object per match with join keys and ordered events', async () => {
+  const q = 'sequence by process.entity_id with maxspan=1m [process where process.name == "python3"] [file where event.action == "open"]';
+  const r = await runTrawl(['query', '-l', 'eql', q, 'samples/']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.ok(rows.length >= 1);
+  for (const m of rows) {
+    assert.equal(m.events.length, 2);
+    assert.equal(m.join_keys.length, 1);
+    assert.equal(m.events[0].process.entity_id, m.join_keys[0]);
+    assert.ok(m.events[0]['@trawl'].file);
+  }
+});
+
+test('query (ES|QL): rows in column order; table output aligned', async () => {
+  const q = 'FROM logs-endpoint.events.* | STATS n = COUNT(*) BY host.name | SORT host.name';
+  const r = await runTrawl(['query', '-l', 'esql', q, 'samples/']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((x) => Object.keys(x)), [['n', 'host.name'], ['n', 'host.name'], ['n', 'host.name'], ['n', 'host.name']]);
+  assert.deepEqual(rows.map((x) => x['host.name']), ['build-02', 'mac-01', 'mac-02', 'web-01']);
+  const t = await runTrawl(['query', '-l', 'esql', q, 'samples/', '-f', 'table']);
+  assert.match(t.stdout, /^n\s+host\.name\n-+\s+-+\n/);
+});
+
+test('a query syntax error exits 2 with line, column and a caret', async () => {
+  const r = await runTrawl(['query', 'process.name:(a or b', 'samples/']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /kuery:1:\d+: .*\n  process\.name:\(a or b\n\s+\^/);
+});
+
+test('rules check: the stable JSON report; errors carry TOML positions and exit 2', async () => {
+  const ok = await runTrawl(['rules', 'check', 'rules/', '-f', 'json']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(JSON.parse(ok.stdout), { total: 4, compiled: 4, unsupported: [], errors: [] });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-rules-'));
+  copyFileSync(path.join(ROOT, 'rules/credential_access_systemkey_access_via_command_line.toml'), path.join(dir, 'good.toml'));
+  writeFileSync(
+    path.join(dir, 'bad.toml'),
+    '[metadata]\nmaturity = "production"\n\n[rule]\nrule_id = "bad-1"\nname = "Broken"\ndescription = "x"\nrisk_score = 21\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nindex = ["logs-*"]\nquery = \'\'\'\nprocess.name:(a or\n\'\'\'\n',
+  );
+  const bad = await runTrawl(['rules', 'check', dir, '-f', 'json']);
+  assert.equal(bad.code, 2);
+  const report = JSON.parse(bad.stdout);
+  assert.equal(report.total, 2);
+  assert.equal(report.compiled, 1);
+  assert.equal(report.errors.length, 1);
+  assert.equal(report.errors[0].rule_id, 'bad-1');
+  assert.equal(report.errors[0].line, 14);
+  assert.equal(typeof report.errors[0].column, 'number');
+});
+
+test('hunt -f json: the planted hits and a summary; exit 0 on clean input', async () => {
+  const r = await runTrawl(['hunt', 'samples/', '-f', 'json', '--no-progress', '--workers', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.hits.length, expected.length);
+  assert.equal(out.summary.files, 4);
+  assert.equal(out.summary.rules.compiled, 4);
+  assert.match(r.stderr, /hits:\s+\d+/);
+});
+
+test('hunt over input with a bad line still reports the hits and exits 1', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-bad-'));
+  const lines = readFileSync(path.join(ROOT, 'samples/mac-02/events.ndjson'), 'utf8').split('\n');
+  lines.splice(3, 0, '{"truncated": ');
+  writeFileSync(path.join(dir, 'events.ndjson'), lines.join('\n'));
+  const r = await runTrawl(['hunt', dir, '-f', 'ndjson', '--no-progress']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout.trim().split('\n').length, 1, 'the keychain hit on mac-02 is still found');
+  assert.match(r.stderr, /skipped: 1 malformed-json/);
+  assert.match(r.stderr, /events\.ndjson:4: /);
+});

@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ROOT } from '../helpers/trawl.js';
+
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+const ENTRY = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url));
+const session = `trawl-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-p', '-t', session);
+}
+
+async function waitFor(pattern: RegExp, ms = 60_000): Promise<string> {
+  const until = Date.now() + ms;
+  let last = '';
+  while (Date.now() < until) {
+    last = screen();
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`screen never showed ${pattern}:\n${last}`);
+}
+
+/** The real binary in a real 100x30 terminal, driven by keystrokes as a person would. */
+test('the TUI shows the hunt hits, opens a hit and its process lineage', { skip: HAS_TMUX ? false : 'skipped: tmux is not installed (apt-get install tmux)' }, async () => {
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', ROOT, `${process.execPath} --import tsx ${ENTRY} hunt samples/ --workers 1; sleep 30`);
+  try {
+    const list = await waitFor(/SystemKey Access via Command Line/);
+    assert.match(list, /First Time Python Accessed Sensitive Credential Files/);
+    assert.match(list, /mac-01/);
+    // Open the SystemKey hit: search for it, then Enter.
+    tmux('send-keys', '-t', session, '/', 'SystemKey', 'Enter');
+    await waitFor(/SystemKey/);
+    tmux('send-keys', '-t', session, 'Enter');
+    const detail = await waitFor(/\/private\/var\/db\/SystemKey/);
+    assert.match(detail, /high/i);
+    // Lineage of the hit's process: zsh → xxd under the login session.
+    tmux('send-keys', '-t', session, 'l');
+    const lineage = await waitFor(/xxd/);
+    assert.match(lineage, /zsh/);
+    tmux('send-keys', '-t', session, 'q');
+  } finally {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+  }
+});
