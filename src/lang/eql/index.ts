@@ -1,0 +1,208 @@
+import { compileField, parseTimestamp } from '../../fields/index.js';
+import { QueryError } from '../query-error.js';
+import type { EventQuery, Expr, Pipe, Query, Stage } from './ast.js';
+import { compileExpr, truthy, type ExprCtx } from './compile-expr.js';
+import { parseEql } from './parser.js';
+import { runSequence, type MissingStage, type SeqStage } from './sequence.js';
+import type { EqlInput, EqlMatch, EqlOptions } from './types.js';
+
+export type { EqlInput, EqlMatch, EqlOptions } from './types.js';
+export { parseEql } from './parser.js';
+
+export interface RequiredTerm { field: string; values: string[]; caseInsensitive: boolean }
+
+export interface EqlQuery {
+  kind: 'event' | 'sequence' | 'sample';
+  filter(doc: Record<string, unknown>): boolean;
+  run<E extends EqlInput>(events: Iterable<E>): EqlMatch<E>[];
+  readonly stats: { peakPartials: number };
+  requiredTerms: RequiredTerm[];
+  fields: string[];
+}
+
+const ENDGAME_PIPES = new Set(['count', 'unique', 'filter', 'sort', 'unique_count', 'window']);
+
+type Doc = Record<string, unknown>;
+
+export function compileEql(query: string, options: EqlOptions = {}): EqlQuery {
+  const src = query;
+  const ast = parseEql(src);
+  const catField = options.eventCategoryField ?? 'event.category';
+  const tsField = options.timestampField ?? '@timestamp';
+  const ctx: ExprCtx = { src, fields: new Set() };
+  const catGet = compileField(catField);
+  const tsGet = compileField(tsField);
+  const time = (d: Doc) => parseTimestamp(tsGet(d)) ?? 0;
+
+  const compileEvent = (q: EventQuery): ((d: Doc) => boolean) => {
+    const cond = compileExpr(q.condition, ctx);
+    const staticT = q.condition.type === 'literal' ? q.condition.value : undefined;
+    if (staticT !== undefined && typeof staticT !== 'boolean' && staticT !== null) {
+      throw new QueryError('condition must be a boolean', src, q.condition.location.min, 'type');
+    }
+    if (q.category === null) return (d) => truthy(cond(d)) === true;
+    ctx.fields.add(catField);
+    const cat = q.category;
+    return (d) => {
+      const c = catGet(d);
+      const ok = Array.isArray(c) ? c.includes(cat) : c === cat;
+      return ok && truthy(cond(d)) === true;
+    };
+  };
+  const pipes = compilePipes(ast.pipes, src);
+  const stats = { peakPartials: 0 };
+
+  if (ast.type === 'eventQuery') {
+    const f = compileEvent(ast.query);
+    return {
+      kind: 'event', filter: f, stats,
+      run: (events) => pipes(Array.from(events, (e) => e).filter((e) => f(e.doc)).map((e) => ({ events: [e] }))),
+      requiredTerms: termsOf(ast.query, catField),
+      fields: [...ctx.fields],
+    };
+  }
+
+  const keyFns = (stage: Stage, globalBy: Expr[]): ((d: Doc) => unknown[]) => {
+    const ks = [...globalBy, ...stage.by].map((k) => compileExpr(k, ctx));
+    return (d) => ks.map((k) => { const v = k(d); return v === undefined ? null : Array.isArray(v) ? v[0] ?? null : v; });
+  };
+  const stageFilters: ((d: Doc) => boolean)[] = [];
+  const allStages = ast.stages.concat(ast.type === 'sequence' && ast.until ? [ast.until] : []);
+  const termsList = allStages.map((s) => termsOf(s.query, catField));
+  const common = termsList.reduce((acc, t) => acc.filter((x) => t.some((y) => sameTerm(x, y))));
+
+  if (ast.type === 'sequence') {
+    const real: SeqStage[] = [];
+    const missing: MissingStage[] = [];
+    let position = 0;
+    for (const s of ast.stages) {
+      const f = compileEvent(s.query);
+      stageFilters.push(f);
+      const keys = keyFns(s, ast.by);
+      if (s.missing) for (let r = 0; r < s.runs; r++) missing.push({ filter: f, keys, before: real.length, position: position++ });
+      else for (let r = 0; r < s.runs; r++) { real.push({ filter: f, keys }); position++; }
+    }
+    let until: SeqStage | null = null;
+    if (ast.until) {
+      const f = compileEvent(ast.until.query);
+      stageFilters.push(f);
+      until = { filter: f, keys: keyFns(ast.until, ast.by) };
+    }
+    const spec = { stages: real, missing, until, maxspan: ast.maxspan, time };
+    return {
+      kind: 'sequence', stats,
+      filter: (d) => stageFilters.some((f) => f(d)),
+      run: (events) => pipes(runSequence(spec, events, stats)),
+      requiredTerms: common,
+      fields: [...ctx.fields, ...(ctx.fields.size ? [tsField] : [])].filter((x, i, a) => a.indexOf(x) === i),
+    };
+  }
+
+  // sample
+  const stages = ast.stages.map((s) => ({ filter: compileEvent(s.query), keys: keyFns(s, ast.by), optional: [...ast.by, ...s.by].map((k) => k.type === 'field' && k.optional) }));
+  for (const s of stages) stageFilters.push(s.filter);
+  return {
+    kind: 'sample', stats,
+    filter: (d) => stageFilters.some((f) => f(d)),
+    run: (events) => pipes(runSample(stages, events, stats)),
+    requiredTerms: common,
+    fields: [...ctx.fields],
+  };
+}
+
+function runSample<E extends EqlInput>(stages: { filter: (d: Doc) => boolean; keys: (d: Doc) => unknown[]; optional: boolean[] }[], events: Iterable<E>, stats: { peakPartials: number }): EqlMatch<E>[] {
+  const groups = new Map<string, { keys: unknown[]; slots: (E | undefined)[] }>();
+  for (const ev of events) {
+    for (let i = 0; i < stages.length; i++) {
+      if (!stages[i].filter(ev.doc)) continue;
+      const keys = stages[i].keys(ev.doc);
+      if (keys.some((k, j) => k === null && !stages[i].optional[j])) continue;
+      const k = JSON.stringify(keys.map(String));
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { keys, slots: new Array<E | undefined>(stages.length).fill(undefined) }));
+      if (g.slots[i] === undefined && !g.slots.includes(ev)) g.slots[i] = ev;
+    }
+  }
+  stats.peakPartials = groups.size;
+  const out: EqlMatch<E>[] = [];
+  const sorted = [...groups.values()].sort((a, b) => cmpKeys(a.keys, b.keys));
+  for (const g of sorted) {
+    if (g.slots.every((e) => e !== undefined)) out.push({ join_keys: g.keys, events: g.slots as E[] });
+  }
+  return out;
+}
+
+function cmpKeys(a: unknown[], b: unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}
+
+function compilePipes(pipes: Pipe[], src: string): <E extends EqlInput>(m: EqlMatch<E>[]) => EqlMatch<E>[] {
+  const steps: (<E extends EqlInput>(m: EqlMatch<E>[]) => EqlMatch<E>[])[] = [];
+  for (const p of pipes) {
+    const name = p.name.toLowerCase();
+    if (name === 'head' || name === 'tail') {
+      const a = p.args[0];
+      if (p.args.length > 1) throw new QueryError(`${name} takes one argument`, src, p.location.min, 'type');
+      let n = 10;
+      if (a) {
+        if (a.type !== 'literal' || typeof a.value !== 'number' || !Number.isInteger(a.value) || a.value < 0) {
+          throw new QueryError(`${name} needs a non-negative integer`, src, a.location.min, 'type');
+        }
+        n = a.value;
+      }
+      steps.push(name === 'head' ? (m) => m.slice(0, n) : (m) => (n === 0 ? [] : m.slice(-n)));
+    } else if (ENDGAME_PIPES.has(name)) {
+      throw new QueryError(`pipe ${name} is not supported by Elasticsearch EQL`, src, p.location.min, 'unsupported');
+    } else {
+      throw new QueryError(`unknown pipe ${p.name}`, src, p.location.min, 'syntax');
+    }
+  }
+  return (m) => steps.reduce((acc, s) => s(acc), m);
+}
+
+function sameTerm(a: RequiredTerm, b: RequiredTerm): boolean {
+  return a.field === b.field && a.caseInsensitive === b.caseInsensitive && a.values.length === b.values.length && a.values.every((v, i) => v === b.values[i]);
+}
+
+function termsOf(q: EventQuery, catField: string): RequiredTerm[] {
+  const out: RequiredTerm[] = [];
+  if (q.category !== null) out.push({ field: catField, values: [q.category], caseInsensitive: false });
+  const walk = (e: Expr) => {
+    if (e.type === 'logic' && e.op === 'and') { walk(e.left); walk(e.right); return; }
+    if (e.type === 'compare' && e.op === '==' && e.left.type === 'field' && e.right.type === 'literal' && typeof e.right.value === 'string') {
+      out.push({ field: e.left.path, values: [e.right.value], caseInsensitive: false });
+    } else if (e.type === 'in' && !e.negated && e.arg.type === 'field' && e.list.every((x) => x.type === 'literal' && typeof x.value === 'string')) {
+      out.push({ field: e.arg.path, values: e.list.map((x) => (x as { value: string }).value), caseInsensitive: e.ci });
+    } else if (e.type === 'match' && e.op === ':' && e.arg.type === 'field' && e.patterns.every((x) => x.type === 'literal' && typeof x.value === 'string' && !/[*?]/.test(x.value))) {
+      out.push({ field: e.arg.path, values: e.patterns.map((x) => (x as { value: string }).value), caseInsensitive: true });
+    }
+  };
+  walk(q.condition);
+  return out;
+}
+
+export function sortEvents<E extends EqlInput>(events: E[], options: EqlOptions = {}): E[] {
+  const tsGet = compileField(options.timestampField ?? '@timestamp');
+  const tbGet = options.tiebreakerField ? compileField(options.tiebreakerField) : null;
+  const keyed = events.map((e, i) => {
+    const tb = tbGet ? tbGet(e.doc) : undefined;
+    return { e, i, ts: parseTimestamp(tsGet(e.doc)) ?? Number.NEGATIVE_INFINITY, tb: Array.isArray(tb) ? tb[0] : tb };
+  });
+  keyed.sort((a, b) => {
+    if (a.ts !== b.ts) return a.ts < b.ts ? -1 : 1;
+    if (tbGet && a.tb !== b.tb) {
+      if (a.tb === undefined || a.tb === null) return 1;
+      if (b.tb === undefined || b.tb === null) return -1;
+      if (typeof a.tb === 'number' && typeof b.tb === 'number') return a.tb - b.tb;
+      return String(a.tb) < String(b.tb) ? -1 : 1;
+    }
+    return a.i - b.i;
+  });
+  return keyed.map((k) => k.e);
+}
