@@ -92,8 +92,16 @@ export function App(props: AppProps) {
 
   const onInput = useCallback(
     (input: string, key: Key) => {
-      const c = keyToCommand(ref.current!, input, key);
-      if (c) run(c);
+      // A paste or a fast terminal delivers several keys in one chunk ("/SystemKey"): take them
+      // one at a time, following the state each key leads to, as if typed.
+      const keys = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+      let s = ref.current!;
+      for (const k of keys) {
+        const c = keys.length > 1 ? keyToCommand(s, ...splitKey(k, key)) : keyToCommand(s, k, key);
+        if (!c) continue;
+        run(c);
+        if (c.type !== 'export' && c.type !== 'timeline') s = reduce(s, c);
+      }
     },
     [run],
   );
@@ -131,4 +139,12 @@ function Body({ state: s }: { readonly state: TuiState }) {
     case 'help':
       return <TextScreen title="Help" lines={screenLines(s, sc)} scroll={sc.scroll} rows={rows} width={s.width} />;
   }
+}
+
+/** One character of a multi-key chunk as Ink would have reported it alone. */
+function splitKey(ch: string, key: Key): [string, Key] {
+  if (ch === '\r' || ch === '\n') return ['', { ...key, return: true }];
+  if (ch === '\x7f' || ch === '\b') return ['', { ...key, backspace: true }];
+  if (ch === '\t') return ['', { ...key, tab: true }];
+  return [ch, key];
 }
