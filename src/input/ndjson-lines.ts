@@ -4,6 +4,7 @@
  * one line.
  */
 import { isUtf8 } from 'node:buffer';
+import { mayHoldBigInteger, quoteBigIntegers } from './big-integers.js';
 import type { TrawlEvent } from './event.js';
 import type { SkipLedger } from './skips.js';
 
@@ -31,7 +32,7 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(mayHoldBigInteger(text) ? quoteBigIntegers(text) : text);
   } catch (err) {
     sink.ledger.add('malformed-json', { file: sink.file, line, message: (err as Error).message });
     return;

@@ -43,7 +43,9 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
   while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x0a || buf[i] === 0x0d || buf[i] === 0x09)) i++;
   if (i >= buf.length) return 'empty';
-  if (buf[i] === 0x5b) return 'json';
+  // `[`: a JSON array — unless the first line is a whole value and more lines follow (NDJSON
+  // whose first line happens to be an array: that line is skipped, the documents are read).
+  if (buf[i] === 0x5b) return isNdjsonAfterArrayLine(buf, i) ? 'ndjson' : 'json';
   if (buf[i] !== 0x7b) return 'ndjson'; // not JSON at all: the NDJSON reader reports each bad line
   // NDJSON when the first line — or, if that one is damaged, one of the next few — is a whole
   // JSON object on its own; a pretty-printed document's lines never are.
@@ -70,4 +72,16 @@ function isObjectLine(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isNdjsonAfterArrayLine(buf: Buffer, start: number): boolean {
+  const nl = buf.indexOf(0x0a, start);
+  if (nl === -1) return false;
+  try {
+    JSON.parse(buf.toString('utf8', start, nl));
+  } catch {
+    return false;
+  }
+  const rest = buf.toString('utf8', nl + 1, Math.min(buf.length, nl + 1 + 4096)).trimStart();
+  return rest.startsWith('{');
 }

@@ -43,7 +43,14 @@ export function literalTest(value: string | boolean | null): ValueTest {
   const ip = cidr ? undefined : parseIp(q);
   const date = /^\d{4}-\d{2}-\d{2}T/.test(q) ? parseTimestamp(q) : undefined;
   const extras: ScalarTest[] = [];
-  if (num !== undefined) {
+  const big = num !== undefined && !Number.isSafeInteger(num) && /^[+-]?\d+$/.test(q) ? BigInt(q) : undefined;
+  if (big !== undefined) {
+    // Beyond 2^53 doubles collide (…993 == …992): compare integers exactly.
+    extras.push((d) => {
+      if (typeof d === 'number') return Number.isInteger(d) && BigInt(d) === big;
+      return typeof d === 'string' && /^[+-]?\d+$/.test(d) && BigInt(d) === big;
+    });
+  } else if (num !== undefined) {
     extras.push((d) => {
       if (typeof d === 'number') return d === num;
       if (typeof d === 'string') {
