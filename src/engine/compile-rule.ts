@@ -70,6 +70,7 @@ function compileByType(base: RuleBase, options: CompileOptions): CompiledRule {
   const { rule } = base;
   switch (rule.type) {
     case 'query':
+    case 'saved_query': // its query is stored in the rule as well: run it as a query rule
       return compileQueryRule(base, options);
     case 'eql':
       return compileEqlRule(base);

@@ -188,6 +188,9 @@ function readThreat(list: Table[] | undefined): ThreatMapping[] {
   });
 }
 
+/** Every rule type the detection engine defines (some cannot run offline: reported as unsupported). */
+const KNOWN_TYPES = new Set(['query', 'eql', 'esql', 'new_terms', 'threshold', 'threat_match', 'machine_learning', 'saved_query']);
+
 /** Needs a query string for these types; machine_learning and friends do not. */
 const QUERY_TYPES = new Set(['query', 'eql', 'esql', 'new_terms', 'threshold', 'threat_match']);
 
@@ -203,6 +206,9 @@ function buildRule(doc: Table, file: string, pos: TomlPositions): Rule {
   const rule_id = r.requiredStr('rule_id');
   const name = r.requiredStr('name');
   const type = r.requiredStr('type');
+  if (!KNOWN_TYPES.has(type)) {
+    throw new FieldError(`unknown rule.type "${type}" (expected one of ${[...KNOWN_TYPES].join(', ')})`, 'rule.type');
+  }
   const severityText = r.str('severity');
   const severity = (severityText ?? 'low').trim().toLowerCase() as Severity;
   if (!SEVERITIES.includes(severity)) {

@@ -3,6 +3,7 @@
  * stats.ts, …) → a push-based pipeline over documents.
  */
 import { compileInternal, type EsqlQuery } from './compile.js';
+import { QueryError } from '../query-error.js';
 
 export type { EsqlColumn, EsqlExecutor, EsqlMeta, EsqlQuery, EsqlResult, EsqlRow } from './compile.js';
 export type { EsqlType } from './types.js';
@@ -14,5 +15,11 @@ export interface EsqlOptions {
 
 /** Compile an ES|QL query. Throws QueryError (syntax, type, or unsupported). */
 export function compileEsql(query: string, options: EsqlOptions = {}): EsqlQuery {
-  return compileInternal(query, { now: options.now });
+  try {
+    return compileInternal(query, { now: options.now });
+  } catch (err) {
+    // A very long operator chain compiles recursively: report it, never crash on a RangeError.
+    if (err instanceof RangeError) throw new QueryError('query is too deeply nested to compile', query, 0);
+    throw err;
+  }
 }

@@ -37,6 +37,8 @@ const UNSUPPORTED: Record<string, string> = {
 
 const KEYWORDS_AFTER_EXPR = new Set(['and', 'or', 'not', 'like', 'rlike', 'in', 'is', 'asc', 'desc', 'nulls', 'by', 'where', 'as', 'append_separator']);
 
+const MAX_NESTING = 256;
+
 export function parseEsql(src: string): Query {
   return new Parser(src).parseQuery();
 }
@@ -385,8 +387,20 @@ class Parser {
   }
 
   // ---- expressions ----
+  /** Nesting depth of parenthesised / prefix expressions: bounded so hostile queries can't overflow the stack. */
+  private depth = 0;
+
+  nested<T>(at: number, parse: () => T): T {
+    if (++this.depth > MAX_NESTING) this.fail(`expression nested more than ${MAX_NESTING} levels deep`, at);
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   expr(): Expr {
-    const e = this.orExpr();
+    const e = this.nested(this.pos, () => this.orExpr());
     this.lastEnd = Math.max(this.lastEnd, e.location.max + 1);
     return e;
   }
@@ -424,7 +438,7 @@ class Parser {
     this.ws();
     const start = this.pos;
     if (this.kwNotIdent('not')) {
-      const arg = this.notExpr();
+      const arg = this.nested(start, () => this.notExpr());
       return { type: 'unary', op: 'not', arg, location: { min: start, max: arg.location.max } };
     }
     return this.predicate();
@@ -524,7 +538,7 @@ class Parser {
     const c = this.src[this.pos];
     if (c === '-' || c === '+') {
       this.pos++;
-      const arg = this.unary();
+      const arg = this.nested(start, () => this.unary());
       if (c === '-' && arg.type === 'literal' && typeof arg.value === 'number' && arg.location.min === start + 1) {
         return negLiteral(arg, start);
       }
