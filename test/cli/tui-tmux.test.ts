@@ -29,7 +29,9 @@ async function waitFor(pattern: RegExp, ms = 60_000): Promise<string> {
 
 /** The real binary in a real 100x30 terminal, driven by keystrokes as a person would. */
 test('the TUI shows the hunt hits, opens a hit and its process lineage', { skip: HAS_TMUX ? false : 'skipped: tmux is not installed (apt-get install tmux)' }, async () => {
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', ROOT, `${process.execPath} --import tsx ${ENTRY} hunt samples/ --workers 1; sleep 30`);
+  // Ink renders only the final frame when it detects CI: run as a person's terminal would.
+  const command = `env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} --import tsx ${ENTRY} hunt samples/ --workers 1; sleep 30`;
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', ROOT, command);
   try {
     const list = await waitFor(/hits 7: crit 0 high 1 med 4 low 2/);
     assert.match(list, /SystemKey Access via/);
