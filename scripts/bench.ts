@@ -14,7 +14,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The package root, whether this runs from scripts/ (tsx) or dist/scripts/ (built). */
+function findRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const root = findRoot();
 const args = process.argv.slice(2);
 const flag = (name: string, dflt: string) => {
   const i = args.indexOf(`--${name}`);
@@ -162,6 +168,8 @@ function main(): void {
     results.push(...group);
   }
   const startup = measureStartup(node, trawl, haveCorpus);
+  log('compiled KQL vs hand-written predicate…');
+  const kql = JSON.parse(execFileSync(node, [path.join(root, 'dist/scripts/bench/kql-predicate.js')], { encoding: 'utf8' }));
   const machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.availableParallelism(),
@@ -169,7 +177,7 @@ function main(): void {
     node: process.version,
     os: `${os.type()} ${os.release()}`,
   };
-  const report = { date: new Date().toISOString(), size, runs, machine, results, startup, notes };
+  const report = { date: new Date().toISOString(), size, runs, machine, results, startup, kql, notes };
   writeFileSync(path.join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   mkdirSync(path.join(root, 'docs'), { recursive: true });
   writeFileSync(path.join(root, 'docs/benchmarks.md'), renderMarkdown(report));
@@ -190,7 +198,16 @@ function measureStartup(node: string, trawl: string, haveCorpus: boolean): Recor
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-function renderMarkdown(r: { date: string; size: string; runs: number; machine: Record<string, unknown>; results: Measure[]; startup: Record<string, number>; notes: string[] }): string {
+function renderMarkdown(r: {
+  date: string;
+  size: string;
+  runs: number;
+  machine: Record<string, unknown>;
+  results: Measure[];
+  startup: Record<string, number>;
+  kql: { events: number; compiled_ms: number; hand_ms: number; ratio: number; compiled_events_per_s: number };
+  notes: string[];
+}): string {
   const rows = r.results.map(
     (m) => `| ${m.name} | ${m.set} | ${m.workers} | ${m.median_s.toFixed(2)} | ${m.mb_per_s} | ${m.events_per_s.toLocaleString('en-US')} | ${m.ratio_to_parse ?? ''} | ${m.peak_rss_mb} |`,
   );
@@ -207,6 +224,10 @@ read + frame + JSON.parse alone; (a) and (e) are compared to (b) with 1 worker).
 | what | set | workers | median s | MB/s | events/s | vs (b) | peak RSS MB |
 |---|---|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
+
+Compiled KQL vs the same predicate written by hand (the SystemKey rule's query over ${r.kql.events.toLocaleString('en-US')}
+in-memory events, best of 7): compiled ${r.kql.compiled_ms} ms, hand-written ${r.kql.hand_ms} ms — ${r.kql.ratio}× the
+hand-written cost (${r.kql.compiled_events_per_s.toLocaleString('en-US')} events/s).
 
 Startup: \`trawl --help\` ${(r.startup.help_s * 1000).toFixed(0)} ms${r.startup.corpus_check_s !== undefined ? `; load + compile the whole elastic-rules corpus (\`trawl rules check\`) ${r.startup.corpus_check_s.toFixed(2)} s` : ''}.
 

@@ -1,9 +1,10 @@
-import { compileField, toValues, type FieldGetter } from '../../fields/index.js';
+import { compileField } from '../../fields/index.js';
 import { lookbackMs } from '../../rules/index.js';
 import type { StatefulRule } from '../compiled-rule.js';
 import type { RuleBase } from '../compile-rule.js';
 import { eventHit } from '../make-hit.js';
 import type { KqlPredicate } from './query-rule.js';
+import { valueCombinations } from './value-combinations.js';
 
 const DEFAULT_HISTORY_MS = 7 * 24 * 3600_000;
 
@@ -27,7 +28,7 @@ export function compileNewTermsRule(base: RuleBase, predicate: KqlPredicate): St
       const hits = [];
       for (const ev of candidates) {
         if (ev.ts === undefined) continue;
-        const combos = combinations(getters, ev.doc);
+        const combos = valueCombinations(getters, ev.doc);
         let firstNew: unknown[] | undefined;
         for (const combo of combos) {
           const key = JSON.stringify(combo);
@@ -41,18 +42,4 @@ export function compileNewTermsRule(base: RuleBase, predicate: KqlPredicate): St
       return hits;
     },
   };
-}
-
-/** Cartesian product of each field's values; empty when any field is missing. */
-function combinations(getters: FieldGetter[], doc: Record<string, unknown>): unknown[][] {
-  let out: unknown[][] = [[]];
-  for (const get of getters) {
-    const values = toValues(get(doc)).filter((v) => typeof v !== 'object');
-    if (values.length === 0) return [];
-    const unique = [...new Set(values)];
-    const next: unknown[][] = [];
-    for (const prefix of out) for (const v of unique) next.push([...prefix, v]);
-    out = next;
-  }
-  return out;
 }

@@ -6,6 +6,7 @@ import { eventHit } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
 import { runWindow, runsContaining, scheduleOf, type Schedule } from '../schedule.js';
 import type { KqlPredicate } from './query-rule.js';
+import { valueCombinations } from './value-combinations.js';
 
 interface Group {
   values: unknown[];
@@ -33,7 +34,7 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
       const groups = new Map<string, Group>();
       for (const ev of candidates) {
         if (ev.ts === undefined) continue;
-        for (const values of groupCombos(getters, ev.doc)) {
+        for (const values of valueCombinations(getters, ev.doc)) {
           const key = JSON.stringify(values);
           let g = groups.get(key);
           if (!g) groups.set(key, (g = { values, events: [] }));
@@ -61,16 +62,6 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
       return hits;
     },
   };
-}
-
-function groupCombos(getters: ReturnType<typeof compileField>[], doc: Record<string, unknown>): unknown[][] {
-  let out: unknown[][] = [[]];
-  for (const get of getters) {
-    const values = [...new Set(toValues(get(doc)).filter((v) => typeof v !== 'object'))];
-    if (values.length === 0) return [];
-    out = out.flatMap((prefix) => values.map((v) => [...prefix, v]));
-  }
-  return out;
 }
 
 interface Burst {
