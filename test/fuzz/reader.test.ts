@@ -1,0 +1,185 @@
+/**
+ * Reader fuzzing: arbitrary bytes, random NDJSON with random corruption, random gzip truncation
+ * and corruption → readEvidenceFile never throws, every event is a well-formed object with a
+ * sane line, and for plain NDJSON every non-blank line is either an event or a counted skip.
+ * Budget: FUZZ_RUNS (default 200; `npm run fuzz` sets 20000).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { readAll, tempDir, write } from '../hostile/helpers.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+const dir = tempDir();
+let seq = 0;
+const file = (data: Buffer | string, ext = 'ndjson') => write(dir, `f${seq++}.${ext}`, data);
+
+const LINE_SKIPS = ['malformed-json', 'not-an-object', 'invalid-utf8', 'line-too-long'] as const;
+
+function wellFormed(events: { doc: unknown; line: number; file: string }[], f: string) {
+  for (const e of events) {
+    assert.ok(e.doc !== null && typeof e.doc === 'object' && !Array.isArray(e.doc), 'events are objects');
+    assert.ok(Number.isInteger(e.line) && e.line >= 0, `line ${e.line}`);
+    assert.equal(e.file, f);
+  }
+}
+
+/** Non-blank lines as the framer sees them: split at \n, strip one trailing \r, ASCII blanks, a leading BOM on line 1. */
+function nonBlankLines(buf: Buffer): number[] {
+  const out: number[] = [];
+  let s = 0;
+  let n = 0;
+  for (;;) {
+    const nl = buf.indexOf(0x0a, s);
+    const e0 = nl === -1 ? buf.length : nl;
+    if (nl === -1 && s >= buf.length) break;
+    n++;
+    let a = s;
+    let e = e0;
+    if (e > a && buf[e - 1] === 0x0d) e--;
+    if (n === 1 && e - a >= 3 && buf[a] === 0xef && buf[a + 1] === 0xbb && buf[a + 2] === 0xbf) a += 3;
+    while (a < e && (buf[a] === 0x20 || buf[a] === 0x09)) a++;
+    while (e > a && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+    if (e > a) out.push(n);
+    if (nl === -1) break;
+    s = nl + 1;
+  }
+  return out;
+}
+
+const docArb = fc.dictionary(fc.constantFrom('a', 'b', 'process.name', 'event', 'x y', 'ü'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+const badLine = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom('{', '{"a":', '}', 'null', '42', '[1]', '"s"', 'true', '{"a":1}}', '{"a":1', '\u0000', '{"a":"\u0001"}'),
+);
+const lineArb = fc.oneof({ weight: 5, arbitrary: docArb.map((d) => JSON.stringify(d)) }, { weight: 1, arbitrary: badLine }, { weight: 1, arbitrary: fc.constantFrom('', ' ', '\t', '\r') });
+const corruption = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 });
+
+function ndjsonBytes(lines: string[], crlf: boolean, bom: boolean, flips: [number, number][]): Buffer {
+  const b = Buffer.from((bom ? '\ufeff' : '') + lines.join(crlf ? '\r\n' : '\n'));
+  for (const [at, byte] of flips) if (b.length) b[at % b.length] = byte;
+  return b;
+}
+
+test('arbitrary bytes (plain and gzip-wrapped) never throw', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), async (bytes, gz) => {
+      const data = gz ? Buffer.concat([gzipSync(Buffer.from(bytes)).subarray(0, 10), Buffer.from(bytes)]) : Buffer.from(bytes);
+      const f = file(data, 'bin');
+      const { events } = await readAll(f);
+      wellFormed(events, f);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('NDJSON that starts with a good object, randomly corrupted: events + skipped lines == non-blank lines', async () => {
+  await fc.assert(
+    fc.asyncProperty(docArb, fc.array(lineArb, { maxLength: 40 }), fc.boolean(), fc.boolean(), corruption, async (head, rest, crlf, bom, flips) => {
+      // Corruption spares the first line, so the file is sniffed as NDJSON.
+      const first = Buffer.from((bom ? '\ufeff' : '') + JSON.stringify(head) + '\n');
+      const body = ndjsonBytes(rest, crlf, false, flips);
+      const data = Buffer.concat([first, body]);
+      const f = file(data);
+      const { events, skipped } = await readAll(f);
+      wellFormed(events, f);
+      const expected = nonBlankLines(data);
+      const skippedLines = LINE_SKIPS.reduce((n, k) => n + (skipped[k]?.count ?? 0), 0);
+      assert.deepEqual(Object.keys(skipped).filter((k) => !(LINE_SKIPS as readonly string[]).includes(k)), []);
+      assert.equal(events.length + skippedLines, expected.length, `events ${events.length} + skipped ${skippedLines} != ${expected.length} non-blank lines`);
+      // Events sit on non-blank lines, in order.
+      const evLines = events.map((e) => e.line);
+      assert.deepEqual(evLines, [...evLines].sort((a, b) => a - b));
+      for (const l of evLines) assert.ok(expected.includes(l), `event on blank or missing line ${l}`);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test(
+  'NDJSON with arbitrary damage anywhere, first line included: events + skipped lines == non-blank lines',
+  { todo: 'sniff.ts sniffText: damaged first lines ([…, or 4 broken {…) make the file a JSON document; every later line is lost under one malformed-json' },
+  async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineArb, { minLength: 1, maxLength: 40 }), fc.boolean(), fc.boolean(), corruption, async (lines, crlf, bom, flips) => {
+        const data = ndjsonBytes(lines, crlf, bom, flips);
+        const f = file(data);
+        const { events, skipped } = await readAll(f);
+        wellFormed(events, f);
+        const skippedLines = LINE_SKIPS.reduce((n, k) => n + (skipped[k]?.count ?? 0), 0);
+        assert.equal(events.length + skippedLines, nonBlankLines(data).length, `${JSON.stringify(data.toString('utf8').slice(0, 200))}`);
+      }),
+      { numRuns: RUNS },
+    );
+  },
+);
+
+test('random gzip truncation: exactly the decodable complete lines, in order, and one truncated-gzip', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 3 }), fc.double({ min: 0, max: 1, noNaN: true }), async (n, members, at) => {
+      const parts: Buffer[] = [];
+      const per = Math.ceil(n / members);
+      for (let m = 0; m * per < n; m++) {
+        parts.push(gzipSync(Array.from({ length: Math.min(per, n - m * per) }, (_, k) => `{"i":${m * per + k},"p":"${'z'.repeat((m * per + k) % 50)}"}\n`).join('')));
+      }
+      const whole = Buffer.concat(parts);
+      const cut = whole.subarray(0, Math.min(whole.length - 1, Math.floor(at * whole.length)));
+      const f = file(cut, 'gz');
+      const { events, skipped } = await readAll(f);
+      wellFormed(events, f);
+      assert.deepEqual(events.map((e) => e.doc.i), Array.from({ length: events.length }, (_, i) => i), 'a prefix, in order');
+      if (cut.length < 2) return; // not even the gzip magic: plain bytes
+      assert.deepEqual(Object.keys(skipped), ['truncated-gzip']);
+      assert.equal(skipped['truncated-gzip']!.count, 1);
+      let decodable = 0;
+      try {
+        const plain = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).toString('utf8');
+        decodable = plain.slice(0, plain.lastIndexOf('\n') + 1).split('\n').filter(Boolean).length;
+      } catch {
+        decodable = -1; // zlib itself gives up (cut inside a header): at least no more than was written
+      }
+      if (decodable >= 0) assert.equal(events.length, decodable, `cut at ${cut.length}/${whole.length}`);
+    }),
+    { numRuns: Math.max(20, Math.round(RUNS / 2)) },
+  );
+});
+
+test('random byte corruption of concatenated gzip members: no throw, only well-formed events from the clean members', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 2, max: 5 }), corruption, async (members, flips) => {
+      const parts = Array.from({ length: members }, (_, m) => gzipSync(Array.from({ length: 200 }, (_, k) => `{"m":${m},"k":${k}}\n`).join('')));
+      const whole = Buffer.concat(parts);
+      for (const [at, byte] of flips) whole[at % whole.length] = byte;
+      const f = file(whole, 'gz');
+      const { events, skipped } = await readAll(f);
+      wellFormed(events, f);
+      if (flips.length === 0) {
+        assert.equal(events.length, members * 200);
+        assert.deepEqual(skipped, {});
+      }
+      assert.ok(events.length <= members * 200 + 1);
+    }),
+    { numRuns: Math.max(20, Math.round(RUNS / 2)) },
+  );
+});
+
+test(
+  'valid JSON object lines (doubles, exponents, safe integers) are all read, exactly as JSON.parse reads them',
+  { todo: 'src/input/big-integers.ts quoteBigIntegers quotes the digits after "." / "e" of long doubles (0.30000000000000004): valid lines become malformed-json' },
+  async () => {
+    // Integer-valued doubles beyond 2^53 print as long integers and are kept as strings by design: left out.
+    const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x) || Number.isSafeInteger(x) || Math.abs(x) >= 1e21), fc.integer(), fc.maxSafeInteger());
+    const doc = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(num, fc.array(num, { maxLength: 3 }), fc.string({ maxLength: 5 })), { minKeys: 1, maxKeys: 3 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(doc, { minLength: 1, maxLength: 20 }), async (docs) => {
+        const text = docs.map((d) => JSON.stringify(d)).join('\n') + '\n';
+        const f = file(text);
+        const { events, skipped } = await readAll(f);
+        assert.deepEqual(skipped, {}, text.slice(0, 300));
+        assert.deepEqual(events.map((e) => e.doc), text.trim().split('\n').map((l) => JSON.parse(l)));
+      }),
+      { numRuns: RUNS },
+    );
+  },
+);
