@@ -2,46 +2,55 @@
  * Integers beyond 2^53 lose precision in JSON.parse (9007199254740993 becomes
  * 9007199254740992), and a rule would then compare ids wrongly. Lines holding such a number
  * are rewritten before parsing so it arrives as its exact decimal string — every language
- * compares a string against a numeric query value by its text.
+ * compares a string against a numeric query value by its text. Only well-formed integer
+ * values are touched: fractions, exponents, keys and malformed numbers are left for
+ * JSON.parse to judge.
  */
 const LONG_DIGITS = /\d{16}/;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const NUMBER_CHAR = /[0-9.eE+-]/;
 
 export function mayHoldBigInteger(text: string): boolean {
   return LONG_DIGITS.test(text);
 }
 
-/** Quote unsafe integer literals outside strings; returns the text unchanged when there are none. */
 export function quoteBigIntegers(text: string): string {
   let out = '';
   let last = 0;
   let inString = false;
+  let prev = ''; // last significant character outside strings
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const ch = text[i];
     if (inString) {
-      if (c === 0x5c) i++; // skip the escaped character
-      else if (c === 0x22) inString = false;
+      if (ch === '\\') i++;
+      else if (ch === '"') {
+        inString = false;
+        prev = '"';
+      }
       continue;
     }
-    if (c === 0x22) {
+    if (ch === '"') {
       inString = true;
       continue;
     }
-    const isStart = (c >= 0x30 && c <= 0x39) || c === 0x2d;
-    if (!isStart) continue;
-    let j = c === 0x2d ? i + 1 : i;
-    while (j < text.length && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++;
-    const next = text.charCodeAt(j);
-    const isInteger = next !== 0x2e && next !== 0x65 && next !== 0x45; // not . e E
-    if (isInteger && j - i >= 16) {
-      const literal = text.slice(i, j);
-      const v = BigInt(literal);
-      if (v > MAX_SAFE || v < -MAX_SAFE) {
-        out += `${text.slice(last, i)}"${literal}"`;
-        last = j;
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') continue;
+    if ((ch >= '0' && ch <= '9') || ch === '-') {
+      let j = i + 1;
+      while (j < text.length && NUMBER_CHAR.test(text[j])) j++;
+      const token = text.slice(i, j);
+      // A value (after : [ or ,), a plain integer without leading zeros, beyond 2^53.
+      if ((prev === ':' || prev === '[' || prev === ',') && /^-?[1-9]\d{15,}$/.test(token)) {
+        const v = BigInt(token);
+        if (v > MAX_SAFE || v < -MAX_SAFE) {
+          out += `${text.slice(last, i)}"${token}"`;
+          last = j;
+        }
       }
+      prev = '0';
+      i = j - 1;
+      continue;
     }
-    i = j - 1;
+    prev = ch;
   }
   return last === 0 ? text : out + text.slice(last);
 }

@@ -2,6 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { NdjsonFramer } from './ndjson-framer.js';
 import { pushDocument, type LineSink } from './ndjson-lines.js';
 
 /** Whole-document JSON smaller than this is parsed at once; larger is streamed. */
@@ -27,8 +28,13 @@ export async function* readJsonDocument(
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (err) {
-      sink.ledger.add('malformed-json', { file: sink.file, line: 1, message: (err as Error).message });
+    } catch {
+      // Not one document after all (NDJSON with damaged first lines): read it line by line, so
+      // one bad line costs one line, not the file.
+      const framer = new NdjsonFramer({ file: sink.file, ledger: sink.ledger, maxLine: sink.maxLine });
+      framer.push(Buffer.from(text));
+      framer.finish();
+      for (const ev of framer.out) sink.out.push(ev);
       return;
     }
     pushDocument(value, 1, sink);

@@ -53,9 +53,10 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
   for (let n = 0; n < 4; n++) {
     const nl = buf.indexOf(0x0a, start);
     if (nl === -1) {
-      // Out of lines: a last line that is a whole object, or a lone unterminated first line, is NDJSON.
-      if (isObjectLine(buf.toString('utf8', start))) return 'ndjson';
-      return n === 0 && buf.length < PEEK ? 'ndjson' : 'json';
+      // Out of lines. A first line longer than what we see is NDJSON: a one-line document reads
+      // the same way line by line, and a huge first line must not turn the file into one value.
+      if (n === 0 || isObjectLine(buf.toString('utf8', start))) return 'ndjson';
+      return 'json';
     }
     if (isObjectLine(buf.toString('utf8', start, nl))) return 'ndjson';
     start = nl + 1;

@@ -144,9 +144,9 @@ function compileCompare(e: Extract<Expr, { type: 'compare' }>, ctx: ExprCtx): Ev
 function compileMatch(e: Extract<Expr, { type: 'match' }>, ctx: ExprCtx): Eval {
   const a = compileExpr(e.arg, ctx);
   type Test = (x: Val) => boolean;
-  const mk = (p: string, at: number): RegExp =>
+  const mk = (p: string, at: number): { test(s: string): boolean } =>
     e.op === 'regex' ? luceneRegex(p, e.ci, ctx.src, at) : e.op === ':' ? wildcardToRegExp(p, true) : wildcardToRegExp(p, e.ci);
-  const reTest = (re: RegExp): Test => (x) => { const str = toStr(x); return str !== null && re.test(str); };
+  const reTest = (re: { test(s: string): boolean }): Test => (x) => { const str = toStr(x); return str !== null && re.test(str); };
   let matchesNull = false;
   const dyn: Eval[] = [];
   const pats: ((d: Record<string, unknown>) => Test[])[] = e.patterns.map((p) => {

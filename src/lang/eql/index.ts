@@ -25,6 +25,16 @@ const ENDGAME_PIPES = new Set(['count', 'unique', 'filter', 'sort', 'unique_coun
 type Doc = Record<string, unknown>;
 
 export function compileEql(query: string, options: EqlOptions = {}): EqlQuery {
+  try {
+    return compileEqlUnguarded(query, options);
+  } catch (err) {
+    // Hostile nesting (10k parentheses or nots) recurses in the parser: a positioned refusal, not a crash.
+    if (err instanceof RangeError) throw new QueryError('query is too deeply nested to parse', query, 0);
+    throw err;
+  }
+}
+
+function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
   const src = query;
   const ast = parseEql(src);
   const catField = options.eventCategoryField ?? 'event.category';

@@ -1,3 +1,4 @@
+import { compileWildcard, type Matcher } from '../wildcard.js';
 import { parseTimestamp } from '../../fields/index.js';
 import { QueryError } from '../query-error.js';
 
@@ -29,14 +30,9 @@ export function scalarCmp(a: Val, b: Val): number | undefined {
   return undefined;
 }
 
-export function wildcardToRegExp(pattern: string, ci: boolean): RegExp {
-  let re = '';
-  for (const ch of pattern) {
-    if (ch === '*') re += '[\\s\\S]*';
-    else if (ch === '?') re += '[\\s\\S]';
-    else re += ch.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, ci ? 'is' : 's');
+/** EQL wildcards (`*`, `?`), matched without backtracking. */
+export function wildcardToRegExp(pattern: string, ci: boolean): Matcher {
+  return compileWildcard(pattern, { caseInsensitive: ci, escapes: false });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { compileWildcard, type Matcher } from '../wildcard.js';
 import { QueryError } from '../query-error.js';
 import type { Expr, Location } from './ast.js';
 import { callFunction } from './functions.js';
@@ -433,18 +434,9 @@ function compileIn(e: Expr & { type: 'in' }, ctx: CompileCtx): CExpr {
   };
 }
 
-/** Translate an ES|QL LIKE pattern (`*`, `?`, `\` escapes) to a RegExp. */
-export function likeToRegex(p: string): RegExp {
-  let re = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === '\\' && i + 1 < p.length) {
-      re += escapeRe(p[++i]);
-    } else if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, 'u');
+/** An ES|QL LIKE pattern (`*`, `?`, `\` escapes), matched without backtracking. */
+export function likeToRegex(p: string): Matcher {
+  return compileWildcard(p, { caseInsensitive: false, escapes: true });
 }
 
 function escapeRe(c: string): string {
@@ -504,7 +496,7 @@ function compileLike(e: Expr & { type: 'like' }, ctx: CompileCtx): CExpr {
   if (e.op === 'like' && pats.includes('*')) {
     return { type: 'boolean', constant: a.constant, ev: e.negated ? (r) => a.ev(r) === null : (r) => a.ev(r) !== null };
   }
-  let regexes: RegExp[];
+  let regexes: Matcher[];
   try {
     regexes = pats.map((p) => (e.op === 'like' ? likeToRegex(p) : luceneToRegex(p)));
   } catch (err) {
