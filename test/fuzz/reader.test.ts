@@ -166,7 +166,6 @@ test('random byte corruption of concatenated gzip members: no throw, only well-f
 
 test(
   'valid JSON object lines (doubles, exponents, safe integers) are all read, exactly as JSON.parse reads them',
-  { todo: 'src/input/big-integers.ts quoteBigIntegers quotes the digits after "." / "e" of long doubles (0.30000000000000004): valid lines become malformed-json' },
   async () => {
     // Integer-valued doubles beyond 2^53 print as long integers and are kept as strings by design: left out.
     const num = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x) || Number.isSafeInteger(x) || Math.abs(x) >= 1e21), fc.integer(), fc.maxSafeInteger());
