@@ -1,8 +1,10 @@
-import { compileField, toValues } from '../fields/index.js';
+import { hostOf } from '../fields/index.js';
 import type { Provenance, TrawlEvent } from '../input/event.js';
 import type { Rule } from '../rules/rule.js';
 import type { Hit, HitRule } from './hit.js';
 import { isoTime } from './rule-time.js';
+
+export { hostOf };
 
 export function hitRuleOf(rule: Rule): HitRule {
   return {
@@ -14,17 +16,6 @@ export function hitRuleOf(rule: Rule): HitRule {
     tags: rule.tags,
     threat: rule.threat,
   };
-}
-
-const hostGetters = ['host.name', 'host.hostname', 'host.id'].map((f) => compileField(f));
-
-export function hostOf(doc: Record<string, unknown> | undefined): string | undefined {
-  if (!doc) return undefined;
-  for (const get of hostGetters) {
-    const v = toValues(get(doc))[0];
-    if (v !== undefined && v !== '') return String(v);
-  }
-  return undefined;
 }
 
 export function provenanceOf(ev: TrawlEvent): Provenance {

@@ -1,5 +1,5 @@
 import type { Provenance } from '../input/event.js';
-import { compileField } from '../fields/index.js';
+import { compileField, hostOf } from '../fields/index.js';
 
 /** One process as the lineage index knows it: strings only, never the source document. */
 export interface ProcessRecord {
@@ -29,9 +29,6 @@ export const MAX_ARGS = 64;
 export const MAX_ANCESTRY = 64;
 
 const get = {
-  hostName: compileField('host.name'),
-  hostHostname: compileField('host.hostname'),
-  hostId: compileField('host.id'),
   entityId: compileField('process.entity_id'),
   pid: compileField('process.pid'),
   start: compileField('process.start'),
@@ -81,9 +78,6 @@ function strings(value: unknown, maxItems: number, maxLen = 256): string[] | und
   return out.length ? out : undefined;
 }
 
-export function hostOf(doc: unknown): string {
-  return str(get.hostName(doc)) ?? str(get.hostHostname(doc)) ?? str(get.hostId(doc)) ?? '';
-}
 
 /** Key of a process by entity id (preferred) or by pid and start time. */
 export function makeKey(host: string, entityId: string | undefined, pid: number | undefined, start: string | undefined): string | undefined {
@@ -105,7 +99,7 @@ export interface ProcessFacts {
 }
 
 export function factsOf(doc: Record<string, unknown>): ProcessFacts | undefined {
-  const host = hostOf(doc);
+  const host = hostOf(doc) ?? ''; // '' when the event names no host
   const entityId = str(get.entityId(doc));
   const pid = int(get.pid(doc));
   const start = str(get.start(doc));

@@ -1,6 +1,6 @@
 import type { Hit } from '../engine/hit.js';
 import type { LineageIndex } from '../lineage/index.js';
-import { hostOf } from '../lineage/record.js';
+import { hostOf } from '../fields/index.js';
 import { hitDoc } from './hit-facts.js';
 import { pageRows } from './layout.js';
 import { lineageRows } from './lineage-rows.js';
