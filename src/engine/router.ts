@@ -32,12 +32,17 @@ export class RuleRouter {
 
   rulesFor(ev: TrawlEvent): CompiledRule[] {
     const index = eventIndex(ev);
-    const slots = this.getters.map((get) => toValues(get(ev.doc)).map(String));
-    const key = `${index ?? ''}\u0001${slots.map((v) => v.join('\u0002')).join('\u0001')}`;
+    // The key is built straight from the field values: this runs for every event, and the
+    // value lists are only needed on a cache miss.
+    let key = index ?? '';
+    for (const get of this.getters) {
+      const v = get(ev.doc);
+      key += Array.isArray(v) ? `\u0001${v.join('\u0002')}` : `\u0001${v === undefined ? '' : String(v)}`;
+    }
     let rules = this.cache.get(key);
     if (!rules) {
       if (this.cache.size >= MAX_CACHE) this.cache.clear();
-      rules = this.select(index, slots);
+      rules = this.select(index, this.getters.map((get) => toValues(get(ev.doc)).map(String)));
       this.cache.set(key, rules);
     }
     return rules;
