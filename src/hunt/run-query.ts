@@ -76,10 +76,22 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
 }
 
 async function* readAll(opts: QueryOptions, stats: QueryStats): AsyncGenerator<TrawlEvent> {
-  const files = await discoverEvidence(opts.evidence, stats.ledger);
+  yield* readEvidence(opts.evidence, stats, opts.progress ?? false);
+}
+
+/**
+ * Every event of the evidence paths, in file order, counting files, bytes and events into
+ * `stats` and skipped input into its ledger; a progress bar on stderr when asked.
+ */
+export async function* readEvidence(
+  paths: string[],
+  stats: Pick<QueryStats, 'files' | 'bytes' | 'events' | 'ledger'>,
+  progressBar: boolean,
+): AsyncGenerator<TrawlEvent> {
+  const files = await discoverEvidence(paths, stats.ledger);
   stats.files = files.length;
   stats.bytes = files.reduce((n, f) => n + f.size, 0);
-  const progress = createProgress({ totalBytes: stats.bytes, totalFiles: files.length, enabled: opts.progress ?? false });
+  const progress = createProgress({ totalBytes: stats.bytes, totalFiles: files.length, enabled: progressBar });
   try {
     for (const file of files) {
       for await (const batch of readEvidenceFile(file, { ledger: stats.ledger, onBytes: (n) => progress.addBytes(n) })) {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { discoverEvidence, readEvidenceFile, SkipLedger } from '../../input/index.js';
+import { readEvidence } from '../../hunt/run-query.js';
+import { SkipLedger } from '../../input/index.js';
 import { formatLineage, LineageIndex } from '../../lineage/index.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
 import { stderr, UsageError } from '../output.js';
@@ -17,9 +18,8 @@ export function registerLineage(program: Command): void {
       if (flags.format !== 'tree' && flags.format !== 'json') throw new UsageError('--format must be tree or json');
       const ledger = new SkipLedger();
       const index = new LineageIndex();
-      for (const file of await discoverEvidence(evidence, ledger)) {
-        for await (const batch of readEvidenceFile(file, { ledger })) for (const ev of batch) index.add(ev);
-      }
+      const stats = { files: 0, bytes: 0, events: 0, ledger };
+      for await (const ev of readEvidence(evidence, stats, process.stderr.isTTY === true)) index.add(ev);
       const matches = index.findByEntityId(entityId);
       if (matches.length === 0) {
         stderr(`trawl lineage: no process with entity id ${entityId} in the evidence`);
