@@ -23,6 +23,7 @@ export interface RuleBase {
   hitRule: CompiledRule['hitRule'];
   matchesIndex: CompiledRule['matchesIndex'];
   timeOf: CompiledRule['timeOf'];
+  discriminators: CompiledRule['discriminators'];
 }
 
 /** Why a rule type can't run offline; everything else compiles or is an error. */
@@ -50,6 +51,7 @@ export function compileRule(rule: Rule, options: CompileOptions): CompileOutcome
     hitRule: hitRuleOf(rule),
     matchesIndex: compileIndexPatterns(rule.index ?? [], options.strictIndex),
     timeOf: ruleTimeOf(rule.timestamp_override),
+    discriminators: [],
   };
   if (!rule.index?.length) base.matchesIndex = () => true;
   try {

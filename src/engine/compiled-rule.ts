@@ -1,5 +1,6 @@
 import type { TrawlEvent } from '../input/event.js';
 import type { IndexMatcher } from '../input/index-name.js';
+import type { Discriminator } from '../lang/discriminator.js';
 import type { Rule } from '../rules/rule.js';
 import type { Hit, HitRule } from './hit.js';
 import type { TimeOf } from './rule-time.js';
@@ -21,6 +22,11 @@ interface CompiledBase {
   hitRule: HitRule;
   matchesIndex: IndexMatcher;
   route: RouteTerm[];
+  /**
+   * Necessary conditions on other fields (process.name, file.path, …): the router indexes the
+   * cheapest one so an event meets only the rules that could match it. Empty: always evaluated.
+   */
+  discriminators: Discriminator[];
   timeOf: TimeOf;
 }
 
