@@ -1,3 +1,5 @@
+import { compileField, toValues } from '../fields/index.js';
+
 /**
  * Necessary conditions a query puts on single fields, for the engine's discrimination index:
  * with ~2,000 rules loaded an event must only meet the rules that could match it. Each query
@@ -80,4 +82,16 @@ export function discriminatorCost(d: Discriminator): number {
     cost += weight * (f.exact.length + 2 * (f.prefixes.length + f.suffixes.length));
   }
   return cost;
+}
+
+/** Whether one field value passes the patterns (the contract above, value by value). */
+export function valuePasses(p: FieldPatterns, value: unknown): boolean {
+  if (value === null || value === undefined || typeof value === 'object') return false;
+  const v = String(value).toLowerCase();
+  return p.exact.includes(v) || p.prefixes.some((x) => v.startsWith(x)) || p.suffixes.some((x) => v.endsWith(x));
+}
+
+/** Reference check of the contract, for tests: does `doc` satisfy the discriminator? */
+export function satisfies(doc: Record<string, unknown>, d: Discriminator): boolean {
+  return d.some((p) => toValues(compileField(p.field)(doc)).some((v) => valuePasses(p, v)));
 }
