@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseRuleToml, type RuleLoadError } from './parse.js';
 import type { Rule } from './rule.js';
@@ -23,7 +24,6 @@ export interface LoadRulesOptions {
 }
 
 const DEPRECATED_DIR = '_deprecated';
-const READ_CONCURRENCY = 32;
 
 const inDeprecatedDir = (file: string): boolean => file.split(/[\\/]/).includes(DEPRECATED_DIR);
 
@@ -77,20 +77,21 @@ export async function loadRules(paths: string[], options: LoadRulesOptions = {})
     return true;
   });
 
-  const results: ({ rule?: Rule; error?: RuleLoadError } | undefined)[] = new Array(toRead.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < toRead.length) {
-      const at = next++;
-      const file = toRead[at]!;
-      try {
-        results[at] = parseRuleToml(await readFile(file, 'utf8'), file);
-      } catch (err) {
-        results[at] = { error: { file, message: `cannot read rule file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
-      }
+  // Synchronous reads: for ~2,000 small files the promise API's per-file open/stat/read/close
+  // round trips cost more main-thread time than reading them outright.
+  const results = toRead.map((file): { rule?: Rule; error?: RuleLoadError } => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      return { error: { file, message: `cannot read rule file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toRead.length) }, worker));
+    try {
+      return parseRuleToml(text, file);
+    } catch (err) {
+      return { error: { file, message: `cannot load rule file: ${(err as Error).message ?? String(err)}` } };
+    }
+  });
 
   const rules: Rule[] = [];
   const byId = new Map<string, Rule>();

@@ -42,27 +42,29 @@ export function scanTomlPositions(text: string): TomlPositions {
     while (i < n && text[i] !== '\n') i++;
   };
 
+  /** Counts the newlines in text[from, to) into line/lineStart (indexOf: rule notes are long). */
+  const newlinesIn = (from: number, to: number): void => {
+    for (let at = text.indexOf('\n', from); at >= 0 && at < to; at = text.indexOf('\n', at + 1)) newline(at);
+  };
+
   /** Skips a string starting at i (any of the four kinds); i ends just past it. */
   const skipString = (): void => {
     const q = text[i]!;
-    if (text.startsWith(q.repeat(3), i)) {
-      i += 3;
-      while (i < n) {
-        const c = text[i]!;
-        if (c === '\\' && q === '"') {
-          if (text[i + 1] === '\n') newline(i + 1);
-          i += 2;
-          continue;
-        }
-        if (c === '\n') newline(i);
-        if (c === q && text.startsWith(q.repeat(3), i)) {
-          let run = 3;
-          while (run < 5 && text[i + run] === q) run++;
-          i += run;
-          return;
-        }
-        i++;
+    const q3 = q.repeat(3);
+    if (text.startsWith(q3, i)) {
+      const start = i + 3;
+      let end = text.indexOf(q3, start);
+      // In basic strings a quote after an odd run of backslashes is escaped: look further.
+      while (end >= 0 && q === '"' && backslashesBefore(end) % 2 === 1) end = text.indexOf(q3, end + 1);
+      if (end < 0) {
+        newlinesIn(start, n);
+        i = n;
+        return;
       }
+      newlinesIn(start, end);
+      let run = 3;
+      while (run < 5 && text[end + run] === q) run++;
+      i = end + run;
       return;
     }
     i++;
@@ -71,6 +73,12 @@ export function scanTomlPositions(text: string): TomlPositions {
       i++;
     }
     if (text[i] === q) i++;
+  };
+
+  const backslashesBefore = (at: number): number => {
+    let k = 0;
+    while (at - 1 - k >= 0 && text[at - 1 - k] === '\\') k++;
+    return k;
   };
 
   /** Reads a dotted key (bare or quoted parts) at i, up to `stop` characters; returns its parts. */
