@@ -1,6 +1,7 @@
-import { compileField, toValues } from '../fields/index.js';
+import { compileField, toValues, type FieldGetter } from '../fields/index.js';
 import { eventIndex } from '../input/index-name.js';
 import type { TrawlEvent } from '../input/event.js';
+import { discriminatorCost, exactPatterns, type Discriminator } from '../lang/discriminator.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 /**
@@ -17,19 +18,29 @@ interface Requirement {
 }
 
 /**
- * Pre-routes events to the rules that could match them, so an event never meets every loaded
- * rule. An event's route key is its index plus its values of the route fields; the rule list for
- * a key is computed once and cached (real evidence has few distinct keys).
+ * Pre-routes events to the rules that could match them, in two levels, so an event never meets
+ * every loaded rule:
+ *  1. the event's index plus its values of the route fields form a key; the rules whose index
+ *     patterns and route terms admit that key are computed once per key and cached (real
+ *     evidence has few distinct keys);
+ *  2. within that list, each rule sits in a discrimination index under its cheapest necessary
+ *     condition on another field (process.name in (…), file.path prefix, …); an event looks its
+ *     own values up there and meets only the rules listed under them, plus the rules that have no
+ *     such condition.
  */
 export class RuleRouter {
   private readonly getters = ROUTE_FIELDS.map((f) => compileField(f));
   private readonly requirements: Requirement[][];
-  private readonly cache = new Map<string, CompiledRule[]>();
+  private readonly chosen: (Discriminator | undefined)[];
+  private readonly cache = new Map<string, RouteGroup>();
+  private readonly out: CompiledRule[] = [];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     this.requirements = rules.map((r) => requirementsOf(r));
+    this.chosen = rules.map((r) => cheapestDiscriminator(r));
   }
 
+  /** The rules `ev` must be tested against. The array is reused: consume it before the next call. */
   rulesFor(ev: TrawlEvent): CompiledRule[] {
     const index = eventIndex(ev);
     // The key is built straight from the field values: this runs for every event, and the
@@ -39,28 +50,158 @@ export class RuleRouter {
       const v = get(ev.doc);
       key += Array.isArray(v) ? `\u0001${v.join('\u0002')}` : `\u0001${v === undefined ? '' : String(v)}`;
     }
-    let rules = this.cache.get(key);
-    if (!rules) {
+    let group = this.cache.get(key);
+    if (!group) {
       if (this.cache.size >= MAX_CACHE) this.cache.clear();
-      rules = this.select(index, this.getters.map((get) => toValues(get(ev.doc)).map(String)));
-      this.cache.set(key, rules);
+      group = this.select(index, this.getters.map((get) => toValues(get(ev.doc)).map(String)));
+      this.cache.set(key, group);
     }
-    return rules;
+    return group.rulesFor(ev.doc, this.out);
   }
 
-  private select(index: string | undefined, slots: string[][]): CompiledRule[] {
+  private select(index: string | undefined, slots: string[][]): RouteGroup {
     const lower = slots.map((vals) => vals.map((v) => v.toLowerCase()));
-    const out: CompiledRule[] = [];
+    const admitted: { rule: CompiledRule; disc: Discriminator | undefined }[] = [];
     this.rules.forEach((rule, i) => {
       if (!rule.matchesIndex(index)) return;
       for (const req of this.requirements[i]) {
         const vals = req.caseInsensitive ? lower[req.slot] : slots[req.slot];
         if (!vals.some((v) => req.values.has(v))) return;
       }
-      out.push(rule);
+      admitted.push({ rule, disc: this.chosen[i] });
     });
+    return new RouteGroup(admitted);
+  }
+}
+
+/** One field's slice of the discrimination index: lower-cased value → positions in the group. */
+interface FieldIndex {
+  get: FieldGetter;
+  exact: Map<string, number[]>;
+  prefix: Map<string, number[]>;
+  prefixLengths: number[];
+  suffix: Map<string, number[]>;
+  suffixLengths: number[];
+}
+
+/** The rules admitted for one route key, with their discrimination index. */
+class RouteGroup {
+  private readonly rules: CompiledRule[] = [];
+  private readonly always: CompiledRule[] = [];
+  private readonly fields: FieldIndex[] = [];
+  /** Per rule: the event number that last selected it, so a rule is listed once per event. */
+  private readonly seenAt: Uint32Array;
+  private eventNo = 0;
+
+  constructor(admitted: { rule: CompiledRule; disc: Discriminator | undefined }[]) {
+    const byField = new Map<string, FieldIndex>();
+    for (const { rule, disc } of admitted) {
+      if (!disc) {
+        this.always.push(rule);
+        continue;
+      }
+      const at = this.rules.push(rule) - 1;
+      for (const p of disc) {
+        let f = byField.get(p.field);
+        if (!f) {
+          f = { get: compileField(p.field), exact: new Map(), prefix: new Map(), prefixLengths: [], suffix: new Map(), suffixLengths: [] };
+          byField.set(p.field, f);
+          this.fields.push(f);
+        }
+        for (const v of p.exact) listAt(f.exact, v).push(at);
+        for (const v of p.prefixes) listAt(f.prefix, v).push(at);
+        for (const v of p.suffixes) listAt(f.suffix, v).push(at);
+      }
+    }
+    for (const f of this.fields) {
+      f.prefixLengths = lengthsOf(f.prefix);
+      f.suffixLengths = lengthsOf(f.suffix);
+    }
+    this.seenAt = new Uint32Array(this.rules.length);
+  }
+
+  rulesFor(doc: Record<string, unknown>, out: CompiledRule[]): CompiledRule[] {
+    out.length = 0;
+    for (const r of this.always) out.push(r);
+    if (this.fields.length === 0) return out;
+    // 0 marks "never selected", so event numbers start at 1 and wrap well before 2^32.
+    if (++this.eventNo === 0xffffffff) {
+      this.seenAt.fill(0);
+      this.eventNo = 1;
+    }
+    for (const f of this.fields) {
+      const v = f.get(doc);
+      if (v === undefined) continue;
+      if (Array.isArray(v)) {
+        for (const x of v) this.lookup(f, x, out);
+      } else this.lookup(f, v, out);
+    }
     return out;
   }
+
+  private lookup(f: FieldIndex, value: unknown, out: CompiledRule[]): void {
+    if (value === null || typeof value === 'object') return;
+    const v = String(value).toLowerCase();
+    this.take(f.exact.get(v), out);
+    for (const n of f.prefixLengths) {
+      if (n > v.length) break;
+      this.take(f.prefix.get(v.slice(0, n)), out);
+    }
+    for (const n of f.suffixLengths) {
+      if (n > v.length) break;
+      this.take(f.suffix.get(v.slice(v.length - n)), out);
+    }
+  }
+
+  private take(list: number[] | undefined, out: CompiledRule[]): void {
+    if (!list) return;
+    for (const at of list) {
+      if (this.seenAt[at] === this.eventNo) continue;
+      this.seenAt[at] = this.eventNo;
+      out.push(this.rules[at]);
+    }
+  }
+}
+
+function listAt(map: Map<string, number[]>, key: string): number[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
+}
+
+function lengthsOf(map: Map<string, number[]>): number[] {
+  return [...new Set([...map.keys()].map((k) => k.length))].sort((a, b) => a - b);
+}
+
+/**
+ * The rule's most selective indexable condition outside the route fields (those already split
+ * the rules at level 1), or undefined: the rule is then tested against every event of its key.
+ */
+function cheapestDiscriminator(rule: CompiledRule): Discriminator | undefined {
+  const routed = new Set<string>(ROUTE_FIELDS);
+  const options: Discriminator[] = [
+    ...rule.route
+      .filter((t) => !routed.has(t.field) && t.values.length > 0 && !t.values.some(coercible))
+      .map((t) => [exactPatterns(t.field, t.values)]),
+    ...rule.discriminators.filter((d) => d.length > 0 && d.every((p) => !routed.has(p.field))),
+  ];
+  let best: Discriminator | undefined;
+  let bestCost = Infinity;
+  for (const d of options) {
+    // An empty string prefix or suffix would admit every value: no discrimination at all.
+    if (d.some((p) => p.prefixes.includes('') || p.suffixes.includes(''))) continue;
+    const cost = discriminatorCost(d);
+    if (cost < bestCost) [best, bestCost] = [d, cost];
+  }
+  return best;
+}
+
+/**
+ * Route terms are exact strings, but languages compare a numeric or boolean event value with a
+ * string loosely ("0123" == 123, dates as epoch millis): such a term can't be an index key.
+ */
+function coercible(v: string): boolean {
+  return /^\s*[-+]?\.?\d/.test(v) || /^\s*(true|false)\s*$/i.test(v);
 }
 
 function requirementsOf(rule: CompiledRule): Requirement[] {
