@@ -73,25 +73,40 @@ async function* gunzipWithResync(
 ): AsyncGenerator<Buffer> {
   let source = compressed;
   let base = 0; // file offset where this streaming attempt started (always a member start)
+  let carry = 0;
   for (;;) {
     const attempt = inflate(source);
     let end: InflateEnd;
+    let emitted = 0;
     for (;;) {
       const r = await attempt.next();
       if (r.done) {
         end = r.value;
         break;
       }
-      yield r.value;
+      emitted += r.value.length;
+      // Bytes the previous attempt already yielded from this member are not yielded again.
+      if (carry >= r.value.length) carry -= r.value.length;
+      else {
+        yield carry ? r.value.subarray(carry) : r.value;
+        carry = 0;
+      }
     }
     if (end.readError) {
       opts.ledger.add('read-error', { file: label, message: end.readError.message });
       return;
     }
     if (!end.error) return;
-    opts.onDamage?.();
     const at = base + end.consumed;
-    if ((end.error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' || path === '-') {
+    // Walking again from `base` re-decodes what this attempt already yielded (zlib can emit a
+    // member's data before its trailer check fails): skip exactly that, and the stream stays
+    // seamless. From anywhere else, the line in flight is cut.
+    const atEof = (end.error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR';
+    // zlib ran out of input inside a member: the file is cut, or a damaged header made zlib
+    // read the members after it as part of that one. Walking from `base` tells them apart.
+    const fromBase = end.consumed === 0 || atEof;
+    if (!fromBase || path === '-') opts.onDamage?.();
+    if (path === '-') {
       opts.ledger.add('truncated-gzip', {
         file: label,
         message: `gzip data ends mid-member at byte ${at}: kept everything decoded before it, dropped the partial last line`,
@@ -101,8 +116,8 @@ async function* gunzipWithResync(
     // zlib drops the output of the piece that failed. Walk the members from there one by one
     // (each decoded alone, so we know where it ends), keep the good ones, skip the corrupt ones,
     // then stream again from the first member that runs past the window.
-    const recovery = recoverMembers(path, label, end.consumed === 0 ? base : at, base, opts);
-    let next: number | undefined;
+    const recovery = recoverMembers(path, label, fromBase ? base : at, base, opts, fromBase ? emitted + carry : 0, atEof);
+    let next: { at: number; yielded: number } | undefined;
     for (;;) {
       const r = await recovery.next();
       if (r.done) {
@@ -112,16 +127,26 @@ async function* gunzipWithResync(
       yield r.value;
     }
     if (next === undefined) return;
-    base = next;
-    source = rawChunks(path, next, opts);
+    base = next.at;
+    carry = next.yielded;
+    source = rawChunks(path, base, opts);
   }
 }
 
 const WINDOW = 256 * 1024;
 
 /** Decode members from `pos` inside a bounded window; returns where streaming should resume. */
-async function* recoverMembers(path: string, label: string, pos: number, failedBase: number, opts: DecodeOptions): AsyncGenerator<Buffer, number | undefined> {
+async function* recoverMembers(
+  path: string,
+  label: string,
+  pos: number,
+  failedBase: number,
+  opts: DecodeOptions,
+  alreadyYielded: number,
+  zlibHitEof: boolean,
+): AsyncGenerator<Buffer, { at: number; yielded: number } | undefined> {
   let decodedAny = false;
+  let skip = alreadyYielded;
   for (;;) {
     const buf = await readAt(path, pos, WINDOW);
     if (buf.length === 0) return undefined;
@@ -134,16 +159,44 @@ async function* recoverMembers(path: string, label: string, pos: number, failedB
       });
       if (next < 0) return undefined;
       pos = next;
+      skip = 0;
       continue;
     }
     const m = decodeMember(buf);
     if (m.kind === 'complete') {
       decodedAny = true;
-      if (m.output.length) yield m.output;
+      let out = m.output;
+      if (skip > 0) {
+        const n = Math.min(skip, out.length);
+        skip -= n;
+        out = out.subarray(n);
+      }
+      if (out.length) yield out;
       pos += m.length;
       continue;
     }
-    if (m.kind === 'incomplete' && pos !== failedBase) return pos; // a big member: stream it
+    // A big member: stream it (what was already yielded of it is skipped there).
+    if (m.kind === 'incomplete' && pos !== failedBase) return { at: pos, yielded: skip };
+    if (m.kind === 'incomplete' && zlibHitEof) {
+      opts.onDamage?.();
+      // A damaged header (a flag announcing an extra field) can make a member look endless.
+      const intact = await findIntactMember(path, pos + 1);
+      if (intact >= 0) {
+        skip = 0;
+        opts.ledger.add('truncated-gzip', {
+          file: label,
+          message: `corrupt gzip member at byte ${pos} (damaged header or data); resumed at the next intact member, byte ${intact}; line numbers after it are relative to the damage`,
+        });
+        pos = intact;
+        continue;
+      }
+      opts.ledger.add('truncated-gzip', {
+        file: label,
+        message: `gzip data ends mid-member (the member at byte ${pos}): kept everything decoded before it, dropped the partial last line`,
+      });
+      return undefined;
+    }
+    skip = 0; // what the stream yielded past here came from this damaged member: already out
     const next = await findGzipHeader(path, pos + 1);
     opts.ledger.add('truncated-gzip', {
       file: label,
@@ -221,6 +274,15 @@ async function* inflate(source: AsyncGenerator<Buffer, Error | undefined>): Asyn
 }
 
 /** Offset of the next gzip member header (1f 8b 08) at or after `from`, or -1. */
+/** The first gzip header from `from` whose member inflates and passes its CRC, or -1. */
+async function findIntactMember(path: string, from: number): Promise<number> {
+  for (let pos = await findGzipHeader(path, from); pos >= 0; pos = await findGzipHeader(path, pos + 1)) {
+    const m = decodeMember(await readAt(path, pos, WINDOW));
+    if (m.kind === 'complete') return pos;
+  }
+  return -1;
+}
+
 export async function findGzipHeader(path: string, from: number): Promise<number> {
   const fh = await open(path, 'r');
   try {

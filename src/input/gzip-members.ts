@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { constants, inflateRawSync } from 'node:zlib';
+import { constants, crc32, inflateRawSync } from 'node:zlib';
 
 /** The gzip member header's magic and method (deflate): 1f 8b 08. */
 export function isMemberStart(buf: Buffer, i = 0): boolean {
@@ -42,6 +42,11 @@ export function decodeMember(buf: Buffer): MemberResult {
     const end = i + r.engine.bytesWritten + 8;
     // All input used and no room for the trailer: the deflate stream did not end inside buf.
     if (end > buf.length) return { kind: 'incomplete' };
+    // Damaged deflate data can still inflate, to garbage that runs on into the next members:
+    // only the trailer's CRC and length say whether this really was the member.
+    if (buf.readUInt32LE(end - 8) !== crc32(r.buffer) || buf.readUInt32LE(end - 4) !== r.buffer.length % 2 ** 32) {
+      return { kind: 'corrupt', message: 'CRC or length check failed' };
+    }
     return { kind: 'complete', output: r.buffer, length: end };
   } catch (err) {
     return { kind: 'corrupt', message: (err as Error).message };

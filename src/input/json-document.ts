@@ -44,8 +44,28 @@ export async function* readJsonDocument(
     kind === 'array'
       ? [parser.asStream(), streamArray.asStream()]
       : [parser.asStream(), pick.asStream({ filter: 'hits.hits' }), streamArray.asStream()];
-  const items = (pipeline as unknown as (...s: unknown[]) => Readable)(Readable.from(chunks), ...stages, () => {});
+  // Until the first element arrives, keep what was read: if the parser fails before it, the
+  // file was NDJSON with a damaged head (`[1]`, a broken first object), and reading it line by
+  // line costs one bad line instead of the whole file.
+  const source = chunks[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let recording = true;
   let index = -1;
+  async function* tap(): AsyncGenerator<Buffer> {
+    // Pulled by hand, not for-await: when the parser stops, `source` must stay open for the fallback.
+    for (;;) {
+      const r = await source.next();
+      if (r.done) return;
+      recording &&= index === -1 && headBytes + r.value.length <= WHOLE_LIMIT;
+      if (recording) {
+        head.push(r.value);
+        headBytes += r.value.length;
+      } else head.length = 0;
+      yield r.value;
+    }
+  }
+  const items = (pipeline as unknown as (...s: unknown[]) => Readable)(Readable.from(tap()), ...stages, () => {});
   try {
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       index = item.key;
@@ -53,10 +73,34 @@ export async function* readJsonDocument(
       if (sink.out.length >= batch) yield;
     }
   } catch (err) {
+    if (index === -1 && recording) {
+      yield* readAsLines(head, source, sink, batch);
+      return;
+    }
     sink.ledger.add('malformed-json', {
       file: sink.file,
       line: index + 1,
       message: `${(err as Error).message} (after element ${index}; elements before it were read)`,
     });
   }
+}
+
+async function* readAsLines(head: Buffer[], rest: AsyncIterator<Buffer>, sink: LineSink, batch: number): AsyncGenerator<void> {
+  const framer = new NdjsonFramer({ file: sink.file, ledger: sink.ledger, maxLine: sink.maxLine });
+  const drain = function* (): Generator<void> {
+    for (const ev of framer.out.splice(0)) sink.out.push(ev);
+    if (sink.out.length >= batch) yield;
+  };
+  for (const c of head) {
+    framer.push(c);
+    yield* drain();
+  }
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) break;
+    framer.push(r.value);
+    yield* drain();
+  }
+  framer.finish();
+  yield* drain();
 }
