@@ -26,7 +26,9 @@ export interface FramerOptions {
 export class NdjsonFramer {
   readonly out: TrawlEvent[] = [];
   private readonly sink: LineSink;
-  private tail: Buffer | undefined;
+  /** The unfinished last line, as the chunks it arrived in. */
+  private tail: Buffer[] | undefined;
+  private tailBytes = 0;
   private line: number;
   private skipPartial: boolean;
   private offset: number;
@@ -50,7 +52,23 @@ export class NdjsonFramer {
     if (this.done) return;
     let buf = chunk;
     if (this.tail) {
-      buf = Buffer.concat([this.tail, chunk]);
+      // A line spanning many chunks is gathered, not re-concatenated per chunk: joining the
+      // growing tail each time made a 100 MB line cost gigabytes of copying.
+      if (chunk.indexOf(0x0a) === -1) {
+        this.tail.push(chunk);
+        this.tailBytes += chunk.length;
+        if (this.tailBytes > this.sink.maxLine) {
+          // (a range's leading partial line belongs to the previous range: not reported here)
+          if (!this.skipPartial) {
+            this.tooLong(this.line + 1);
+            this.discarding = true;
+          }
+          this.offset += this.tailBytes;
+          this.tail = undefined;
+        }
+        return;
+      }
+      buf = Buffer.concat([...this.tail, chunk]);
       this.tail = undefined;
     }
     let s = 0;
@@ -88,7 +106,8 @@ export class NdjsonFramer {
       if (this.discarding || (this.skipPartial && rest > this.sink.maxLine)) {
         this.offset += rest;
       } else {
-        this.tail = s === 0 ? buf : buf.subarray(s);
+        this.tail = [s === 0 ? buf : buf.subarray(s)];
+        this.tailBytes = rest;
       }
     }
   }
@@ -119,7 +138,8 @@ export class NdjsonFramer {
     if (this.offset >= this.end && !this.skipPartial) return;
     if (this.tail && !this.skipPartial && !this.discarding) {
       this.line++;
-      parseLine(this.tail, 0, this.tail.length, this.line, this.sink, this.first);
+      const last = Buffer.concat(this.tail);
+      parseLine(last, 0, last.length, this.line, this.sink, this.first);
     } else if (this.discarding) {
       this.line++;
     }
@@ -128,7 +148,7 @@ export class NdjsonFramer {
 
   /** Damage cut the stream: the partial line in flight is lost (the damage report counts it). */
   dropPartial(): void {
-    if (this.tail && this.tail.length > 0) this.line++;
+    if (this.tail && this.tailBytes > 0) this.line++;
     this.tail = undefined;
   }
 }
