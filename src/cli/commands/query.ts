@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import { alignTable } from '../../export/index.js';
-import { compileField } from '../../fields/index.js';
-import { runQuery, type QueryLanguage, type QueryOutput, type QueryStats } from '../../hunt/run-query.js';
-import { SkipLedger, type TrawlEvent } from '../../input/index.js';
-import { QueryError } from '../../lang/query-error.js';
-import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
-import { collect, openSink, parseInstant, stderr, UsageError } from '../output.js';
+import { collect } from '../output.js';
 
-interface QueryFlags {
+export interface QueryFlags {
   language: string;
   format: string;
   fields?: string[];
@@ -19,8 +13,6 @@ interface QueryFlags {
   now?: string;
 }
 
-const LANGUAGES: Record<string, QueryLanguage> = { kuery: 'kuery', kql: 'kuery', eql: 'eql', esql: 'esql' };
-const DEFAULT_FIELDS = ['@timestamp', 'host.name', 'event.category', 'event.action', 'process.name'];
 
 export function registerQuery(program: Command): void {
   program
@@ -53,102 +45,8 @@ Examples:
   trawl query -l esql 'FROM logs-* | STATS c = COUNT(*) BY host.name | SORT c DESC' logs/ -f table`,
     )
     .action(async (query: string, evidence: string[], flags: QueryFlags) => {
+      // Loaded on use: `trawl --help` must not pay for every query language.
+      const { runQueryCommand } = await import('./query-run.js');
       process.exitCode = await runQueryCommand(query, evidence, flags);
     });
-}
-
-async function runQueryCommand(query: string, evidence: string[], flags: QueryFlags): Promise<number> {
-  const language = LANGUAGES[flags.language.toLowerCase()];
-  if (!language) throw new UsageError(`--language must be kuery, eql or esql (got "${flags.language}")`);
-  if (!['ndjson', 'json', 'table', 'csv'].includes(flags.format)) throw new UsageError('--format must be ndjson, json, table or csv');
-  const stats: QueryStats = { files: 0, bytes: 0, events: 0, ledger: new SkipLedger(), warnings: [] };
-  const sink = openSink(flags.output);
-  const printer = makePrinter(flags.format, flags.fields?.length ? flags.fields : DEFAULT_FIELDS);
-  let matches = 0;
-  try {
-    for await (const out of runQuery(
-      {
-        language,
-        query,
-        evidence,
-        now: flags.now ? parseInstant(flags.now, '--now') : undefined,
-        timestampField: flags.timestampField,
-        eventCategoryField: flags.eventCategoryField,
-        tiebreakerField: flags.tiebreakerField,
-        progress: flags.progress && process.stderr.isTTY === true,
-      },
-      stats,
-    )) {
-      if (out.kind !== 'columns') matches++;
-      const text = printer.add(out);
-      if (text) await sink.write(text);
-    }
-  } catch (err) {
-    if (err instanceof QueryError) {
-      stderr(err.format(language));
-      return EXIT_USAGE;
-    }
-    throw err;
-  }
-  await sink.write(printer.end());
-  await sink.close();
-  const skipped = Object.entries(stats.ledger.byKind);
-  stderr(
-    `${matches} match(es) in ${stats.events} events from ${stats.files} file(s)` +
-      (skipped.length ? `; skipped: ${skipped.map(([k, c]) => `${c?.count} ${k}`).join(', ')}` : ''),
-  );
-  for (const [kind, c] of skipped) for (const ex of c?.examples ?? []) stderr(`  ${kind}  ${ex.file}${ex.line !== undefined ? `:${ex.line}` : ''}: ${ex.message}`);
-  for (const w of stats.warnings) stderr(`warning: ${w}`);
-  return skipped.length ? EXIT_SKIPPED_INPUT : EXIT_OK;
-}
-
-function withProvenance(ev: TrawlEvent): Record<string, unknown> {
-  return { ...ev.doc, '@trawl': { file: ev.file, line: ev.line } };
-}
-
-/** Formats query output incrementally (ndjson streams; json/table/csv buffer until the end). */
-function makePrinter(format: string, fields: string[]) {
-  let columns: string[] | undefined;
-  const rows: string[][] = [];
-  const objects: unknown[] = [];
-  const getters = fields.map((f) => compileField(f));
-  const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return {
-    add(out: QueryOutput): string {
-      let obj: unknown;
-      let row: string[] | undefined;
-      if (out.kind === 'columns') {
-        columns = out.columns.map((c) => c.name);
-        return '';
-      }
-      if (out.kind === 'event') {
-        obj = withProvenance(out.event);
-        const doc = out.event.doc;
-        row = [...getters.map((g) => cell(g(doc))), `${out.event.file}:${out.event.line}`];
-      } else if (out.kind === 'sequence') {
-        columns ??= ['join_keys', 'events'];
-        obj = { join_keys: out.join_keys, events: out.events.map(withProvenance) };
-        row = [cell(out.join_keys), out.events.map((e) => `${e.file}:${e.line}`).join(' ')];
-      } else {
-        const o: Record<string, unknown> = {};
-        (columns ?? []).forEach((c, i) => (o[c] = out.values[i]));
-        obj = o;
-        row = out.values.map(cell);
-      }
-      if (format === 'ndjson') return `${JSON.stringify(obj)}\n`;
-      if (format === 'json') objects.push(obj);
-      else rows.push(row);
-      return '';
-    },
-    end(): string {
-      if (format === 'ndjson') return '';
-      if (format === 'json') return `${JSON.stringify(objects, null, 2)}\n`;
-      const header = columns ?? [...fields, 'source'];
-      if (format === 'csv') {
-        const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-        return `${[header, ...rows].map((r) => r.map(esc).join(',')).join('\n')}\n`;
-      }
-      return `${alignTable(header, rows, 80)}\n`;
-    },
-  };
 }

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { alignTable } from '../../export/index.js';
-import { checkRules } from '../../hunt/check-rules.js';
-import { loadRules } from '../../rules/index.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { stderr, UsageError } from '../output.js';
 import { bundledRulesDir } from '../paths.js';
@@ -19,6 +16,7 @@ export function registerRules(program: Command): void {
     .option('--include-deprecated', 'include rules from _deprecated folders')
     .option('-f, --format <format>', 'table | json', 'table')
     .action(async (paths: string[], flags: { includeDeprecated?: boolean; format: string }) => {
+      const [{ loadRules }, { alignTable }] = await Promise.all([import('../../rules/index.js'), import('../../export/index.js')]);
       const loaded = await loadRules(paths.length ? paths : [bundledRulesDir()], flags);
       const sorted = [...loaded.rules].sort((a, b) => (a.name < b.name ? -1 : 1));
       if (flags.format === 'json') {
@@ -47,6 +45,7 @@ export function registerRules(program: Command): void {
     .addHelpText('after', '\nExample:\n  trawl rules check detection-rules/rules --format json | jq .errors')
     .action(async (paths: string[], flags: { includeDeprecated?: boolean; format: string }) => {
       if (!['table', 'json'].includes(flags.format)) throw new UsageError('--format must be table or json');
+      const { checkRules } = await import('../../hunt/check-rules.js');
       const { report } = await checkRules(paths.length ? paths : [bundledRulesDir()], flags);
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
