@@ -1,4 +1,5 @@
 import type { TrawlEvent } from '../input/event.js';
+import { approxHeapBytes, CANDIDATE_OVERHEAD, CandidateStore, compareCandidates } from './candidates/index.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule } from './compiled-rule.js';
 import type { Hit } from './hit.js';
 import { eventHit } from './make-hit.js';
@@ -13,28 +14,37 @@ export interface RuleFault {
 
 /**
  * The streaming half of a hunt: routes each event to the rules that can match it, emits hits of
- * single-event rules and keeps candidates for stateful ones. Workers each run one; their state
- * merges into the finishing half (`evaluateStateful`).
+ * single-event rules and keeps candidates for stateful ones in a store that spills to disk past
+ * its budget. Workers each run one; their state merges into the finishing half.
  */
 export class Scanner {
   readonly hits: Hit[] = [];
-  readonly candidates = new Map<string, Candidate[]>();
   readonly faults = new Map<string, RuleFault>();
   private readonly router: RuleRouter;
 
-  constructor(rules: readonly CompiledRule[]) {
+  constructor(
+    rules: readonly CompiledRule[],
+    readonly store: CandidateStore = new CandidateStore(),
+  ) {
     this.router = new RuleRouter(rules);
   }
 
+  /** In-memory candidates by rule id (all of them unless the store spilled). */
+  get candidates(): Map<string, Candidate[]> {
+    return this.store.memory;
+  }
+
   scan(ev: TrawlEvent): void {
+    // Weighed once even when several rules keep the event: over-counting shared documents
+    // only makes spilling start a little early.
+    let heapBytes = -1;
     for (const rule of this.router.rulesFor(ev)) {
       try {
         if (!rule.stateful) {
           if (rule.match(ev.doc)) this.hits.push(eventHit(rule.hitRule, ev, rule.timeOf(ev.doc)));
         } else if (rule.candidate(ev.doc)) {
-          let list = this.candidates.get(rule.rule.rule_id);
-          if (!list) this.candidates.set(rule.rule.rule_id, (list = []));
-          list.push({ ...ev, ts: rule.timeOf(ev.doc) });
+          if (heapBytes < 0) heapBytes = approxHeapBytes(ev.doc) + CANDIDATE_OVERHEAD;
+          this.store.add(rule.rule.rule_id, { ...ev, ts: rule.timeOf(ev.doc) }, heapBytes);
         }
       } catch (err) {
         this.fault(rule.rule.rule_id, ev, err);
@@ -51,16 +61,14 @@ export class Scanner {
 
 /** Orders candidates by rule time, then evidence location (stable across worker counts). */
 export function sortCandidates(list: Candidate[]): Candidate[] {
-  return list.sort((a, b) => {
-    const ta = a.ts ?? Number.POSITIVE_INFINITY;
-    const tb = b.ts ?? Number.POSITIVE_INFINITY;
-    if (ta !== tb) return ta - tb;
-    if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-    return a.line - b.line;
-  });
+  return list.sort(compareCandidates);
 }
 
-/** The finishing half: each stateful rule evaluates its time-ordered candidates. */
+/**
+ * The finishing half for candidates that are all in memory (tests, small in-process runs): each
+ * stateful rule evaluates its time-ordered candidates. Hunts use `evaluateCandidates`, which also
+ * reads spilled runs back.
+ */
 export function evaluateStateful(
   rules: readonly StatefulRule[],
   candidates: Map<string, Candidate[]>,
@@ -79,7 +87,7 @@ export function evaluateStateful(
       list.length = untimed;
     }
     try {
-      hits.push(...rule.evaluate(list, c));
+      for (const h of rule.evaluate(list, c)) hits.push(h);
     } catch (err) {
       onError(rule, err);
     }

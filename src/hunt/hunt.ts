@@ -1,10 +1,13 @@
 import os from 'node:os';
-import { evaluateStateful, sortHits, type Hit, type StatefulRule } from '../engine/index.js';
+import { SpillDir, type CandidateStoreOptions } from '../engine/candidates/index.js';
+import { sortHits, type Hit, type StatefulRule } from '../engine/index.js';
 import { createProgress, discoverEvidence, SkipLedger, sniffFile } from '../input/index.js';
 import type { LineageIndex } from '../lineage/index.js';
 import type { Rule } from '../rules/index.js';
 import { filterHits, type HitFilter } from './filter-hits.js';
-import { mergeScans } from './merge-scans.js';
+import { evaluateStatefulRules, type StatefulOutcome } from './evaluate-stateful.js';
+import { defaultMaxMemory, planMemory } from './memory-budget.js';
+import { mergeScans, type MergedScan } from './merge-scans.js';
 import { runPool } from './pool.js';
 import { loadRuleSet, type RuleSetOptions } from './rule-set.js';
 import { planTasks } from './scan-plan.js';
@@ -25,6 +28,10 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   /** Worker threads; default: one per core, never more than there are tasks. 1 = in-process. */
   workers?: number;
   signal?: AbortSignal;
+  /** Bytes the hunt's growing state should stay within (candidates spill to disk past a share). */
+  maxMemory?: number;
+  /** Parent of the temporary spill directory; default the OS temp dir. */
+  tempDir?: string;
 }
 
 export interface HuntResult {
@@ -68,34 +75,35 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     onTaskDone: () => progress.fileDone(),
     aborted: () => opts.signal?.aborted ?? false,
   };
-  let outputs: ScanOutput[];
-  try {
-    outputs =
-      workers <= 1
-        ? [await scanTasks(tasks, set, hooks, opts.lineage ?? false)]
-        : await runPool(tasks, workers, { rules: ruleOpts, lineage: opts.lineage ?? false }, hooks);
-  } finally {
-    progress.stop();
-  }
-  const scan = mergeScans(outputs, opts.lineage ?? false);
-  scan.ledger.merge(discovery.byKind);
-
-  const warnings: string[] = [];
-  const stats: Record<string, number> = {};
+  const withLineage = opts.lineage ?? false;
+  const memory = planMemory(opts.maxMemory ?? defaultMaxMemory(), workers);
   const stateful = set.compiled.filter((r): r is StatefulRule => r.stateful);
-  const statefulHits = evaluateStateful(
-    stateful,
-    scan.candidates,
-    (rule) => ({
-      warn: (m) => warnings.push(`${rule.rule.name} [${rule.rule.rule_id}]: ${m}`),
-      stat: (name, v) => (stats[name] = Math.max(stats[name] ?? 0, v)),
-    }),
-    (rule, err) => warnings.push(`${rule.rule.name} [${rule.rule.rule_id}]: evaluation failed: ${(err as Error).message}`),
-  );
+  const notes = { warnings: [] as string[], stats: {} as Record<string, number> };
+  const spillDir = stateful.length ? openSpillDir(opts.tempDir, notes.warnings) : undefined;
+  let scan: MergedScan;
+  let evaluated: StatefulOutcome;
+  try {
+    const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
+    let outputs: ScanOutput[];
+    try {
+      outputs =
+        workers <= 1
+          ? [await scanTasks(tasks, set, hooks, withLineage, store)]
+          : await runPool(tasks, workers, { rules: ruleOpts, lineage: withLineage, store }, hooks);
+    } finally {
+      progress.stop();
+    }
+    scan = mergeScans(outputs, withLineage);
+    evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, hooks.aborted);
+  } finally {
+    spillDir?.remove();
+  }
+  scan.ledger.merge(discovery.byKind);
+  const { warnings, stats } = notes;
   for (const f of scan.faults) {
     warnings.push(`rule ${f.rule_id} failed on ${f.count} event(s), first at ${f.first.file}:${f.first.line}: ${f.first.message}`);
   }
-  const hits = sortHits(filterHits([...scan.hits, ...statefulHits], opts.filter ?? {}));
+  const hits = sortHits(filterHits([...scan.hits, ...evaluated.hits], opts.filter ?? {}));
   const summary = summarize({
     files: files.length,
     bytes: totalBytes,
@@ -110,7 +118,17 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     warnings,
     stats,
     elapsedMs: performance.now() - started,
-    incomplete: scan.interrupted,
+    incomplete: scan.interrupted || evaluated.notEvaluated > 0,
   });
   return { hits, summary, rules, lineage: scan.lineage };
+}
+
+/** Without a place to spill, a hunt still runs — in memory, with a warning. */
+function openSpillDir(parent: string | undefined, warnings: string[]): SpillDir | undefined {
+  try {
+    return new SpillDir(parent);
+  } catch (err) {
+    warnings.push(`no temporary directory for spilling candidates (${(err as Error).message}); they are kept in memory`);
+    return undefined;
+  }
 }

@@ -1,11 +1,12 @@
-import type { Candidate, Hit, RuleFault } from '../engine/index.js';
+import { CandidateSet } from '../engine/candidates/index.js';
+import type { Hit, RuleFault } from '../engine/index.js';
 import { SkipLedger } from '../input/index.js';
 import { LineageIndex } from '../lineage/index.js';
 import type { ScanOutput } from './scan-tasks.js';
 
 export interface MergedScan {
   hits: Hit[];
-  candidates: Map<string, Candidate[]>;
+  candidates: CandidateSet;
   faults: RuleFault[];
   ledger: SkipLedger;
   events: number;
@@ -18,7 +19,7 @@ export interface MergedScan {
  * here (skip examples, fault locations), so results do not depend on which worker finished first.
  */
 export function mergeScans(outputs: ScanOutput[], withLineage: boolean): MergedScan {
-  const candidates = new Map<string, Candidate[]>();
+  const candidates = new CandidateSet();
   const faults = new Map<string, RuleFault>();
   const ledger = new SkipLedger();
   const lineage = withLineage ? new LineageIndex() : undefined;
@@ -28,11 +29,7 @@ export function mergeScans(outputs: ScanOutput[], withLineage: boolean): MergedS
   const skips = outputs.map((o) => o.skipped);
   for (const o of outputs) {
     for (const h of o.hits) hits.push(h);
-    for (const [id, list] of o.candidates) {
-      const into = candidates.get(id);
-      if (into) for (const c of list) into.push(c);
-      else candidates.set(id, list);
-    }
+    candidates.add(o.candidates);
     for (const f of o.faults) {
       const prev = faults.get(f.rule_id);
       if (!prev) faults.set(f.rule_id, { ...f });

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './pool-messages.js';
+import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
 import { spawnWorker } from './spawn-worker.js';
-import type { RuleSetOptions } from './rule-set.js';
 import type { ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
 
@@ -17,7 +16,7 @@ function workerUrl(): URL {
 export async function runPool(
   tasks: ScanTask[],
   count: number,
-  init: { rules: RuleSetOptions; lineage: boolean },
+  init: WorkerInit,
   hooks: Omit<ScanHooks, 'onTaskDone'> & { onTaskDone(): void },
 ): Promise<ScanOutput[]> {
   const queue = [...tasks];
@@ -46,7 +45,8 @@ export async function runPool(
             } else if (m.type === 'taskDone') {
               hooks.onTaskDone();
             } else if (m.type === 'result') {
-              result = m.output;
+              // Tasks no worker started are evidence left unread: the hunt is incomplete.
+              result = { ...m.output, interrupted: m.output.interrupted || (abortSent && queue.length > 0) };
               resolve(result);
               void w.terminate();
             }
@@ -58,6 +58,10 @@ export async function runPool(
         }),
       ),
     );
+  } catch (err) {
+    // One failed worker fails the hunt: stop the others before the caller removes their spill files.
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
   } finally {
     clearInterval(abortTimer);
   }

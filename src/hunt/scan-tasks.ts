@@ -1,4 +1,5 @@
-import { Scanner, type Candidate, type Hit, type RuleFault } from '../engine/index.js';
+import { CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from '../engine/candidates/index.js';
+import { Scanner, type Hit, type RuleFault } from '../engine/index.js';
 import { readEvidenceFile, SkipLedger, type SkipReport } from '../input/index.js';
 import { LineageIndex } from '../lineage/index.js';
 import type { ScanTask } from './scan-plan.js';
@@ -7,7 +8,7 @@ import type { CompiledSet } from './compile-rules.js';
 /** What one scanner (in-process or a worker thread) hands back for merging. */
 export interface ScanOutput {
   hits: Hit[];
-  candidates: [ruleId: string, list: Candidate[]][];
+  candidates: CandidateSnapshot;
   faults: RuleFault[];
   skipped: SkipReport;
   events: number;
@@ -28,8 +29,10 @@ export async function scanTasks(
   set: CompiledSet,
   hooks: ScanHooks,
   withLineage: boolean,
+  store?: CandidateStoreOptions,
 ): Promise<ScanOutput> {
-  const scanner = new Scanner(set.compiled);
+  const candidates = new CandidateStore(store);
+  const scanner = new Scanner(set.compiled, candidates);
   const ledger = new SkipLedger();
   const lineage = withLineage ? new LineageIndex() : undefined;
   let events = 0;
@@ -43,6 +46,7 @@ export async function scanTasks(
       }
       events += batch.length;
       hooks.onEvents(batch.length);
+      if (candidates.overBudget) await candidates.spill();
       if (hooks.aborted()) {
         interrupted = true;
         break outer;
@@ -52,7 +56,7 @@ export async function scanTasks(
   }
   return {
     hits: scanner.hits,
-    candidates: [...scanner.candidates],
+    candidates: candidates.snapshot(),
     faults: [...scanner.faults.values()],
     skipped: ledger.byKind,
     events,

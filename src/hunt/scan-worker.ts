@@ -4,14 +4,14 @@
  * next task — and returns everything the main thread merges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRuleSet, type RuleSetOptions } from './rule-set.js';
+import { loadRuleSet } from './rule-set.js';
 import type { ScanTask } from './scan-plan.js';
 import { scanTasks } from './scan-tasks.js';
-import type { FromWorker, ToWorker } from './pool-messages.js';
+import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker must run in a worker thread');
-const init = workerData as { rules: RuleSetOptions; lineage: boolean };
+const init = workerData as WorkerInit;
 
 let aborted = false;
 let pending: ((t: ScanTask | undefined) => void) | undefined;
@@ -61,6 +61,7 @@ const output = await scanTasks(
     aborted: () => aborted,
   },
   init.lineage,
+  init.store,
 );
 flush();
 post({ type: 'result', output });

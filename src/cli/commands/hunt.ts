@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { formatSummary, toCsv, toJson, toNdjson } from '../../export/index.js';
+import { formatSummary } from '../../export/index.js';
 import { hunt, type HuntResult } from '../../hunt/hunt.js';
+import { parseSize } from '../../hunt/memory-budget.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
 import { collect, openSink, parseInstant, stderr, UsageError } from '../output.js';
 import { bundledRulesDir } from '../paths.js';
+import { writeHits } from './hunt-output.js';
 
 interface HuntFlags {
   rules?: string[];
@@ -21,6 +23,7 @@ interface HuntFlags {
   strictIndex?: boolean;
   now?: string;
   workers?: string;
+  maxMemory?: string;
 }
 
 const FORMATS = ['json', 'ndjson', 'csv', 'table'];
@@ -50,6 +53,11 @@ export function registerHunt(program: Command): void {
     .option('--strict-index', 'events whose index is unknown match no rule (default: they match every rule)')
     .option('--now <time>', 'evaluation clock for date math in queries (default: now)')
     .option('-w, --workers <n>', 'worker threads (default: one per core; 1 scans in-process)')
+    .option(
+      '--max-memory <size>',
+      'memory budget, e.g. 512MB or 4GB: past a share of it, events kept by stateful rules (sequences, ' +
+        'new_terms, threshold, ES|QL) spill to temporary files (default: half the RAM, at most 2GB)',
+    )
     .addHelpText(
       'after',
       `
@@ -58,6 +66,7 @@ Examples:
   trawl evidence/*.ndjson.gz -r detection-rules/rules --severity high
   trawl hunt dump.json -f json -o hits.json     save hits for 'trawl view hits.json'
   zcat export.ndjson.gz | trawl hunt - -f ndjson --no-progress
+  trawl hunt dump/ --max-memory 1GB             stay within 1 GB, spilling to disk if needed
 
 Exit codes: 0 clean, 1 completed but some input was skipped, 2 usage or rule errors.`,
     )
@@ -72,6 +81,8 @@ async function runHunt(evidence: string[], flags: HuntFlags): Promise<number> {
   const format = flags.format ?? (flags.output ? 'json' : undefined);
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+  const maxMemory = flags.maxMemory === undefined ? undefined : parseSize(flags.maxMemory);
+  if (maxMemory === undefined && flags.maxMemory !== undefined) throw new UsageError('--max-memory must be a size such as 512MB or 2GB');
   const interactive = !format && flags.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && !flags.output;
   const abort = new AbortController();
   const onSigint = () => {
@@ -99,9 +110,12 @@ async function runHunt(evidence: string[], flags: HuntFlags): Promise<number> {
       progress: flags.progress && process.stderr.isTTY === true,
       lineage: interactive,
       workers,
+      maxMemory,
       signal: abort.signal,
     });
+    if (!interactive) await writeResult(result.hits, result.summary, format, flags.output);
   } finally {
+    // Kept while the output is written: a first Ctrl-C then lets the file be completed.
     process.off('SIGINT', onSigint);
   }
   const { hits, summary } = result;
@@ -109,20 +123,15 @@ async function runHunt(evidence: string[], flags: HuntFlags): Promise<number> {
     const { runTui } = await import('../../tui/index.js');
     const rules = Object.fromEntries(result.rules.map((r) => [r.rule_id, { description: r.description, note: r.note }]));
     await runTui({ hits, summary, lineage: result.lineage, rules });
-  } else if (format) {
-    const sink = openSink(flags.output);
-    if (format === 'json') await sink.write(toJson(hits, summary));
-    else if (format === 'ndjson') await sink.write(toNdjson(hits));
-    else if (format === 'csv') await sink.write(toCsv(hits));
-    else await sink.write(formatSummary(summary));
-    await sink.close();
-    if (format !== 'table') stderr(formatSummary(summary));
-  } else {
-    const sink = openSink(flags.output);
-    await sink.write(formatSummary(summary));
-    await sink.close();
   }
   if (summary.rules.failed.length > 0) return EXIT_USAGE;
   if (Object.keys(summary.skipped).length > 0 || summary.incomplete) return EXIT_SKIPPED_INPUT;
   return EXIT_OK;
+}
+
+async function writeResult(hits: HuntResult['hits'], summary: HuntResult['summary'], format: string | undefined, output: string | undefined): Promise<void> {
+  const sink = openSink(output);
+  await writeHits(sink, format ?? 'table', hits, summary);
+  await sink.close();
+  if (format && format !== 'table') stderr(formatSummary(summary));
 }

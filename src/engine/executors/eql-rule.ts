@@ -1,5 +1,6 @@
 import { compileEql } from '../../lang/eql/index.js';
 import type { Rule } from '../../rules/rule.js';
+import type { StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, CompiledRule } from '../compiled-rule.js';
 import type { RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
@@ -24,17 +25,20 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
   if (query.kind === 'event') {
     return { ...base, stateful: false, route, match: (doc) => query.filter(doc) };
   }
-  return {
+  // Sequences and samples read candidates once, in order: spilled ones stream back from disk.
+  const stateful: StreamingStatefulRule = {
     ...base,
     stateful: true,
     route,
     candidate: (doc) => query.filter(doc),
-    evaluate(candidates, ctx) {
+    evaluate: (candidates, ctx) => stateful.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
+    evaluateStream(candidates, ctx) {
       const matches = query.run(candidates);
       ctx.stat('eql_peak_partial_sequences', query.stats.peakPartials);
       return matches.map((m): Hit => sequenceHit(base, m.events, m.join_keys));
     },
   };
+  return stateful;
 }
 
 function sequenceHit(base: RuleBase, events: Candidate[], joinKeys: unknown[] | undefined): Hit {

@@ -1,5 +1,6 @@
 import { compileEsql, type EsqlResult } from '../../lang/esql/index.js';
 import { compileIndexPatterns, eventIndex } from '../../input/index-name.js';
+import type { StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, EvaluateContext, StatefulRule } from '../compiled-rule.js';
 import type { CompileOptions, RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
@@ -30,17 +31,36 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
     return result;
   }
 
-  return {
+  const common = {
     ...base,
     matchesIndex,
-    stateful: true,
+    stateful: true as const,
     route: [],
-    candidate: (doc) => query.prefilter(doc),
-    evaluate(candidates, ctx) {
-      if (selfWindowed) return rowsToHits(base, run(candidates, ctx), candidates);
-      return windowedHits(base, candidates, ctx);
+    candidate: (doc: Record<string, unknown>) => query.prefilter(doc),
+  };
+  // Emulated look-back windows need random access to the candidates: they are loaded whole.
+  if (!selfWindowed) return { ...common, evaluate: (candidates, ctx) => windowedHits(base, candidates, ctx) };
+  // One pass over the candidates in order: spilled ones stream back from disk.
+  const rule: StreamingStatefulRule = {
+    ...common,
+    evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
+    evaluateStream(candidates, ctx) {
+      let firstTs: number | undefined;
+      let first = true;
+      const noted = (function* () {
+        for (const c of candidates) {
+          if (first) {
+            firstTs = c.ts;
+            first = false;
+          }
+          yield c;
+        }
+      })();
+      const result = run(noted, ctx);
+      return rowsToHits(base, result, firstTs);
     },
   };
+  return rule;
 
   function windowedHits(b: RuleBase, candidates: Candidate[], ctx: EvaluateContext): Hit[] {
     const runs = new Set<number>();
@@ -57,7 +77,7 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
       let hi = lo;
       while (hi < candidates.length && (candidates[hi].ts ?? Infinity) <= to) hi++;
       const window = candidates.slice(lo, hi);
-      for (const hit of rowsToHits(b, run(window, ctx), window)) {
+      for (const hit of rowsToHits(b, run(window, ctx), window[0]?.ts)) {
         const row = hit.row ?? {};
         const key = groupKey(row);
         const weight = aggregateWeight(row);
@@ -77,12 +97,13 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
   }
 }
 
-function rowsToHits(base: RuleBase, result: EsqlResult<Candidate>, candidates: Candidate[]): Hit[] {
+/** `fallbackTs` (the first candidate's time) dates rows that carry neither a source nor a date. */
+function rowsToHits(base: RuleBase, result: EsqlResult<Candidate>, fallbackTs: number | undefined): Hit[] {
   return result.rows.map((r) => {
     const row: Record<string, unknown> = {};
     result.columns.forEach((c, i) => (row[c.name] = r.values[i]));
     const src = r.source;
-    const ts = src?.ts ?? firstDate(result, r.values) ?? candidates[0]?.ts;
+    const ts = src?.ts ?? firstDate(result, r.values) ?? fallbackTs;
     const hit: Hit = { rule: base.hitRule, timestamp: isoTime(ts), host: hostOf(src?.doc) ?? hostOfRow(row), row };
     if (src) {
       hit.event = src.doc;

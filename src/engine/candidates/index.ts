@@ -1,0 +1,8 @@
+export { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
+export { compareCandidates } from './order.js';
+export { CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from './store.js';
+export { CandidateSet, type SpillTotals } from './candidate-set.js';
+export { SpillDir } from './spill-dir.js';
+export { evaluateCandidates, type EvaluationLimits, type EvaluationOptions, type EvaluationResult } from './evaluate.js';
+export { isStreaming, type StreamContext, type StreamingStatefulRule } from './streaming-rule.js';
+export type { RunFile } from './run-file.js';

@@ -1,0 +1,14 @@
+import type { Candidate } from '../compiled-rule.js';
+
+/**
+ * Rule time, then evidence location: a total order (file and line identify an event), so sorted
+ * runs merge to the same sequence however the candidates were split among workers and spills.
+ * Candidates without a usable time sort last.
+ */
+export function compareCandidates(a: Candidate, b: Candidate): number {
+  const ta = a.ts ?? Number.POSITIVE_INFINITY;
+  const tb = b.ts ?? Number.POSITIVE_INFINITY;
+  if (ta !== tb) return ta - tb;
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line;
+}

@@ -1,0 +1,109 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { Candidate } from '../compiled-rule.js';
+
+/** A time-sorted run of one rule's candidates on disk, one JSON array per line. */
+export interface RunFile {
+  path: string;
+  count: number;
+  /** Estimated heap bytes of its candidates once read back (for load decisions). */
+  heapBytes: number;
+  /** Bytes on disk. */
+  fileBytes: number;
+}
+
+/**
+ * A positional array rather than an object: shorter on disk, and documents come from JSON.parse
+ * (big integers already quoted), so JSON round-trips them exactly.
+ */
+export function encodeCandidate(c: Candidate): string {
+  return JSON.stringify([c.ts ?? null, c.file, c.line, c.index ?? null, c.id ?? null, c.doc]);
+}
+
+export function decodeCandidate(line: string): Candidate {
+  const [ts, file, lineNo, index, id, doc] = JSON.parse(line) as [number | null, string, number, string | null, string | null, Record<string, unknown>];
+  const c: { -readonly [K in keyof Candidate]: Candidate[K] } = { doc, file, line: lineNo, ts: ts ?? undefined };
+  if (index !== null) c.index = index;
+  if (id !== null) c.id = id;
+  return c;
+}
+
+const WRITE_CHUNK = 1 << 20;
+
+/** Write sorted candidates as a run without blocking the scan's event loop. */
+export async function writeRun(path: string, sorted: readonly Candidate[], heapBytes: number): Promise<RunFile> {
+  const fh = await open(path, 'wx', 0o600);
+  let fileBytes = 0;
+  try {
+    let chunk = '';
+    for (const c of sorted) {
+      chunk += `${encodeCandidate(c)}\n`;
+      if (chunk.length >= WRITE_CHUNK) {
+        fileBytes += (await fh.write(chunk)).bytesWritten;
+        chunk = '';
+      }
+    }
+    if (chunk) fileBytes += (await fh.write(chunk)).bytesWritten;
+  } finally {
+    await fh.close();
+  }
+  return { path, count: sorted.length, heapBytes, fileBytes };
+}
+
+/**
+ * Synchronous writer for merge passes at evaluation time, which run between synchronous rule
+ * evaluations anyway.
+ */
+export function writeRunSync(path: string, sorted: Iterable<Candidate>, heapBytes: number): RunFile {
+  const fd = openSync(path, 'wx', 0o600);
+  let fileBytes = 0;
+  let count = 0;
+  try {
+    let chunk = '';
+    for (const c of sorted) {
+      chunk += `${encodeCandidate(c)}\n`;
+      count++;
+      if (chunk.length >= WRITE_CHUNK) {
+        fileBytes += writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) fileBytes += writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+  return { path, count, heapBytes, fileBytes };
+}
+
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * Reads a run back one candidate at a time with a small buffer, synchronously, because rule
+ * evaluation consumes candidates from a plain iterator. Lines are split on bytes and decoded
+ * whole, so a huge document costs one concatenation, not a rescan per chunk.
+ */
+export function* readRun(path: string): Generator<Candidate> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let partial: Buffer[] = [];
+    for (;;) {
+      const n = readSync(fd, buf, 0, READ_CHUNK, null);
+      if (n === 0) break;
+      let start = 0;
+      let nl: number;
+      while ((nl = buf.indexOf(0x0a, start)) >= 0 && nl < n) {
+        const text = partial.length
+          ? Buffer.concat([...partial, buf.subarray(start, nl)]).toString('utf8')
+          : buf.toString('utf8', start, nl);
+        partial = [];
+        yield decodeCandidate(text);
+        start = nl + 1;
+      }
+      if (start < n) partial.push(Buffer.from(buf.subarray(start, n)));
+    }
+    if (partial.length) yield decodeCandidate(Buffer.concat(partial).toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,99 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import type { Candidate } from '../compiled-rule.js';
+import { compareCandidates } from './order.js';
+import { reclaimMemory } from './reclaim.js';
+import { writeRun, type RunFile } from './run-file.js';
+
+/** What a scanner hands over for evaluation: the in-memory remainder and the spilled runs. */
+export interface CandidateSnapshot {
+  memory: { ruleId: string; list: Candidate[]; heapBytes: number }[];
+  runs: { ruleId: string; runs: RunFile[] }[];
+  /** Why spilling stopped (a full or vanished temp dir), if it did. */
+  spillError?: string;
+}
+
+export interface CandidateStoreOptions {
+  /** Estimated heap bytes this store may hold before spilling; Infinity never spills. */
+  budget: number;
+  /** Where runs go; required for a finite budget. */
+  dir?: string;
+}
+
+/** After a spill the store holds at most this share of its budget, so spills are few and large. */
+const SPILL_DOWN_TO = 0.5;
+
+/** Run names must be unique across workers (thread id) and stores within a thread. */
+let storesInThread = 0;
+
+/**
+ * Per-rule candidate lists of one scanner. Past its budget, the largest lists are sorted and
+ * written to disk as runs, so a scan's memory stays bounded whatever the evidence size.
+ */
+export class CandidateStore {
+  /** In-memory lists by rule id, unsorted (a scanner's `candidates`). */
+  readonly memory = new Map<string, Candidate[]>();
+  private readonly heap = new Map<string, number>();
+  private readonly runs = new Map<string, RunFile[]>();
+  private held = 0;
+  private seq = 0;
+  private readonly name = `${threadId}-${storesInThread++}`;
+  private spillError: string | undefined;
+
+  constructor(private readonly opts: CandidateStoreOptions = { budget: Number.POSITIVE_INFINITY }) {
+    if (Number.isFinite(opts.budget) && !opts.dir) throw new Error('a candidate budget needs a spill directory');
+  }
+
+  add(ruleId: string, c: Candidate, heapBytes: number): void {
+    let list = this.memory.get(ruleId);
+    if (!list) this.memory.set(ruleId, (list = []));
+    list.push(c);
+    this.heap.set(ruleId, (this.heap.get(ruleId) ?? 0) + heapBytes);
+    this.held += heapBytes;
+  }
+
+  get overBudget(): boolean {
+    return this.held > this.opts.budget && this.spillError === undefined;
+  }
+
+  /** Spill the largest lists until the store is well under budget. */
+  async spill(): Promise<void> {
+    const target = this.opts.budget * SPILL_DOWN_TO;
+    const bySize = [...this.heap].sort((a, b) => b[1] - a[1]);
+    for (const [ruleId, bytes] of bySize) {
+      if (this.held <= target) break;
+      const list = this.memory.get(ruleId);
+      if (!list?.length) continue;
+      // Detach before the await: the list is on its way to disk, not part of the store.
+      this.memory.delete(ruleId);
+      this.heap.delete(ruleId);
+      this.held -= bytes;
+      const file = path.join(this.opts.dir as string, `${this.name}-${this.seq++}.run`);
+      let run: RunFile;
+      try {
+        run = await writeRun(file, list.sort(compareCandidates), bytes);
+      } catch (err) {
+        // Losing the hunt to a full disk is worse than exceeding the budget: keep going in memory.
+        rmSync(file, { force: true });
+        this.memory.set(ruleId, list);
+        this.heap.set(ruleId, bytes);
+        this.held += bytes;
+        this.spillError = (err as Error).message;
+        return;
+      }
+      let runs = this.runs.get(ruleId);
+      if (!runs) this.runs.set(ruleId, (runs = []));
+      runs.push(run);
+    }
+    reclaimMemory();
+  }
+
+  snapshot(): CandidateSnapshot {
+    return {
+      memory: [...this.memory].map(([ruleId, list]) => ({ ruleId, list, heapBytes: this.heap.get(ruleId) ?? 0 })),
+      runs: [...this.runs].map(([ruleId, runs]) => ({ ruleId, runs })),
+      ...(this.spillError === undefined ? {} : { spillError: this.spillError }),
+    };
+  }
+}

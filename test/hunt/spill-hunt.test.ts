@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { hunt } from '../../src/hunt/hunt.js';
+import { ROOT } from '../helpers/trawl.js';
+import { tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
+
+const root = tempDir('spill-hunt');
+const rules = writeRules(path.join(root, 'rules'), ['newTerms', 'sequence', 'threshold', 'esql', 'query']);
+const evidence = path.join(root, 'evidence');
+const spills = path.join(root, 'spills');
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+test('hits are byte-identical with and without spilling, on 1 and 2 workers', async () => {
+  mkdirSync(evidence);
+  mkdirSync(spills);
+  await writeEvidence(evidence, 20_000, { users: 300 }, 4);
+  const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills };
+  const reference = await hunt({ ...base, workers: 1 });
+  assert.equal(reference.summary.stats['candidate_spill_files'], undefined, 'the default budget does not spill 5 MB');
+  assert.deepEqual(
+    reference.summary.hits.by_rule.map((r) => r.rule_id).sort(),
+    ['esql-users', 'nt-user', 'q-root', 'seq-fail-success', 'th-failures'],
+    'every kind of rule has hits to compare',
+  );
+  const expected = JSON.stringify(reference.hits);
+  for (const workers of [1, 2]) {
+    // 1 MB: candidates (~10 MB here) spill many times over; new_terms state (~100 KB) still fits.
+    const spilled = await hunt({ ...base, workers, maxMemory: 1024 * 1024 });
+    const { stats, warnings } = spilled.summary;
+    assert.ok((stats['candidate_spill_files'] ?? 0) > 4, `workers=${workers}: ${JSON.stringify(stats)}`);
+    assert.equal(stats['candidate_spill_rules'], 4);
+    assert.match(warnings[0], /^candidates of 4 rule\(s\) were spilled to disk to stay within --max-memory 1 MB: \d+ file\(s\), \d+ MB$/);
+    assert.ok(!warnings.some((w) => /forgotten/.test(w)), 'no new_terms eviction at this budget');
+    assert.equal(JSON.stringify(spilled.hits), expected, `workers=${workers}`);
+    assert.deepEqual(readdirSync(spills), [], 'the spill directory is removed');
+  }
+});
+
+test('without a usable temporary directory the hunt still runs, in memory, with a warning', async () => {
+  const samples = { evidence: [path.join(ROOT, 'samples')], rulePaths: [path.join(ROOT, 'rules')], workers: 1 };
+  const reference = await hunt(samples);
+  const stranded = await hunt({ ...samples, maxMemory: 64 * 1024, tempDir: path.join(root, 'no', 'such', 'dir') });
+  assert.match(stranded.summary.warnings[0], /^no temporary directory for spilling candidates \(ENOENT.*\); they are kept in memory$/);
+  assert.equal(JSON.stringify(stranded.hits), JSON.stringify(reference.hits));
+});
