@@ -117,3 +117,39 @@ test('errors carry kind and position', () => {
   const d = err('FROM x | EVAL y = NOPE(a)');
   assert.equal(d.kind, 'type');
 });
+
+test('allFields: FROM without KEEP or STATS returns every field of the result documents', () => {
+  const docs = [{ process: { name: 'sh', pid: 7, args: ['sh', '-c'] }, host: { name: 'h' } }, { process: { name: 'ls' }, user: { name: 'u' } }];
+  const run2 = (q: string, allFields: boolean) => {
+    const ex = compileEsql(q, { allFields }).createExecutor();
+    for (const d of docs) ex.push(d, {});
+    return ex.finish();
+  };
+  assert.deepEqual(run2('FROM x | WHERE process.name == "sh"', false).columns.map((c) => c.name), ['process.name']);
+  const r = run2('FROM x | EVAL n = LENGTH(process.name) | DROP host.* | RENAME process.pid AS pid', true);
+  // document fields in name order where the FROM columns start; RENAMEd and EVALed columns after
+  assert.deepEqual(r.columns.map((c) => `${c.name}:${c.type}`), ['process.args:keyword', 'process.name:keyword', 'user.name:keyword', 'pid:long', 'n:integer']);
+  assert.deepEqual(r.rows.map((x) => x.values), [[['sh', '-c'], 'sh', null, 7, 2], [null, 'ls', 'u', null, 2]]);
+  // KEEP and STATS choose their columns
+  assert.deepEqual(run2('FROM x | KEEP process.name', true).columns.map((c) => c.name), ['process.name']);
+  assert.deepEqual(run2('FROM x | STATS c = COUNT(*)', true).columns.map((c) => c.name), ['c']);
+});
+
+test('SET time_zone: DATE_TRUNC works on local time; unknown settings are positioned errors', () => {
+  const r = run('SET time_zone = "+10:00"; ROW d = "2025-03-04T17:09:08Z"::datetime | EVAL day = DATE_TRUNC(1 day, d), h3 = DATE_TRUNC(3 hours, d), m = DATE_TRUNC(1 month, d) | KEEP day, h3, m', []);
+  assert.deepEqual(r.rows[0].values, ['2025-03-04T14:00:00.000Z', '2025-03-04T17:00:00.000Z', '2025-02-28T14:00:00.000Z']);
+  const eu = run('SET time_zone = "Europe/Paris"; ROW d = "2025-07-01T00:30:00Z"::datetime | EVAL day = DATE_TRUNC(1 day, d) | KEEP day', []);
+  assert.deepEqual(eu.rows[0].values, ['2025-06-30T22:00:00.000Z']);
+  assert.throws(() => compileEsql('SET time_zone = "Mars/Olympus"; ROW a = 1'), (e: unknown) => e instanceof QueryError && e.column === 17);
+  assert.throws(() => compileEsql('SET nope = 1; ROW a = 1'), (e: unknown) => e instanceof QueryError && e.kind === 'unsupported');
+});
+
+test('constant expressions that fail still warn; shadowed STATS names warn once per result', () => {
+  const r = run('ROW a = TO_INT("x")', []);
+  assert.deepEqual(r.rows[0].values, [null]);
+  assert.ok(r.warnings.some((w) => w.message.includes('NumberFormatException: For input string: "x"')));
+  const s = run('FROM x | STATS c = COUNT(*), c = MAX(n)', [{ n: 1 }, { n: 3 }]);
+  assert.deepEqual(s.columns.map((c) => c.name), ['c']);
+  assert.deepEqual(s.rows[0].values, [3]);
+  assert.deepEqual(s.warnings.map((w) => w.message), ["Line 1:16: Field 'c' shadowed by field at line 1:30"]);
+});

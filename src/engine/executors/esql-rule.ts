@@ -36,7 +36,8 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
     matchesIndex,
     stateful: true as const,
     route: [],
-    candidate: (doc: Record<string, unknown>) => query.prefilter(doc),
+    discriminators: query.discriminators,
+    candidate: query.prefilter,
   };
   // Emulated look-back windows need random access to the candidates: they are loaded whole.
   if (!selfWindowed) return { ...common, evaluate: (candidates, ctx) => windowedHits(base, candidates, ctx) };
@@ -79,7 +80,7 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
       const window = candidates.slice(lo, hi);
       for (const hit of rowsToHits(b, run(window, ctx), window[0]?.ts)) {
         const row = hit.row ?? {};
-        const key = groupKey(row);
+        const key = groupKey(row, query.groupColumns);
         const weight = aggregateWeight(row);
         const seen = best.get(key);
         if (!seen) best.set(key, { hit, weight, windows: 1 });
@@ -132,8 +133,12 @@ function hostOfRow(row: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-/** Identity of an aggregate row across windows: its non-numeric columns (the BY values). */
-function groupKey(row: Record<string, unknown>): string {
+/**
+ * Identity of an aggregate row across windows: its STATS ... BY columns; when a later command
+ * hides them from the compiler, the non-numeric columns stand in for them.
+ */
+function groupKey(row: Record<string, unknown>, byColumns: string[] | undefined): string {
+  if (byColumns) return JSON.stringify(byColumns.map((c) => row[c] ?? null));
   return JSON.stringify(Object.entries(row).filter(([, v]) => typeof v !== 'number'));
 }
 

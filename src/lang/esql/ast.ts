@@ -60,7 +60,16 @@ export type Command =
   | { type: 'dissect'; input: Expr; pattern: string; appendSeparator: string; location: Location; patternLocation: Location }
   | { type: 'grok'; input: Expr; patterns: string[]; location: Location; patternLocation: Location };
 
+/** `SET name = value;` before the query (time_zone, unmapped_fields, …). */
+export interface Setting {
+  name: string;
+  value: unknown;
+  location: Location;
+  valueLocation: Location;
+}
+
 export interface Query {
+  settings: Setting[];
   commands: Command[];
   location: Location;
 }

@@ -1,20 +1,24 @@
 import { compileField } from '../../fields/field-path.js';
-import { parseTimestamp } from '../../fields/timestamp.js';
+import type { Discriminator } from '../discriminator.js';
 import { QueryError } from '../query-error.js';
-import type { Command, Expr } from './ast.js';
+import type { Command, Expr, Setting } from './ast.js';
+import { parseTimeZone, type TimeZone } from './time-zone.js';
 import { compileDissect } from './dissect.js';
+import { convertDocValue } from './doc-value.js';
+import { GroupTracker } from './groups.js';
+import { CandidateWalker, compilePrefilter, discriminatorsOf } from './prefilter.js';
 import { ecsFieldType } from './ecs-types.js';
 import { compileEval, compileAssignments } from './eval.js';
-import { compileExpr, type Column, type Row } from './expr.js';
+import type { Column, Row } from './expr.js';
 import { compileGrokCommand } from './grok.js';
 import { compileDrop, compileKeep, compileRename } from './keep.js';
 import { compileLimit } from './limit.js';
 import { compileMvExpand } from './mv-expand.js';
 import { parseEsql } from './parser.js';
-import { exprCtx, type ExecState, type PlanCtx, type Schema, type Sink, type Stage } from './pipeline.js';
+import { wildcardToRegex, type ExecState, type PlanCtx, type Schema, type Sink, type Stage } from './pipeline.js';
 import { compileSort } from './sort.js';
 import { compileStats } from './stats.js';
-import { formatDate, normalizeIp, normalizeValue, runtimeType, type EsqlType, type XType } from './types.js';
+import { formatDate, normalizeValue, runtimeType, type EsqlType, type XType } from './types.js';
 import { setWarningSink } from './warnings.js';
 import { compileWhere } from './where.js';
 
@@ -46,13 +50,27 @@ export interface EsqlQuery {
   metadata: string[];
   aggregating: boolean;
   timeBucketField: string | undefined;
+  /**
+   * Whether an event can yield a result row: the WHERE conditions on source fields before the
+   * first STATS. Cheap enough for every routed event.
+   */
   prefilter(doc: Record<string, unknown>): boolean;
+  /** Necessary field conditions of `prefilter` (every event it accepts satisfies each). */
+  discriminators: Discriminator[];
+  /**
+   * Aggregating queries: the result columns holding the final STATS … BY values (after later
+   * RENAMEs), which identify a row's group; [] for a STATS without BY. Undefined when the query
+   * does not aggregate or a later command drops or overwrites a grouping column.
+   */
+  groupColumns: string[] | undefined;
   createExecutor<S = unknown>(): EsqlExecutor<S>;
   fields: string[];
 }
 
 export interface InternalOptions {
   now?: number;
+  /** FROM without KEEP/STATS returns every field of the result documents (as ES returns every mapped field). */
+  allFields?: boolean;
   /** Known field types (conformance datasets): FROM yields exactly these columns. */
   schema?: Record<string, EsqlType>;
 }
@@ -62,13 +80,14 @@ const META_TYPES: Record<string, XType> = { _id: 'keyword', _index: 'keyword', _
 export function compileInternal(query: string, options: InternalOptions = {}): EsqlQuery {
   const now = options.now ?? Date.now();
   const ast = parseEsql(query);
+  const session = sessionSettings(ast.settings, query);
   const first = ast.commands[0];
   const isFrom = first.type === 'from';
   let docFields: string[] = [];
   if (isFrom && !options.schema) {
     // discovery pass: which document fields does the query read?
     const found = new Set<string>();
-    plan(ast.commands, query, now, [], (name) => {
+    plan(ast.commands, query, now, session, [], (name) => {
       found.add(name);
       return ecsFieldType(name);
     });
@@ -77,8 +96,8 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
     docFields = Object.keys(options.schema).sort();
   }
   const typeOf = (f: string): XType => options.schema?.[f] ?? ecsFieldType(f);
-  const planned = plan(ast.commands, query, now, docFields.map((f) => ({ name: f, type: typeOf(f) })), undefined, !options.schema);
-  const { stages, fromCols, metadata, timeBucketField, prefilterExprs } = planned;
+  const planned = plan(ast.commands, query, now, session, docFields.map((f) => ({ name: f, type: typeOf(f) })), undefined, !options.schema);
+  const { stages, fromCols, metadata, timeBucketField, candidates, groupColumns } = planned;
 
   const getters = fromCols.map((c) => (c.meta ? undefined : compileField(c.name)));
   const readRow = (doc: Record<string, unknown>, meta: EsqlMeta): unknown[] => {
@@ -94,36 +113,33 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
     return v;
   };
 
-  const preds = prefilterExprs;
-  const prefilter = preds.length
-    ? (doc: Record<string, unknown>) => {
-        const row: Row = { v: readRow(doc, {}), doc };
-        for (const p of preds) if (p(row) !== true) return false;
-        return true;
-      }
-    : () => true;
+  const pre = compilePrefilter(candidates, query, now, typeOf, session.timeZone);
+  const discriminators = discriminatorsOf(pre.used, typeOf);
 
   return {
     sources: isFrom ? (first as Command & { type: 'from' }).sources.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean) : [],
     metadata,
     aggregating: ast.commands.some((c) => c.type === 'stats'),
     timeBucketField,
-    prefilter,
+    prefilter: pre.test,
+    discriminators,
+    groupColumns,
     fields: fromCols.filter((c) => !c.meta).map((c) => c.name),
     createExecutor<S>(): EsqlExecutor<S> {
       const st: ExecState = { peakGroups: 0 };
-      const warnings = new Map<string, number>();
+      const warnings = new Map<string, number>(planned.planWarnings.map((w) => [w, 1]));
       const out: Row[] = [];
       const sink: Sink = { push: (r) => out.push(r), finish: () => undefined };
       let head = sink;
       for (let i = stages.length - 1; i >= 0; i--) head = stages[i].build(head, st);
       const finalCols = stages.length ? stages[stages.length - 1].schema.cols : planned.initial.cols;
+      const docColumns = new Set(planned.initial.cols.filter((c) => !(c.name in META_TYPES)));
       let finished: EsqlResult<S> | undefined;
       if (!isFrom) {
         // ROW: one row of constants
         setWarningSink(warnings);
         try {
-          head.push({ v: planned.rowValues ?? [] });
+          head.push({ v: planned.rowValues?.() ?? [] });
         } finally {
           setWarningSink(undefined);
         }
@@ -146,9 +162,12 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
           } finally {
             setWarningSink(undefined);
           }
-          const columns: EsqlColumn[] = finalCols.map((c, i) => ({ name: c.name, type: resolveType(c.type, out, i) }));
-          const rows: EsqlRow<S>[] = out.map((r) => {
-            const values = r.v.map((v, i) => formatOut(v, columns[i].type));
+          let cols = finalCols;
+          let rowsV = out.map((r) => r.v);
+          if (options.allFields && planned.docsOpen && isFrom) ({ cols, rowsV } = withAllFields(finalCols, docColumns, out, planned.removed));
+          const columns: EsqlColumn[] = cols.map((c, i) => ({ name: c.name, type: resolveTypeOf(c.type, rowsV, i) }));
+          const rows: EsqlRow<S>[] = out.map((r, k) => {
+            const values = rowsV[k].map((v, i) => formatOut(v, columns[i].type));
             return r.src !== undefined ? { values, source: r.src as S } : { values };
           });
           finished = { columns, rows, warnings: [...warnings].map(([message, count]) => ({ message, count })), peakGroups: st.peakGroups };
@@ -159,10 +178,65 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
   };
 }
 
-function resolveType(t: XType, rows: Row[], i: number): EsqlType {
+/**
+ * FROM without KEEP or STATS: Elasticsearch returns every mapped field; offline, every field the
+ * result rows' documents hold. Fields join the FROM columns in name order; columns a command made
+ * (EVAL, RENAME …) keep their places, and dropped or renamed-away fields stay out.
+ */
+function withAllFields(finalCols: Column[], docColumns: Set<Column>, out: Row[], removed: (name: string) => boolean): { cols: Column[]; rowsV: unknown[][] } {
+  const present = new Set(finalCols.map((c) => c.name));
+  const found = new Set<string>();
+  for (const r of out) if (r.doc) leafNames(r.doc, '', found);
+  const extra = [...found].filter((n) => !present.has(n) && !removed(n));
+  if (extra.length === 0) return { cols: finalCols, rowsV: out.map((r) => r.v) };
+  type Slot = { from: number } | { field: string };
+  const docSlots: { name: string; slot: Slot }[] = [];
+  finalCols.forEach((c, i) => docColumns.has(c) && docSlots.push({ name: c.name, slot: { from: i } }));
+  for (const f of extra) docSlots.push({ name: f, slot: { field: f } });
+  docSlots.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const layout: { name: string; type: XType; slot: Slot }[] = [];
+  let placed = false;
+  const placeBlock = () => {
+    if (placed) return;
+    placed = true;
+    for (const d of docSlots) layout.push({ name: d.name, type: 'from' in d.slot ? finalCols[d.slot.from].type : 'unknown', slot: d.slot });
+  };
+  finalCols.forEach((c, i) => {
+    if (docColumns.has(c)) placeBlock();
+    else layout.push({ name: c.name, type: c.type, slot: { from: i } });
+  });
+  if (!placed) {
+    const rest = layout.splice(0);
+    placeBlock();
+    layout.push(...rest);
+  }
+  const getters = new Map(extra.map((f) => [f, compileField(f)]));
+  const rowsV = out.map((r) => layout.map((l) => ('from' in l.slot ? r.v[l.slot.from] : r.doc ? convertDocValue(normalizeValue(getters.get(l.slot.field)!(r.doc)), 'unknown') : null)));
+  return { cols: layout.map((l) => ({ name: l.name, type: l.type })), rowsV };
+}
+
+/** Dotted names of a document's leaf values (through nested objects and arrays of objects). */
+function leafNames(node: unknown, prefix: string, out: Set<string>): void {
+  if (node === null || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    const name = prefix + k;
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) {
+      let leaf = false;
+      for (const x of v) {
+        if (x !== null && typeof x === 'object' && !Array.isArray(x)) leafNames(x, `${name}.`, out);
+        else if (x !== null) leaf = true;
+      }
+      if (leaf) out.add(name);
+    } else if (typeof v === 'object') leafNames(v, `${name}.`, out);
+    else out.add(name);
+  }
+}
+
+function resolveTypeOf(t: XType, rows: unknown[][], i: number): EsqlType {
   if (t !== 'unknown') return t;
   for (const r of rows) {
-    const v = r.v[i];
+    const v = r[i];
     if (v !== null && v !== undefined) {
       if (typeof v === 'object' && !Array.isArray(v)) return 'keyword';
       return runtimeType(v);
@@ -179,38 +253,6 @@ function formatOut(v: unknown, t: EsqlType): unknown {
   return v;
 }
 
-function convertDocValue(v: unknown, t: XType): unknown {
-  if (v === null) return null;
-  if (t === 'date' || t === 'date_nanos') {
-    if (Array.isArray(v)) {
-      const out = v.map((x) => parseTimestamp(x)).filter((x): x is number => x !== undefined);
-      return out.length === 0 ? null : out.length === 1 ? out[0] : out;
-    }
-    return parseTimestamp(v) ?? null;
-  }
-  if (t === 'ip') {
-    const one = (x: unknown) => (typeof x === 'string' ? normalizeIp(x) : undefined);
-    if (Array.isArray(v)) {
-      const out = v.map(one).filter((x): x is string => x !== undefined);
-      return out.length === 0 ? null : out.length === 1 ? out[0] : out;
-    }
-    return one(v) ?? null;
-  }
-  if (t === 'integer' || t === 'long' || t === 'double' || t === 'unsigned_long') {
-    const one = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? Number(x) : x);
-    return Array.isArray(v) ? v.map(one) : one(v);
-  }
-  if (t === 'boolean') {
-    const one = (x: unknown) => (typeof x === 'string' ? x === 'true' : x);
-    return Array.isArray(v) ? v.map(one) : one(v);
-  }
-  if (t === 'keyword' || t === 'text' || t === 'version') {
-    const one = (x: unknown) => (typeof x === 'string' ? x : typeof x === 'object' ? JSON.stringify(x) : String(x));
-    return Array.isArray(v) ? v.map(one) : one(v);
-  }
-  return v;
-}
-
 interface FromCol {
   name: string;
   type: XType;
@@ -223,17 +265,24 @@ interface Planned {
   fromCols: FromCol[];
   metadata: string[];
   timeBucketField: string | undefined;
-  prefilterExprs: ((r: Row) => unknown)[];
-  rowValues?: unknown[];
+  /** WHERE conjuncts on source fields, for the streaming prefilter. */
+  candidates: Expr[];
+  rowValues?: () => unknown[];
+  groupColumns: string[] | undefined;
+  planWarnings: string[];
+  /** Rows still are whole documents (FROM without KEEP or STATS). */
+  docsOpen: boolean;
+  /** Names a DROP or RENAME took out of the result. */
+  removed: (name: string) => boolean;
 }
 
-function plan(commands: Command[], src: string, now: number, docCols: Column[], discover: ((n: string) => XType) | undefined, lenient = true): Planned {
+function plan(commands: Command[], src: string, now: number, session: Session, docCols: Column[], discover: ((n: string) => XType) | undefined, lenient = true): Planned {
   const first = commands[0];
-  const p: PlanCtx = { src, now, discover, bucketOf: new Map(), docRows: first.type === 'from', lenient };
+  const p: PlanCtx = { src, now, discover, bucketOf: new Map(), docRows: first.type === 'from', lenient, planWarnings: [], ...session };
   let schema: Schema;
   const fromCols: FromCol[] = [];
   const metadata: string[] = [];
-  let rowValues: unknown[] | undefined;
+  let rowValues: (() => unknown[]) | undefined;
   const stages: Stage[] = [];
   if (first.type === 'from') {
     for (const c of docCols) fromCols.push({ ...c, meta: false });
@@ -246,37 +295,28 @@ function plan(commands: Command[], src: string, now: number, docCols: Column[], 
   } else if (first.type === 'row') {
     const { schema: s, steps } = compileAssignments(first.fields, { cols: [], open: false }, p);
     schema = s;
-    let v: unknown[] = [];
-    for (const st of steps) {
-      const val = st.c.ev({ v });
-      const nv = st.drop >= 0 ? v.filter((_, i) => i !== st.drop) : v.slice();
-      nv.push(val);
-      v = nv;
-    }
-    rowValues = v;
+    // evaluated per execution, inside the warning sink: constant expressions warn too
+    rowValues = () => {
+      let v: unknown[] = [];
+      for (const st of steps) {
+        const val = st.c.ev({ v });
+        const nv = st.drop >= 0 ? v.filter((_, i) => i !== st.drop) : v.slice();
+        nv.push(val);
+        v = nv;
+      }
+      return v;
+    };
     p.docRows = false;
   } else {
     throw new QueryError('a query starts with FROM or ROW', src, first.location.min);
   }
   const initial: Schema = { cols: [...schema.cols], open: schema.open };
-  // leading WHERE commands right after FROM: their conjuncts that read only document fields
-  const prefilterExprs: ((r: Row) => unknown)[] = [];
-  if (first.type === 'from') {
-    for (let i = 1; i < commands.length; i++) {
-      const c = commands[i];
-      if (c.type !== 'where') break;
-      for (const conj of conjuncts(c.cond)) {
-        if (readsMeta(conj)) continue;
-        try {
-          prefilterExprs.push(compileExpr(conj, exprCtx(p, schema)).ev);
-        } catch {
-          /* reported when the WHERE itself compiles */
-        }
-      }
-    }
-  }
+  const walker = first.type === 'from' ? new CandidateWalker(src, (n) => n in META_TYPES) : undefined;
+  let groups: GroupTracker | undefined;
   let timeBucketField: string | undefined;
   let sawStats = false;
+  let docsOpen = first.type === 'from';
+  const removedPatterns: RegExp[] = [];
   for (let i = 1; i < commands.length; i++) {
     const c = commands[i];
     let st: Stage;
@@ -325,55 +365,48 @@ function plan(commands: Command[], src: string, now: number, docCols: Column[], 
       case 'row':
         throw new QueryError(`${c.type.toUpperCase()} must be the first command`, src, c.location.min);
     }
+    walker?.step(c, schema, st.schema);
+    if (c.type === 'keep' || (c.type === 'stats' && !c.inline)) docsOpen = false;
+    if (c.type === 'drop') removedPatterns.push(...c.patterns.map((x) => wildcardToRegex(x.pattern)));
+    if (c.type === 'rename') removedPatterns.push(...c.pairs.map((x) => wildcardToRegex(x.from.pattern)));
+    if (c.type === 'stats' && !c.inline) groups = new GroupTracker(c, src, st.schema);
+    else groups?.step(c, schema, st.schema);
     stages.push(st);
     schema = st.schema;
   }
-  return { stages, initial, fromCols, metadata, timeBucketField, prefilterExprs, rowValues };
+  return { stages, initial, fromCols, metadata, timeBucketField, candidates: walker?.conjuncts ?? [], rowValues, groupColumns: groups?.columns, planWarnings: p.planWarnings, docsOpen, removed: (n: string) => removedPatterns.some((r) => r.test(n)) };
 }
 
-function conjuncts(e: Expr): Expr[] {
-  if (e.type === 'binary' && e.op === 'and') return [...conjuncts(e.left), ...conjuncts(e.right)];
-  return [e];
+interface Session {
+  timeZone?: TimeZone;
+  nullifyUnmapped?: boolean;
 }
 
-function readsMeta(e: Expr): boolean {
-  let found = false;
-  const walk = (x: Expr): void => {
-    if (found) return;
-    switch (x.type) {
-      case 'column':
-        if (x.name in META_TYPES) found = true;
-        return;
-      case 'function':
-        x.args.forEach(walk);
-        return;
-      case 'list':
-        x.values.forEach(walk);
-        return;
-      case 'unary':
-      case 'isnull':
-      case 'cast':
-        walk(x.arg);
-        return;
-      case 'binary':
-        walk(x.left);
-        walk(x.right);
-        return;
-      case 'like':
-        walk(x.arg);
-        return;
-      case 'in':
-        walk(x.arg);
-        x.values.forEach(walk);
-        return;
-      case 'match':
-        walk(x.field);
-        walk(x.query);
-        return;
+function sessionSettings(settings: Setting[], src: string): Session {
+  const out: Session = {};
+  for (const s of settings) {
+    const v = s.value;
+    switch (s.name) {
+      case 'time_zone': {
+        const tz = typeof v === 'string' ? parseTimeZone(v) : undefined;
+        if (!tz) throw new QueryError(`invalid time_zone [${String(v)}]`, src, s.valueLocation.min, 'type');
+        out.timeZone = tz;
+        break;
+      }
+      case 'unmapped_fields': {
+        const mode = String(v).toLowerCase();
+        if (mode !== 'nullify' && mode !== 'fail' && mode !== 'load') {
+          throw new QueryError(`invalid unmapped_fields [${String(v)}]; expected one of [fail, nullify, load]`, src, s.valueLocation.min, 'type');
+        }
+        // documents carry every field they have: "load" reads as "nullify" offline
+        out.nullifyUnmapped = mode !== 'fail';
+        break;
+      }
+      default:
+        throw new QueryError(`unknown setting [${s.name}]`, src, s.location.min, 'unsupported');
     }
-  };
-  walk(e);
-  return found;
+  }
+  return out;
 }
 
 function bucketField(c: Command & { type: 'stats' }, p: PlanCtx): string | undefined {

@@ -22,7 +22,7 @@ const INVALID = 'org.elasticsearch.xpack.esql.core.InvalidArgumentException';
 
 function parseNumber(s: string): number {
   const t = s.trim();
-  if (t === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new ConvError(`${INVALID}: Cannot parse number [${s}]`);
+  if (t === '' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) throw new ConvError(`java.lang.NumberFormatException: For input string: "${s}"`);
   return Number(t);
 }
 
@@ -50,7 +50,8 @@ export function convertValue(v: unknown, to: XType, from: XType): unknown {
       if (!Number.isFinite(n) || r < lo || r > hi) {
         throw new ConvError(`${INVALID}: [${typeof v === 'number' ? javaDouble(v) : String(v)}] out of [${to}] range`);
       }
-      return to === 'integer' || to === 'long' ? (Number.isInteger(n) ? n : Math.trunc(n)) : r;
+      // Elasticsearch rounds doubles to the nearest integral value (Math.round), halves up
+      return r;
     }
     case 'double': {
       if (typeof v === 'boolean') return v ? 1 : 0;

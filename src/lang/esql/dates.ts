@@ -34,13 +34,65 @@ function addMonths(d: Date, n: number): number {
   const m = d.getUTCMonth() + n;
   const ny = y + Math.floor(m / 12);
   const nm = ((m % 12) + 12) % 12;
-  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
+  const last = new Date(utcDate(ny, nm + 1, 0)).getUTCDate();
   const day = Math.min(d.getUTCDate(), last);
-  return Date.UTC(ny, nm, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
+  return utcDate(ny, nm, day, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
 }
 
+/** Date.UTC without its mapping of years 0–99 to 1900–1999. */
+export function utcDate(y: number, m: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const d = new Date(Date.UTC(2000, 0, 1));
+  d.setUTCFullYear(y, m, day);
+  d.setUTCHours(h, mi, s, ms);
+  return d.getTime();
+}
+
+/**
+ * A time span value: a duration in ms, a single-unit period (`1 month`), or a period summed from
+ * several units (`4 years + 2 weeks`), kept as Java's Period keeps it: months and days apart.
+ */
+export interface SpanValue {
+  ms?: number;
+  period?: string;
+  n?: number;
+  months?: number;
+  days?: number;
+}
+
+export function periodParts(s: SpanValue): { months: number; days: number } {
+  if (s.months !== undefined || s.days !== undefined) return { months: s.months ?? 0, days: s.days ?? 0 };
+  const n = s.n ?? 0;
+  switch (s.period) {
+    case 'day':
+      return { months: 0, days: n };
+    case 'week':
+      return { months: 0, days: 7 * n };
+    case 'month':
+      return { months: n, days: 0 };
+    case 'quarter':
+      return { months: 3 * n, days: 0 };
+    case 'year':
+      return { months: 12 * n, days: 0 };
+  }
+  return { months: 0, days: 0 };
+}
+
+/** date ± span; a period adds its months first (clamping the day of month), then its days, as Java does. */
+export function addSpan(ms: number, s: SpanValue, sign: 1 | -1): number {
+  if (s.ms !== undefined) return ms + sign * s.ms;
+  const { months, days } = periodParts(s);
+  const m = months ? addMonths(new Date(ms), sign * months) : ms;
+  return m + sign * days * 86_400_000;
+}
+
+const DAYS_0001_TO_1970 = 719_162;
+
 /** Truncate to a duration (epoch-aligned) or a calendar period. */
-export function truncDate(ms: number, span: { ms?: number; period?: string; n?: number }): number {
+export function truncDate(ms: number, span: SpanValue): number {
+  if (span.months !== undefined || span.days !== undefined) {
+    const p = periodParts(span);
+    span = p.days === 0 ? { period: 'month', n: p.months } : p.months === 0 ? { period: 'day', n: p.days } : span;
+  }
   if (span.ms !== undefined) {
     const s = span.ms;
     if (s <= 0) return ms;
@@ -49,23 +101,21 @@ export function truncDate(ms: number, span: { ms?: number; period?: string; n?: 
   const n = Math.max(1, span.n ?? 1);
   const d = new Date(ms);
   switch (span.period) {
-    case 'day': {
-      const day = Math.floor(ms / 86_400_000);
-      return Math.floor(day / n) * n * 86_400_000;
-    }
+    case 'day':
     case 'week': {
-      // weeks start on Monday; 1970-01-05 was a Monday
-      const base = 4 * 86_400_000;
-      const w = 7 * 86_400_000 * n;
-      return Math.floor((ms - base) / w) * w + base;
+      // intervals of days count from 0001-01-01, a Monday: weeks start on Mondays
+      const len = span.period === 'week' ? 7 * n : n;
+      const day = Math.floor(ms / 86_400_000) + DAYS_0001_TO_1970;
+      return (Math.floor(day / len) * len - DAYS_0001_TO_1970) * 86_400_000;
     }
     case 'month':
     case 'quarter':
     case 'year': {
+      // multi-month intervals count from 0001-01-01, as Elasticsearch's rounding does
       const months = span.period === 'month' ? n : span.period === 'quarter' ? 3 * n : 12 * n;
-      const idx = d.getUTCFullYear() * 12 + d.getUTCMonth();
+      const idx = (d.getUTCFullYear() - 1) * 12 + d.getUTCMonth();
       const t = Math.floor(idx / months) * months;
-      return Date.UTC(Math.floor(t / 12), t % 12, 1);
+      return utcDate(Math.floor(t / 12) + 1, ((t % 12) + 12) % 12, 1);
     }
   }
   return ms;
@@ -368,11 +418,11 @@ export function parseJavaDate(text: string, fmt: string): number | undefined {
 
 /** ES|QL's default datetime parsing (strict ISO 8601 with optional parts) for TO_DATETIME. */
 export function parseIsoDate(s: string): number | undefined {
-  const m = /^([+-]?\d{4,9})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(s.trim());
+  const m = /^([+-]?\d{4,9})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(s.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, sec, frac, z] = m;
   if (!mo && z) return undefined;
-  const t = Date.UTC(Number(y), Number(mo ?? 1) - 1, Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
+  const t = utcDate(Number(y), Number(mo ?? 1) - 1, Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
   if (Number(mo ?? 1) > 12 || Number(d ?? 1) > 31 || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59) return undefined;
   let off = 0;
   if (z && z !== 'Z') {

@@ -1,9 +1,10 @@
 import { compileWildcard, type Matcher } from '../wildcard.js';
+import type { TimeZone } from './time-zone.js';
 import { QueryError } from '../query-error.js';
-import type { Expr, Location } from './ast.js';
+import type { BinaryOp, Expr, Location } from './ast.js';
 import { callFunction } from './functions.js';
 import { castTo, castTargetType } from './convert.js';
-import { durationMs, addPeriod } from './dates.js';
+import { addSpan, durationMs, periodParts, type SpanValue } from './dates.js';
 import {
   compareValues,
   isNumeric,
@@ -12,7 +13,7 @@ import {
   widenNumeric,
   type XType,
 } from './types.js';
-import { MV_WARNING, warn, warnSite, type WarnSite } from './warnings.js';
+import { MV_WARNING, warn, warnSite, withWarningSink, type WarnSite } from './warnings.js';
 
 /** A row flowing through the pipeline. `doc` is the input document while the row still has one. */
 export interface Row {
@@ -30,22 +31,33 @@ export interface CExpr {
   constant: boolean;
   /** For time spans: the unit, value kept in `ev` as { ms } or { months }. */
   span?: { kind: 'duration' | 'period' };
+  /**
+   * A column an EVAL or ROW set to a constant: the value is known while planning (LIKE patterns may
+   * use it), though the expression is not folded (evaluation warnings stay per row).
+   */
+  known?: { value: unknown };
 }
 
 export interface Column {
   name: string;
   type: XType;
+  /** Same value on every row, set by EVAL/ROW from a constant expression. */
+  known?: { value: unknown };
 }
 
 export interface CompileCtx {
   src: string;
   now: number;
   /** Resolve a column name to its index and type (throws for unknown). */
-  resolve(name: string, loc: Location): { index: number; type: XType };
+  resolve(name: string, loc: Location): { index: number; type: XType; known?: { value: unknown } };
   /** When set, KQL()/MATCH() may read the document. */
   docAvailable: boolean;
   /** Names used by functions that read whole documents (KQL) are recorded here. */
   aggregate?: (node: Expr & { type: 'function' }) => CExpr | undefined;
+  /** Session time zone for calendar arithmetic (SET time_zone); UTC when absent. */
+  timeZone?: TimeZone;
+  /** Reads a resolved column; default `row.v[index]` (the prefilter reads documents lazily). */
+  column?: (index: number) => Ev;
 }
 
 export function typeError(ctx: CompileCtx, msg: string, loc: Location): never {
@@ -60,15 +72,24 @@ function constant(type: XType, value: unknown): CExpr {
   return { type, ev: () => value, constant: true };
 }
 
+/** The value of a constant or known-constant expression, else undefined. */
+export function constantValue(c: CExpr): unknown {
+  if (c.known) return c.known.value;
+  return c.constant ? c.ev({ v: [] }) : undefined;
+}
+
 /** Fold a constant expression once (errors still warn at run time). */
 export function fold(c: CExpr): CExpr {
   if (!c.constant) return c;
   let value: unknown;
+  const warned = new Map<string, number>();
   try {
-    value = c.ev({ v: [] });
+    value = withWarningSink(warned, () => c.ev({ v: [] }));
   } catch {
     return c;
   }
+  // an expression that warns is left to warn on every evaluation, as Elasticsearch reports it
+  if (warned.size) return c;
   return { ...c, ev: () => value };
 }
 
@@ -84,14 +105,18 @@ export function compileExpr(e: Expr, ctx: CompileCtx): CExpr {
       return { type: period ? 'date_period' : 'time_duration', ev: () => val, constant: true, span: { kind: period ? 'period' : 'duration' } };
     }
     case 'column': {
-      const { index, type } = ctx.resolve(e.name, e.location);
-      return { type, ev: (r) => r.v[index], constant: false };
+      const { index, type, known } = ctx.resolve(e.name, e.location);
+      // an unmapped field under SET unmapped_fields="nullify"
+      if (index < 0) return constant('null', null);
+      return { type, ev: ctx.column ? ctx.column(index) : (r) => r.v[index], constant: false, known };
     }
     case 'star':
       return typeError(ctx, '* is only allowed in COUNT(*)', e.location);
     case 'list': {
       const items = e.values.map((x) => compileExpr(x, ctx));
-      const t = items.find((x) => x.type !== 'null')?.type ?? 'null';
+      // numeric literals of a list share the widest type: [1, -2147483649] is long
+      let t: XType = 'null';
+      for (const x of items) if (x.type !== 'null') t = t === 'null' ? x.type : isNumeric(t) && isNumeric(x.type) ? widenNumeric(t, x.type) : t;
       const vals = items.map((x) => x.ev({ v: [] }));
       const flat = vals.flatMap((v) => (v === null ? [] : Array.isArray(v) ? v : [v]));
       const value = flat.length === 0 ? null : flat.length === 1 ? flat[0] : flat;
@@ -105,6 +130,12 @@ export function compileExpr(e: Expr, ctx: CompileCtx): CExpr {
       return fold(callFunction(e, ctx));
     }
     case 'unary': {
+      if (e.op === 'not') {
+        // Elasticsearch plans NOT(a < b) as a >= b: same result, and warnings name the NOT
+        const inner = e.arg;
+        const inv = inner.type === 'binary' ? NEGATED_CMP[inner.op] : undefined;
+        if (inner.type === 'binary' && inv) return fold(compileBinary({ ...inner, op: inv, location: withClosingParens(ctx.src, e.location) }, ctx));
+      }
       const a = compileExpr(e.arg, ctx);
       if (e.op === 'not') {
         checkBool(ctx, a, e.arg);
@@ -117,10 +148,14 @@ export function compileExpr(e: Expr, ctx: CompileCtx): CExpr {
         } });
       }
       if (e.op === '+') return a;
-      if (a.span) {
-        const v = a.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
-        const neg = v.ms !== undefined ? { ms: -v.ms } : { period: v.period, n: -(v.n as number) };
-        return { ...a, ev: () => neg };
+      if (isSpanType(a)) {
+        return { ...a, ev: (r) => {
+          const v = a.ev(r) as SpanValue | null;
+          if (v === null) return null;
+          if (v.ms !== undefined) return { ms: -v.ms };
+          const p = periodParts(v);
+          return { months: -p.months, days: -p.days };
+        } };
       }
       if (!isNumeric(a.type) && a.type !== 'unknown' && a.type !== 'null') {
         typeError(ctx, `argument of [${text(ctx, e)}] must be [numeric, date_period or time_duration], found value [${text(ctx, e.arg)}] type [${a.type}]`, e.location);
@@ -164,7 +199,22 @@ export function checkBool(ctx: CompileCtx, a: CExpr, e: Expr): void {
   }
 }
 
+/** A span that opens parentheses it does not close, extended over the closing ones that follow. */
+function withClosingParens(src: string, loc: Location): Location {
+  let open = 0;
+  for (let i = loc.min; i <= loc.max; i++) open += src[i] === '(' ? 1 : src[i] === ')' ? -1 : 0;
+  let max = loc.max;
+  for (let i = max + 1; open > 0 && i < src.length; i++) {
+    if (src[i] === ')') {
+      open--;
+      max = i;
+    } else if (!/\s/.test(src[i])) break;
+  }
+  return { min: loc.min, max };
+}
+
 const CMP = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const NEGATED_CMP: Partial<Record<BinaryOp, BinaryOp>> = { '==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<' };
 
 /** Comparable type family, for compile-time checks. */
 function family(t: XType): string {
@@ -226,6 +276,8 @@ function compileBinary(e: Expr & { type: 'binary' }, ctx: CompileCtx): CExpr {
       } };
     }
     const test = cmpTest(op);
+    // equality of two strings needs no ordering (ip and version text compares by value)
+    const eq = (op === '==' || op === '!=') && t !== 'ip' && t !== 'version' ? op : undefined;
     return {
       type: 'boolean',
       constant: a.constant && b.constant,
@@ -233,6 +285,7 @@ function compileBinary(e: Expr & { type: 'binary' }, ctx: CompileCtx): CExpr {
         const x = a.ev(r);
         const y = b.ev(r);
         if (x === null || y === null) return null;
+        if (eq !== undefined && typeof x === 'string' && typeof y === 'string') return (x === y) === (eq === '==');
         if (Array.isArray(x) || Array.isArray(y)) return warn(site, MV_WARNING);
         const c = compareDynamic(x, y, t);
         if (c === undefined) return null;
@@ -241,7 +294,7 @@ function compileBinary(e: Expr & { type: 'binary' }, ctx: CompileCtx): CExpr {
     };
   }
   // arithmetic
-  if (a.span || b.span || a.type === 'date' || b.type === 'date' || a.type === 'date_nanos' || b.type === 'date_nanos') {
+  if (isSpanType(a) || isSpanType(b) || isDateType(a.type) || isDateType(b.type)) {
     return dateArith(ctx, e, a, b, site);
   }
   for (const [x, n] of [[a, e.left], [b, e.right]] as const) {
@@ -253,7 +306,7 @@ function compileBinary(e: Expr & { type: 'binary' }, ctx: CompileCtx): CExpr {
   const rt: XType = t === 'null' ? 'integer' : t;
   const f = arith(op, rt, site);
   return {
-    type: a.type === 'null' && b.type === 'null' ? 'integer' : rt,
+    type: a.type === 'null' && b.type === 'null' ? 'null' : rt,
     constant: a.constant && b.constant,
     ev: (r) => {
       const x = a.ev(r);
@@ -323,40 +376,58 @@ function arith(op: string, t: XType, site: WarnSite): (x: number, y: number) => 
   throw new Error(`bad op ${op}`);
 }
 
+const isSpanType = (c: CExpr) => c.span !== undefined || c.type === 'date_period' || c.type === 'time_duration';
+const isDateType = (t: XType) => t === 'date' || t === 'date_nanos';
+
 function dateArith(ctx: CompileCtx, e: Expr & { type: 'binary' }, a: CExpr, b: CExpr, site: WarnSite): CExpr {
   const op = e.op;
-  // span op span -> span (constant)
-  if (a.span && b.span) {
-    if (op !== '+' && op !== '-') typeError(ctx, `[${op}] has arguments with incompatible types`, e.location);
-    const x = a.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
-    const y = b.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
-    if (x.ms !== undefined && y.ms !== undefined) {
-      const v = { ms: op === '+' ? x.ms + y.ms : x.ms - y.ms };
-      return { type: 'time_duration', ev: () => v, constant: true, span: { kind: 'duration' } };
-    }
-    typeError(ctx, `arithmetic on mixed periods is not supported`, e.location);
-  }
-  const date = a.span ? b : a;
-  const span = a.span ? a : b;
-  if (!span.span) typeError(ctx, `[${text(ctx, e)}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
+  const sa = isSpanType(a);
+  const sb = isSpanType(b);
   if (op !== '+' && op !== '-') typeError(ctx, `[${op}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
-  if (op === '-' && a.span) typeError(ctx, `[-] arguments are in unsupported order: cannot subtract a [${a.type}] value [${text(ctx, e.left)}] from a [${b.type}] amount [${text(ctx, e.right)}]`, e.location);
-  if (date.type !== 'date' && date.type !== 'date_nanos' && date.type !== 'unknown' && date.type !== 'null' && !isString(date.type)) {
+  const constant = a.constant && b.constant;
+  // a null operand makes the result null, typed by the other operand
+  if (!sa && !sb) {
+    if (a.type === 'null' || b.type === 'null') return { type: a.type === 'null' ? b.type : a.type, constant: true, ev: () => null };
     typeError(ctx, `[${text(ctx, e)}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
   }
-  const sp = span.ev({ v: [] }) as { ms?: number; period?: string; n?: number };
+  if ((sa || a.type === 'null') && (sb || b.type === 'null')) {
+    const kinds = new Set([a, b].filter(isSpanType).map((c) => (c.type === 'time_duration' || c.span?.kind === 'duration' ? 'duration' : 'period')));
+    if (kinds.size > 1) typeError(ctx, `[${text(ctx, e)}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
+    const kind = [...kinds][0] as 'duration' | 'period';
+    const sign = op === '-' ? -1 : 1;
+    return {
+      type: kind === 'duration' ? 'time_duration' : 'date_period',
+      constant,
+      span: { kind },
+      ev: (r) => {
+        const x = a.ev(r) as SpanValue | null;
+        const y = b.ev(r) as SpanValue | null;
+        if (x === null || y === null) return null;
+        if (kind === 'duration') return { ms: (x.ms ?? 0) + sign * (y.ms ?? 0) };
+        const p = periodParts(x);
+        const q = periodParts(y);
+        return { months: p.months + sign * q.months, days: p.days + sign * q.days };
+      },
+    };
+  }
+  const date = sa ? b : a;
+  const span = sa ? a : b;
+  if (op === '-' && sa) typeError(ctx, `[-] arguments are in unsupported order: cannot subtract a [${a.type}] value [${text(ctx, e.left)}] from a [${b.type}] amount [${text(ctx, e.right)}]`, e.location);
+  if (!isDateType(date.type) && date.type !== 'unknown' && date.type !== 'null' && !isString(date.type)) {
+    typeError(ctx, `[${text(ctx, e)}] has arguments with incompatible types [${a.type}] and [${b.type}]`, e.location);
+  }
   const sign = op === '-' ? -1 : 1;
   return {
     type: 'date',
-    constant: date.constant,
+    constant,
     ev: (r) => {
       let d = date.ev(r);
-      if (d === null) return null;
+      const sp = span.ev(r) as SpanValue | null;
+      if (d === null || sp === null) return null;
       if (Array.isArray(d)) return warn(site, MV_WARNING);
       if (typeof d === 'string') d = Date.parse(d);
       if (typeof d !== 'number' || Number.isNaN(d)) return null;
-      if (sp.ms !== undefined) return d + sign * sp.ms;
-      return addPeriod(d, sp.period as string, sign * (sp.n as number));
+      return addSpan(d, sp, sign);
     },
   };
 }
@@ -439,10 +510,6 @@ export function likeToRegex(p: string): Matcher {
   return compileWildcard(p, { caseInsensitive: false, escapes: true });
 }
 
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Translate a Lucene regular expression (RLIKE) to a JS RegExp, anchored. */
 export function luceneToRegex(p: string): RegExp {
   let re = '';
@@ -488,7 +555,7 @@ function compileLike(e: Expr & { type: 'like' }, ctx: CompileCtx): CExpr {
   }
   const pats = e.patterns.map((p) => {
     const c = compileExpr(p, ctx);
-    const v = c.constant ? c.ev({ v: [] }) : undefined;
+    const v = constantValue(c);
     if (typeof v !== 'string') typeError(ctx, `pattern of [${text(ctx, e)}] must be a constant string`, p.location);
     return v;
   });

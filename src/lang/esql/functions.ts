@@ -3,8 +3,9 @@ import { QueryError } from '../query-error.js';
 import type { Expr } from './ast.js';
 import { castTo, ConvError, convertValue, javaDouble, toStringValue } from './convert.js';
 import { dateDiff, dayName, diffUnit, extractField, formatJavaDate, monthName, parseJavaDate, truncDate } from './dates.js';
-import { compareDynamic, compileExpr, text, typeError, type CExpr, type CompileCtx } from './expr.js';
+import { compareDynamic, compileExpr, constantValue, likeToRegex, luceneToRegex, text, typeError, type CExpr, type CompileCtx } from './expr.js';
 import { kqlPredicate } from './kql-bridge.js';
+import { inLocalTime } from './time-zone.js';
 import { compareValues, ipBytes, isNumeric, isString, normalizeIp, widenNumeric, type XType } from './types.js';
 import { MV_WARNING, warn, warnSite } from './warnings.js';
 
@@ -57,8 +58,10 @@ def('concat', { min: 1, max: 100, args: ['any'], ret: 'keyword', impl: (a, t) =>
 def('length', { min: 1, max: 1, args: ['str'], ret: 'integer', impl: (a) => [...String(a[0])].length });
 def('bit_length', { min: 1, max: 1, args: ['str'], ret: 'integer', impl: (a) => Buffer.byteLength(String(a[0])) * 8 });
 def('byte_length', { min: 1, max: 1, args: ['str'], ret: 'integer', impl: (a) => Buffer.byteLength(String(a[0])) });
-def('to_lower', { min: 1, max: 1, args: ['str'], ret: same(0), impl: (a) => String(a[0]).toLowerCase() });
-def('to_upper', { min: 1, max: 1, args: ['str'], ret: same(0), impl: (a) => String(a[0]).toUpperCase() });
+/** Functions Elasticsearch applies to each value of a multi-value. */
+const eachValue = (f: (s: string) => unknown) => (a: unknown[]) => (a[0] === null ? null : Array.isArray(a[0]) ? fromList(a[0].map((x) => f(String(x)))) : f(String(a[0])));
+def('to_lower', { min: 1, max: 1, args: ['str'], mv: true, ret: same(0), impl: eachValue((s) => s.toLowerCase()) });
+def('to_upper', { min: 1, max: 1, args: ['str'], mv: true, ret: same(0), impl: eachValue((s) => s.toUpperCase()) });
 def('trim', { min: 1, max: 1, args: ['str'], ret: same(0), impl: (a) => String(a[0]).replace(/^[\s\u0000-\u0020]+|[\s\u0000-\u0020]+$/g, '') });
 def('ltrim', { min: 1, max: 1, args: ['str'], ret: same(0), impl: (a) => String(a[0]).replace(/^[\s\u0000-\u0020]+/, '') });
 def('rtrim', { min: 1, max: 1, args: ['str'], ret: same(0), impl: (a) => String(a[0]).replace(/[\s\u0000-\u0020]+$/, '') });
@@ -69,6 +72,7 @@ def('reverse', { min: 1, max: 1, args: ['str'], ret: same(0), impl: (a) => rever
 def('repeat', { min: 2, max: 2, args: ['str', 'int'], ret: 'keyword', impl: (a) => {
   const n = num(a[1]);
   if (n < 0) throw new EvalError(`java.lang.IllegalArgumentException: Number parameter cannot be negative, found [${n}]`);
+  if (Buffer.byteLength(String(a[0])) * n > 1048576) throw new EvalError('java.lang.IllegalArgumentException: Creating repeated strings with more than [1048576] bytes is not supported');
   return String(a[0]).repeat(n);
 } });
 def('space', { min: 1, max: 1, args: ['int'], ret: 'keyword', impl: (a) => {
@@ -154,17 +158,72 @@ def('split', { min: 2, max: 2, args: ['str', 'str'], ret: 'keyword', impl: (a) =
   if (d.length === 0) return fromList([...s]);
   return fromList(s.split(d));
 } });
-def('url_decode', { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => {
-  try {
-    return decodeURIComponent(String(a[0]).replace(/\+/g, ' '));
-  } catch {
-    throw new EvalError(`java.lang.IllegalArgumentException: URLDecoder: Illegal hex characters in escape (%) pattern`);
-  }
-} });
-def('url_encode', { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => encodeURIComponent(String(a[0])).replace(/[!'()~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()).replace(/%20/g, '+').replace(/\*/g, '%2A') });
-def('url_encode_component', { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => encodeURIComponent(String(a[0])).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()) });
+def('url_decode', { min: 1, max: 1, args: ['str'], mv: true, ret: 'keyword', impl: eachValue(urlDecode) });
+def('url_encode', { min: 1, max: 1, args: ['str'], mv: true, ret: 'keyword', impl: eachValue((s) => encodeURIComponent(s).replace(/[!'()~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()).replace(/%20/g, '+').replace(/\*/g, '%2A').replace(/%7E/g, '~')) });
+def('url_encode_component', { min: 1, max: 1, args: ['str'], mv: true, ret: 'keyword', impl: eachValue((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())) });
 def('to_base64', { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => Buffer.from(String(a[0]), 'utf8').toString('base64') });
-def('from_base64', { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => Buffer.from(String(a[0]), 'base64').toString('utf8') });
+def('from_base64', { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => fromBase64(String(a[0])) });
+
+/** java.net.URLDecoder: '+' is a space, %XX escapes must be complete and hexadecimal. */
+function urlDecode(s: string): string {
+  const bytes: number[] = [];
+  let out = '';
+  const flush = () => {
+    if (bytes.length) out += Buffer.from(bytes).toString('utf8');
+    bytes.length = 0;
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '%') {
+      if (i + 2 >= s.length) throw new EvalError('java.lang.IllegalArgumentException: URLDecoder: Incomplete trailing escape (%) pattern');
+      const h = s.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(h)) throw new EvalError('java.lang.IllegalArgumentException: URLDecoder: Illegal hex characters in escape (%) pattern - Error at index 0 in: "' + h + '"');
+      bytes.push(parseInt(h, 16));
+      i += 2;
+      continue;
+    }
+    flush();
+    out += c === '+' ? ' ' : c;
+  }
+  flush();
+  return out;
+}
+
+const B64 = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]));
+
+/** java.util.Base64's basic decoder (its errors included), then strict UTF-8. */
+function fromBase64(s: string): string {
+  const out: number[] = [];
+  let bits = 0;
+  let k = 0; // characters into the current 4-character unit
+  let i = 0;
+  const wrongEnding = () => new EvalError('java.lang.IllegalArgumentException: Input byte array has wrong 4-byte ending unit');
+  for (; i < s.length; i++) {
+    const c = s[i];
+    if (c === '=') {
+      if (k === 0 || (k === 2 && s[++i] !== '=')) throw wrongEnding();
+      i++;
+      break;
+    }
+    const v = B64.get(c);
+    if (v === undefined) throw new EvalError(`java.lang.IllegalArgumentException: Illegal base64 character ${c.charCodeAt(0).toString(16)}`);
+    bits = (bits << 6) | v;
+    if (++k === 4) {
+      out.push((bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
+      bits = 0;
+      k = 0;
+    }
+  }
+  if (k === 1) throw new EvalError('java.lang.IllegalArgumentException: Last unit does not have enough valid bits');
+  if (k === 2) out.push((bits >> 4) & 0xff);
+  if (k === 3) out.push((bits >> 10) & 0xff, (bits >> 2) & 0xff);
+  if (i < s.length) throw new EvalError(`java.lang.IllegalArgumentException: Input byte array has incorrect ending byte at ${i}`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(out));
+  } catch {
+    throw new EvalError('java.lang.IllegalArgumentException: decoded value is not valid UTF-8, which is not supported yet');
+  }
+}
 for (const h of ['md5', 'sha1', 'sha256']) def(h, { min: 1, max: 1, args: ['str'], ret: 'keyword', impl: (a) => createHash(h).update(String(a[0])).digest('hex') });
 def('hash', { min: 2, max: 2, args: ['str', 'str'], ret: 'keyword', impl: (a) => {
   const alg = String(a[0]).toLowerCase().replace('-', '');
@@ -211,6 +270,7 @@ def('json_extract', { min: 2, max: 2, args: ['any', 'str'], ret: 'keyword', impl
 // ---------- conversions ----------
 const CONV: [string[], XType][] = [
   [['to_string', 'to_str'], 'keyword'],
+  [['to_text'], 'text'],
   [['to_integer', 'to_int'], 'integer'],
   [['to_long'], 'long'],
   [['to_double', 'to_dbl'], 'double'],
@@ -244,7 +304,20 @@ mathDef('cbrt', Math.cbrt);
 mathDef('exp', Math.exp);
 mathDef('log10', Math.log10, 'double', (x) => (x <= 0 ? `java.lang.ArithmeticException: Log of non-positive number` : undefined));
 mathDef('signum', Math.sign);
-for (const f of ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh'] as const) mathDef(f, Math[f]);
+for (const f of ['sin', 'cos', 'tan', 'atan', 'sinh', 'cosh', 'tanh'] as const) mathDef(f, Math[f]);
+mathDef('asin', Math.asin, 'double', (x) => (Math.abs(x) > 1 ? 'java.lang.ArithmeticException: Asin input out of range' : undefined));
+mathDef('acos', Math.acos, 'double', (x) => (Math.abs(x) > 1 ? 'java.lang.ArithmeticException: Acos input out of range' : undefined));
+// a multi-value folded into one pre-aggregated value
+def('to_aggregate_metric_double', { min: 1, max: 1, args: ['num'], mv: true, ret: 'aggregate_metric_double', impl: (a) => {
+  if (a[0] === null) return null;
+  const xs = asList(a[0]).map(num);
+  return { min: Math.min(...xs), max: Math.max(...xs), sum: xs.reduce((x, y) => x + y, 0), value_count: xs.length };
+} });
+
+// conversions: applied to every value of a multi-value
+for (const [name, k] of [['to_degrees', 180 / Math.PI], ['to_radians', Math.PI / 180]] as const) {
+  def(name, { min: 1, max: 1, args: ['num'], mv: true, ret: 'double', impl: (a) => (a[0] === null ? null : fromList(asList(a[0]).map((x) => num(x) * k))) });
+}
 def('atan2', { min: 2, max: 2, args: ['num', 'num'], ret: 'double', impl: (a) => Math.atan2(num(a[0]), num(a[1])) });
 def('hypot', { min: 2, max: 2, args: ['num', 'num'], ret: 'double', impl: (a) => Math.hypot(num(a[0]), num(a[1])) });
 def('log', { min: 1, max: 2, args: ['num', 'num'], ret: 'double', impl: (a) => {
@@ -296,6 +369,21 @@ for (const [name, pick] of [['greatest', 1], ['least', -1]] as const) {
     return best;
   } });
 }
+
+// CLAMP(v, min, max) = LEAST(GREATEST(v, min), max), on any comparable type
+const clampRet = (t: XType[]) => {
+  const x = t[0] === 'text' ? 'keyword' : t[0];
+  return isNumeric(x) && t.every((y) => isNumeric(y)) ? t.reduce<XType>((a, b) => widenNumeric(a, b), x) : x;
+};
+function clampOne(v: unknown, lo: unknown, hi: unknown, t: XType[]): unknown {
+  let r = v;
+  if (lo !== undefined && (compareDynamic(r, lo, t[0]) ?? 0) < 0) r = lo;
+  if (hi !== undefined && (compareDynamic(r, hi, t[0]) ?? 0) > 0) r = hi;
+  return r;
+}
+def('clamp', { min: 3, max: 3, args: ['any'], ret: clampRet, impl: (a, t) => clampOne(a[0], a[1], a[2], t) });
+def('clamp_min', { min: 2, max: 2, args: ['any'], ret: clampRet, impl: (a, t) => clampOne(a[0], a[1], undefined, t) });
+def('clamp_max', { min: 2, max: 2, args: ['any'], ret: clampRet, impl: (a, t) => clampOne(a[0], undefined, a[1], t) });
 
 // ---------- conditionals ----------
 def('coalesce', { min: 1, max: 100, args: ['any'], mv: true, ret: (t) => {
@@ -350,9 +438,9 @@ def('ip_prefix', { min: 3, max: 3, args: ['ip', 'int', 'int'], ret: 'ip', impl: 
   if (!b) return null;
   const isV4 = String(a[0]).includes('.') && !String(a[0]).includes(':');
   const len = isV4 ? num(a[1]) + 96 : num(a[2]);
-  if ((isV4 && (num(a[1]) < 0 || num(a[1]) > 32)) || (!isV4 && (len < 0 || len > 128))) {
-    throw new EvalError(`java.lang.IllegalArgumentException: Prefix length v${isV4 ? 4 : 6} must be in range [0, ${isV4 ? 32 : 128}], found ${isV4 ? a[1] : a[2]}`);
-  }
+  // both lengths are checked, whichever family the address is
+  if (num(a[1]) < 0 || num(a[1]) > 32) throw new EvalError(`java.lang.IllegalArgumentException: Prefix length v4 must be in range [0, 32], found ${a[1]}`);
+  if (num(a[2]) < 0 || num(a[2]) > 128) throw new EvalError(`java.lang.IllegalArgumentException: Prefix length v6 must be in range [0, 128], found ${a[2]}`);
   const out = new Uint8Array(b);
   for (let i = 0; i < 128; i++) if (i >= len) out[i >> 3] &= ~(0x80 >> (i & 7));
   if (isV4) return `${out[12]}.${out[13]}.${out[14]}.${out[15]}`;
@@ -424,8 +512,7 @@ def('mv_slice', { min: 2, max: 3, args: ['any', 'int', 'int'], mv: true, ret: sa
   return fromList(l.slice(Math.max(0, s), e + 1));
 } });
 def('mv_append', { min: 2, max: 2, args: ['any', 'any'], mv: true, ret: (t) => (t[0] === 'null' ? same(1)(t) : same(0)(t)), impl: (a) => {
-  if (a[0] === null) return a[1];
-  if (a[1] === null) return a[0];
+  if (a[0] === null || a[1] === null) return null;
   return fromList([...asList(a[0]), ...asList(a[1])]);
 } });
 def('mv_intersection', { min: 2, max: 2, args: ['any', 'any'], mv: true, ret: same(0), impl: (a) => {
@@ -439,7 +526,14 @@ def('mv_contains', { min: 2, max: 2, args: ['any', 'any'], mv: true, ret: 'boole
   const s = new Set(asList(a[0]));
   return asList(a[1]).every((x) => s.has(x));
 } });
-def('mv_sum', { min: 1, max: 1, args: ['num'], mv: true, ret: same(0), impl: (a) => (a[0] === null ? null : asList(a[0]).reduce<number>((s, x) => s + num(x), 0)) });
+def('mv_sum', { min: 1, max: 1, args: ['num'], mv: true, ret: same(0), impl: (a, t) => {
+  if (a[0] === null) return null;
+  const sum = asList(a[0]).reduce<number>((s, x) => s + num(x), 0);
+  if (t[0] === 'integer' && (sum > 2147483647 || sum < -2147483648)) throw new EvalError('java.lang.ArithmeticException: integer overflow');
+  if (t[0] === 'long' && Math.abs(sum) >= 9223372036854775808) throw new EvalError('java.lang.ArithmeticException: long overflow');
+  if (t[0] === 'unsigned_long' && sum > 18446744073709551616) throw new EvalError('java.lang.ArithmeticException: unsigned_long overflow');
+  return sum;
+} });
 def('mv_avg', { min: 1, max: 1, args: ['num'], mv: true, ret: 'double', impl: (a) => {
   if (a[0] === null) return null;
   const l = asList(a[0]).map(num);
@@ -457,7 +551,8 @@ def('mv_zip', { min: 2, max: 3, args: ['str', 'str', 'str'], mv: true, ret: 'key
   if (a[0] === null && a[1] === null) return null;
   const x = asList(a[0]);
   const y = asList(a[1]);
-  const d = a.length > 2 ? String(a[2] ?? ',') : ',';
+  if (a.length > 2 && a[2] === null) return null;
+  const d = a.length > 2 ? String(a[2]) : ',';
   const out: string[] = [];
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     if (i < x.length && i < y.length) out.push(`${x[i]}${d}${y[i]}`);
@@ -465,6 +560,37 @@ def('mv_zip', { min: 2, max: 3, args: ['str', 'str', 'str'], mv: true, ret: 'key
   }
   return fromList(out);
 } });
+
+/** MV_LIKE / MV_RLIKE: whether any value matches; a null field matches nothing (false, not null). */
+function mvLikeFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
+  if (e.args.length !== 2) typeError(ctx, `error building [${e.name}]: expects exactly 2 arguments, found ${e.args.length}`, e.location);
+  const a = compileExpr(e.args[0], ctx);
+  const p = compileExpr(e.args[1], ctx);
+  if (!isString(a.type) && a.type !== 'unknown' && a.type !== 'null') {
+    typeError(ctx, `first argument of [${text(ctx, e)}] must be [string], found value [${text(ctx, e.args[0])}] type [${a.type}]`, e.args[0].location);
+  }
+  const pat = constantValue(p);
+  if (typeof pat !== 'string') typeError(ctx, `second argument of [${text(ctx, e)}] must be a constant string`, e.args[1].location);
+  let test: (s: string) => boolean;
+  try {
+    if (e.name === 'mv_like') {
+      const m = likeToRegex(pat);
+      test = (s) => m.test(s);
+    } else {
+      const re = luceneToRegex(pat);
+      test = (s) => re.test(s);
+    }
+  } catch (err) {
+    throw new QueryError(`invalid ${e.name.toUpperCase()} pattern: ${(err as Error).message}`, ctx.src, e.args[1].location.min, 'syntax');
+  }
+  return { type: 'boolean', constant: a.constant, ev: (r) => {
+    const v = a.ev(r);
+    if (v === null) return false;
+    if (!Array.isArray(v)) return test(String(v));
+    for (const x of v) if (test(String(x))) return true;
+    return false;
+  } };
+}
 
 // ---------- geo ----------
 function point(v: unknown): [number, number] | undefined {
@@ -491,10 +617,26 @@ function reverseGraphemes(s: string): string {
 }
 
 // ---------- dispatch ----------
-const AGG_NAMES = new Set(['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'values', 'median', 'median_absolute_deviation', 'percentile', 'top', 'first', 'last', 'std_dev', 'variance', 'weighted_avg', 'sample', 'bucket_agg']);
+const AGG_NAMES = new Set(['count', 'count_distinct', 'sum', 'avg', 'min', 'max', 'values', 'median', 'median_absolute_deviation', 'percentile', 'top', 'first', 'last', 'std_dev', 'variance', 'weighted_avg', 'sample', 'bucket_agg', 'std_var', 'present', 'absent']);
 
 export function isAggregateName(n: string): boolean {
   return AGG_NAMES.has(n);
+}
+
+/** Parameter categories whose string literal arguments Elasticsearch converts at planning time. */
+const AUTO_CAST: Partial<Record<Cat, XType>> = { date: 'date', int: 'integer', num: 'double' };
+
+/** A string literal where a date or number is expected: converted once, or a positioned error. */
+function autoCast(c: CExpr, node: Expr, to: XType | undefined, ctx: CompileCtx): CExpr {
+  if (!to || node.type !== 'literal' || typeof node.value !== 'string') return c;
+  let v: unknown;
+  try {
+    v = convertValue(node.value, to, 'keyword');
+  } catch (err) {
+    const target = to === 'date' ? 'DATETIME' : to.toUpperCase();
+    return typeError(ctx, `Cannot convert string [${node.value}] to [${target}], error [${(err as Error).message.replace(/^[\w.]+: /, '')}]`, node.location);
+  }
+  return { type: to, constant: true, ev: () => v };
 }
 
 export function callFunction(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
@@ -518,7 +660,11 @@ export function callFunction(e: Expr & { type: 'function' }, ctx: CompileCtx): C
     case 'bucket':
     case 'tbucket':
       return truncFn(e, ctx);
+    case 'mv_like':
+    case 'mv_rlike':
+      return mvLikeFn(e, ctx);
   }
+  if (name === 'to_ip' && args.length === 2) return toIpWithOptions(e, ctx);
   const conv = CONV_TARGET.get(name);
   if (conv) {
     if (args.length !== 1) typeError(ctx, `[${name.toUpperCase()}] takes exactly one argument`, e.location);
@@ -529,7 +675,7 @@ export function callFunction(e: Expr & { type: 'function' }, ctx: CompileCtx): C
   if (args.length < d.min || args.length > d.max) {
     typeError(ctx, `error building [${name}]: expects ${d.min === d.max ? `exactly ${d.min}` : `between ${d.min} and ${d.max}`} argument${d.max === 1 ? '' : 's'}, found ${args.length}`, e.location);
   }
-  const cs = args.map((a) => compileExpr(a, ctx));
+  const cs = args.map((a, i) => autoCast(compileExpr(a, ctx), a, AUTO_CAST[d.args[Math.min(i, d.args.length - 1)]], ctx));
   cs.forEach((c, i) => {
     const cat = d.args[Math.min(i, d.args.length - 1)];
     if (c.type === 'unknown' || c.type === 'null' || cat === 'any') return;
@@ -543,22 +689,24 @@ export function callFunction(e: Expr & { type: 'function' }, ctx: CompileCtx): C
   const evs = cs.map((c) => c.ev);
   const n = evs.length;
   const impl = d.impl;
-  const wrap = (f: () => unknown): unknown => {
+  // runs for every row (and in the streaming prefilter): no closure per call
+  const apply = (vals: unknown[]): unknown => {
+    let r: unknown;
     try {
-      const r = f();
-      if (r === WARN_MV) return warn(site, MV_WARNING);
-      if (typeof r === 'number' && Number.isNaN(r)) return null;
-      return r === undefined ? null : r;
+      r = impl(vals, types);
     } catch (err) {
       if (err instanceof EvalError || err instanceof ConvError) return warn(site, err.message);
       throw err;
     }
+    if (r === WARN_MV) return warn(site, MV_WARNING);
+    if (typeof r === 'number' && Number.isNaN(r)) return null;
+    return r === undefined ? null : r;
   };
   const evf = d.mv
     ? (r: import('./expr.js').Row) => {
         const vals = new Array(n);
         for (let i = 0; i < n; i++) vals[i] = evs[i](r);
-        return wrap(() => impl(vals, types));
+        return apply(vals);
       }
     : (r: import('./expr.js').Row) => {
         const vals = new Array(n);
@@ -568,9 +716,39 @@ export function callFunction(e: Expr & { type: 'function' }, ctx: CompileCtx): C
           if (Array.isArray(v)) return warn(site, MV_WARNING);
           vals[i] = v;
         }
-        return wrap(() => impl(vals, types));
+        return apply(vals);
       };
   return { type: ret === 'text' ? 'keyword' : ret, constant: cs.every((c) => c.constant) && name !== 'rand', ev: evf };
+}
+
+/** TO_IP(s, {"leading_zeros": "reject" | "decimal" | "octal"}): how to read 010 in an IPv4 address. */
+function toIpWithOptions(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
+  const a = compileExpr(e.args[0], ctx);
+  const opt = e.args[1];
+  const map = opt.type === 'literal' && opt.value && typeof opt.value === 'object' ? (opt.value as { map?: Record<string, unknown> }).map : undefined;
+  if (!map) typeError(ctx, `second argument of [${text(ctx, e)}] must be a map of options`, opt.location);
+  for (const k of Object.keys(map)) if (k !== 'leading_zeros') typeError(ctx, `Invalid option [${k}] in [${text(ctx, e)}], expected one of [leading_zeros]`, opt.location);
+  const mode = String(map.leading_zeros ?? 'reject');
+  if (!['reject', 'decimal', 'octal'].includes(mode)) typeError(ctx, `Illegal leading_zeros [${mode}]`, opt.location);
+  const read = (v: string): string | undefined => {
+    if (mode !== 'reject' && /^\d+(\.\d+){3}$/.test(v)) {
+      const parts = v.split('.').map((p) => (mode === 'octal' && p.length > 1 && p[0] === '0' ? (/^[0-7]+$/.test(p) ? parseInt(p, 8) : NaN) : parseInt(p, 10)));
+      if (parts.every((n) => n >= 0 && n <= 255)) return parts.join('.');
+      return undefined;
+    }
+    return normalizeIp(v);
+  };
+  const site = warnSite(ctx.src, e.location);
+  return {
+    type: 'ip',
+    constant: a.constant,
+    ev: (r) => {
+      const v = a.ev(r);
+      if (v === null) return null;
+      const one = (x: unknown) => read(String(x)) ?? warn(site, `java.lang.IllegalArgumentException: '${String(x)}' is not an IP string literal.`);
+      return Array.isArray(v) ? fromList(v.map(one).filter((x) => x !== null)) : one(v);
+    },
+  };
 }
 
 function caseFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
@@ -592,7 +770,9 @@ function caseFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
     t = v.type === 'text' ? 'keyword' : v.type;
     break;
   }
-  const site = warnSite(ctx.src, e.location);
+  // a multi-valued condition counts as false (the next branch is tried), and says so
+  const base = warnSite(ctx.src, e.location);
+  const site = { ...base, header: base.header.replace('treating result as null', 'treating result as false') };
   return {
     type: t,
     constant: cs.every((c) => c.constant),
@@ -654,10 +834,11 @@ function matchFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
 /** DATE_TRUNC(interval, date) and the scalar form of BUCKET(date, span). */
 function truncFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
   const site = warnSite(ctx.src, e.location);
+  const tz = ctx.timeZone;
   if (e.name === 'date_trunc') {
     if (e.args.length !== 2) typeError(ctx, 'DATE_TRUNC expects an interval and a date', e.location);
     const iv = compileExpr(e.args[0], ctx);
-    const d = compileExpr(e.args[1], ctx);
+    const d = autoCast(compileExpr(e.args[1], ctx), e.args[1], 'date', ctx);
     if (d.type !== 'date' && d.type !== 'date_nanos' && d.type !== 'unknown' && d.type !== 'null') {
       typeError(ctx, `second argument of [${text(ctx, e)}] must be [date_nanos or datetime], found value [${text(ctx, e.args[1])}] type [${d.type}]`, e.args[1].location);
     }
@@ -667,7 +848,7 @@ function truncFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
       if (v === null) return null;
       if (Array.isArray(v)) return warn(site, MV_WARNING);
       const ms = dateVal(v);
-      return Number.isNaN(ms) ? null : truncDate(ms, span);
+      return Number.isNaN(ms) ? null : inLocalTime(ms, tz, (l) => truncDate(l, span));
     } };
   }
   // BUCKET(field, span) or BUCKET(field, buckets, from, to)
@@ -680,7 +861,7 @@ function truncFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
         const v = f.ev(r);
         if (v === null) return null;
         if (Array.isArray(v)) return warn(site, MV_WARNING);
-        return truncDate(dateVal(v), span);
+        return inLocalTime(dateVal(v), tz, (l) => truncDate(l, span));
       } };
     }
     const w = num(iv.ev({ v: [] }));
@@ -704,7 +885,7 @@ function truncFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
         const v = f.ev(r);
         if (v === null) return null;
         if (Array.isArray(v)) return warn(site, MV_WARNING);
-        return truncDate(dateVal(v), span);
+        return inLocalTime(dateVal(v), tz, (l) => truncDate(l, span));
       } };
     }
     const from = num(fromC.ev({ v: [] }));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { QueryError } from '../query-error.js';
 import type { Command } from './ast.js';
 import { extractStage } from './dissect.js';
@@ -14,13 +14,22 @@ let library: Map<string, string> | undefined;
 export function grokLibrary(): Map<string, string> {
   if (library) return library;
   library = new Map();
-  const text = readFileSync(new URL('./grok-patterns.txt', import.meta.url), 'utf8');
+  const text = readFileSync(libraryFile(), 'utf8');
   for (const line of text.split('\n')) {
     if (!line.trim() || line.startsWith('#')) continue;
     const sp = line.indexOf(' ');
     library.set(line.slice(0, sp), line.slice(sp + 1));
   }
   return library;
+}
+
+/**
+ * Beside this module when run from source; the build (tsc) emits no .txt, so from
+ * dist/src/lang/esql/ the file is found in the package's src/lang/esql/.
+ */
+function libraryFile(): URL {
+  const here = new URL('./grok-patterns.txt', import.meta.url);
+  return existsSync(here) ? here : new URL('../../../../src/lang/esql/grok-patterns.txt', import.meta.url);
 }
 
 const TYPES: Record<string, XType> = { int: 'integer', integer: 'integer', long: 'long', float: 'double', double: 'double', boolean: 'boolean' };

@@ -11,12 +11,18 @@ export type { EsqlType } from './types.js';
 export interface EsqlOptions {
   /** Fixed clock for NOW() and date math; default Date.now() at compile. */
   now?: number;
+  /**
+   * FROM without KEEP or STATS returns every field its result documents hold, as Elasticsearch
+   * returns every mapped field (`trawl query`). Off: only the fields the query names (rules keep
+   * the whole event beside each row anyway).
+   */
+  allFields?: boolean;
 }
 
 /** Compile an ES|QL query. Throws QueryError (syntax, type, or unsupported). */
 export function compileEsql(query: string, options: EsqlOptions = {}): EsqlQuery {
   try {
-    return compileInternal(query, { now: options.now });
+    return compileInternal(query, { now: options.now, allFields: options.allFields });
   } catch (err) {
     // A very long operator chain compiles recursively: report it, never crash on a RangeError.
     if (err instanceof RangeError) throw new QueryError('query is too deeply nested to compile', query, 0);

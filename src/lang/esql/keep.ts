@@ -37,7 +37,7 @@ function resolvePattern(pat: NamePattern, input: Schema, p: PlanCtx): number[] {
   return out;
 }
 
-/** KEEP: a later, more specific pattern (exact name beats wildcard) decides a column's place. */
+/** KEEP: the most specific pattern naming a column (exact beats wildcard beats `*`), the last of equals, decides its place. */
 export function compileKeep(cmd: Command & { type: 'keep' }, input: Schema, p: PlanCtx): Stage {
   const assigned = new Map<number, { order: number; prio: number }>();
   const resolved = cmd.patterns.map((pat) => ({ pat, idx: resolvePattern(pat, input, p) }));
@@ -45,9 +45,8 @@ export function compileKeep(cmd: Command & { type: 'keep' }, input: Schema, p: P
     const prio = pat.pattern === '*' ? 0 : pat.pattern.includes('*') ? 1 : 2;
     for (const i of idx) {
       const cur = assigned.get(i);
-      if (!cur || prio > cur.prio || (prio === cur.prio && prio === 2) || (prio === cur.prio && prio === 1 && false)) {
-        assigned.set(i, { order: cur && prio === cur.prio && prio !== 2 ? cur.order : order, prio });
-      }
+      // of the patterns naming a column, the most specific decides its place; among equals, the last
+      if (!cur || prio > cur.prio || (prio === cur.prio && prio > 0)) assigned.set(i, { order, prio });
     }
   });
   // order: by winning pattern position, then by input position
@@ -59,8 +58,10 @@ export function compileDrop(cmd: Command & { type: 'drop' }, input: Schema, p: P
   const drop = new Set<number>();
   for (const pat of cmd.patterns) {
     if (!pat.pattern.includes('*') && findCol(input.cols, pat.pattern) < 0) {
-      if (input.open) continue;
-      throw new QueryError(`Unknown column [${pat.pattern}]`, p.src, pat.location.min, 'type');
+      // any document may hold the field: discovery makes it a column, then it is dropped
+      if (input.open && p.discover) input.cols.push({ name: pat.pattern, type: p.discover(pat.pattern) });
+      else if (input.open) continue;
+      else throw new QueryError(`Unknown column [${pat.pattern}]`, p.src, pat.location.min, 'type');
     }
     for (const i of resolvePattern(pat, input, p)) drop.add(i);
   }

@@ -10,8 +10,10 @@ export function compileMvExpand(cmd: Command & { type: 'mv_expand' }, input: Sch
   }
   if (i < 0) throw new QueryError(`Unknown column [${cmd.column.pattern}]`, p.src, cmd.column.location.min, 'type');
   const idx = i;
+  // expanded values differ row by row: a constant list column is no longer constant
+  const schema: Schema = input.cols[idx].known ? { cols: input.cols.map((c, k) => (k === idx ? { name: c.name, type: c.type } : c)), open: input.open } : input;
   return {
-    schema: input,
+    schema,
     build: (next) => ({
       push(row) {
         const v = row.v[idx];

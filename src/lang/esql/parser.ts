@@ -1,5 +1,5 @@
 import { QueryError } from '../query-error.js';
-import type { AggField, Assignment, BinaryOp, Command, Expr, Location, NamePattern, Query, SortKey } from './ast.js';
+import type { AggField, Assignment, BinaryOp, Command, Expr, Location, NamePattern, Query, Setting, SortKey } from './ast.js';
 
 /**
  * Scannerless recursive-descent parser for ES|QL. Different commands tokenise differently (index
@@ -114,13 +114,30 @@ class Parser {
 
   parseQuery(): Query {
     const commands: Command[] = [];
+    const settings: Setting[] = [];
     this.ws();
+    while (/^set\b/i.test(this.src.slice(this.pos, this.pos + 4))) {
+      const at = this.pos;
+      this.pos += 3;
+      this.ws();
+      const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(this.src.slice(this.pos, this.pos + 100));
+      if (!m) this.fail('expected a setting name after SET');
+      this.pos += m[0].length;
+      this.expect('=');
+      this.ws();
+      const valueAt = this.pos;
+      const v = this.primaryExpr();
+      if (v.type !== 'literal') this.fail('a setting value must be a literal', valueAt);
+      settings.push({ name: m[0].toLowerCase(), value: v.value, location: this.loc(at), valueLocation: v.location });
+      this.expect(';');
+      this.ws();
+    }
     commands.push(this.sourceCommand());
     while (!this.eof()) {
       this.expect('|');
       commands.push(this.processingCommand());
     }
-    return { commands, location: { min: 0, max: this.src.length - 1 } };
+    return { settings, commands, location: { min: 0, max: this.src.length - 1 } };
   }
 
   commandWord(): { word: string; at: number } {
@@ -275,6 +292,13 @@ class Parser {
         if (word === 'from' || word === 'row') this.fail(`${word.toUpperCase()} must be the first command`, at);
         this.fail(`unknown command [${word.toUpperCase()}]`, at);
     }
+  }
+
+  /** Offset of the last non-blank character before `pos` (node spans end at their last token). */
+  endBefore(pos: number): number {
+    let i = pos - 1;
+    while (i > 0 && /\s/.test(this.src[i])) i--;
+    return i;
   }
 
   skipWsPos(): number {
@@ -461,7 +485,7 @@ class Parser {
         this.ws();
         patterns.push(this.additive());
       }
-      return { type: 'like', op: k, negated, arg: left, patterns, location: { min: left.location.min, max: this.pos - 1 } };
+      return { type: 'like', op: k, negated, arg: left, patterns, location: { min: left.location.min, max: this.endBefore(this.pos) } };
     }
     if (k === 'in') {
       this.expect('(');

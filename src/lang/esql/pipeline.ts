@@ -2,6 +2,7 @@ import { QueryError } from '../query-error.js';
 import type { Command, Location } from './ast.js';
 import type { Column, CompileCtx, Row } from './expr.js';
 import type { XType } from './types.js';
+import type { TimeZone } from './time-zone.js';
 
 export interface Sink {
   push(row: Row): void;
@@ -36,12 +37,18 @@ export interface PlanCtx {
   docRows: boolean;
   /** Documents have no fixed schema: wildcard patterns may match nothing. */
   lenient: boolean;
+  /** Warnings about the query itself (e.g. shadowed STATS names), reported once with every result. */
+  planWarnings: string[];
+  timeZone?: TimeZone;
+  /** SET unmapped_fields="nullify": unknown names read as null instead of failing. */
+  nullifyUnmapped?: boolean;
 }
 
 export function exprCtx(p: PlanCtx, schema: Schema): CompileCtx {
   return {
     src: p.src,
     now: p.now,
+    timeZone: p.timeZone,
     docAvailable: p.docRows,
     resolve(name: string, loc: Location) {
       let i = findCol(schema.cols, name);
@@ -50,8 +57,9 @@ export function exprCtx(p: PlanCtx, schema: Schema): CompileCtx {
         schema.cols.push({ name, type });
         i = schema.cols.length - 1;
       }
+      if (i < 0 && p.nullifyUnmapped) return { index: -1, type: 'null' as XType, known: { value: null } };
       if (i < 0) throw new QueryError(`Unknown column [${name}]`, p.src, loc.min, 'type');
-      return { index: i, type: schema.cols[i].type };
+      return { index: i, type: schema.cols[i].type, known: schema.cols[i].known };
     },
   };
 }

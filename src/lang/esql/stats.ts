@@ -1,10 +1,10 @@
 import { QueryError } from '../query-error.js';
-import type { Command, Expr } from './ast.js';
-import { checkBool, compareDynamic, compileExpr, typeError, type CExpr, type Column, type CompileCtx, type Row } from './expr.js';
+import type { AggField, Assignment, Command, Expr } from './ast.js';
+import { checkBool, compareDynamic, compileExpr, constantValue, typeError, type CExpr, type Column, type CompileCtx, type Row } from './expr.js';
 import { isAggregateName } from './functions.js';
 import { exprCtx, findCol, type PlanCtx, type Schema, type Stage } from './pipeline.js';
 import { isNumeric, type XType } from './types.js';
-import { warn, warnSite } from './warnings.js';
+import { lineCol, MV_WARNING, warn, warnSite } from './warnings.js';
 
 interface Acc {
   add(v: unknown, row: Row): void;
@@ -39,10 +39,49 @@ function percentile(xs: number[], p: number): number {
   return s[lo] + (s[hi] - s[lo]) * (rank - lo);
 }
 
+/** Pre-aggregated values (TO_AGGREGATE_METRIC_DOUBLE): aggregates combine their parts. */
+interface Metric {
+  min: number;
+  max: number;
+  sum: number;
+  value_count: number;
+}
+
+function metricAgg(name: string, slot: (create: () => Acc, type: XType) => AggSlot, ctx: CompileCtx, e: Expr & { type: 'function' }): AggSlot {
+  const combine = (pick: (m: Metric, acc: number | null) => number, type: XType, done: (acc: number | null, count: number) => unknown = (acc) => acc) =>
+    slot(() => {
+      let acc: number | null = null;
+      let count = 0;
+      return {
+        add: (v) => {
+          for (const m of list(v) as Metric[]) {
+            acc = pick(m, acc);
+            count += m.value_count;
+          }
+        },
+        result: () => done(acc, count),
+      };
+    }, type);
+  switch (name) {
+    case 'sum':
+      return combine((m, a) => (a ?? 0) + m.sum, 'double');
+    case 'min':
+      return combine((m, a) => (a === null ? m.min : Math.min(a, m.min)), 'double');
+    case 'max':
+      return combine((m, a) => (a === null ? m.max : Math.max(a, m.max)), 'double');
+    case 'count':
+      return combine((m, a) => (a ?? 0) + m.value_count, 'long', (a) => a ?? 0);
+    case 'avg':
+      return combine((m, a) => (a ?? 0) + m.sum, 'double', (a, n) => (a === null || n === 0 ? null : a / n));
+  }
+  return typeError(ctx, `[${name.toUpperCase()}] does not support aggregate_metric_double values`, e.location);
+}
+
 function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr | undefined): AggSlot {
   const name = e.name;
   const a0 = e.args[0];
-  const star = a0?.type === 'star';
+  // COUNT() counts rows, as COUNT(*) does
+  const star = a0?.type === 'star' || (!a0 && name === 'count');
   if (!a0 && name !== 'count') typeError(ctx, `[${name}] expects an argument`, e.location);
   const arg = a0 && !star ? compileExpr(a0, ctx) : undefined;
   const t: XType = arg?.type ?? 'long';
@@ -57,6 +96,7 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
   };
   const site = warnSite(ctx.src, e.location);
   const slot = (create: () => Acc, type: XType): AggSlot => ({ create, arg, star, filter, type });
+  if (t === 'aggregate_metric_double' && arg) return metricAgg(name, slot, ctx, e);
   switch (name) {
     case 'count':
       return slot(() => {
@@ -82,7 +122,7 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
             return overflow ? warn(site, 'java.lang.ArithmeticException: long overflow') : s;
           },
         };
-      }, t === 'double' ? 'double' : t === 'unknown' ? 'unknown' : t === 'unsigned_long' ? 'unsigned_long' : 'long');
+      }, t === 'double' || t === 'unknown' || t === 'unsigned_long' || t === 'null' ? t : 'long');
     case 'avg':
       needNum();
       return slot(numericAcc((xs) => xs.reduce((a, b) => a + b, 0) / xs.length), 'double');
@@ -101,26 +141,66 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
         return percentile(xs.map((x) => Math.abs(x - m)), 50);
       }), 'double');
     case 'std_dev':
+    case 'std_var':
     case 'variance':
       needNum();
       return slot(numericAcc((xs) => {
         const m = xs.reduce((a, b) => a + b, 0) / xs.length;
         const v = xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
-        return name === 'variance' ? v : Math.sqrt(v);
+        return name === 'std_dev' ? Math.sqrt(v) : v;
       }), 'double');
     case 'weighted_avg': {
+      // Elasticsearch plans WEIGHTED_AVG(v, w) as SUM(v * w) / SUM(w), and as AVG(v) for a constant w
       const w = compileExpr(e.args[1], ctx);
+      const constW = constantValue(w);
+      const integral = t === 'integer' || t === 'long';
+      const checked = (x: number): number | null => (integral && Math.abs(x) >= 9223372036854775808 ? warn(site, 'java.lang.ArithmeticException: long overflow') : x);
+      if (constW !== undefined && !Array.isArray(constW)) {
+        const k = constW === null ? null : Number(constW);
+        return slot(() => {
+          let s = 0;
+          let n = 0;
+          return {
+            add: (v) => {
+              for (const x of list(v)) {
+                s += Number(x);
+                n++;
+              }
+            },
+            result: () => {
+              if (n === 0 || k === null) return null;
+              if (k === 0) return warn(site, 'java.lang.ArithmeticException: / by zero');
+              return checked(s * k) === null ? null : s / n;
+            },
+          };
+        }, 'double');
+      }
       return slot(() => {
         let s = 0;
+        let products = 0;
         let ws = 0;
+        let weights = 0;
         return {
           add: (v, row) => {
             const wv = w.ev(row);
-            if (v === null || wv === null || Array.isArray(v) || Array.isArray(wv)) return;
+            for (const x of list(wv)) {
+              ws += Number(x);
+              weights++;
+            }
+            if (v === null || wv === null) return;
+            if (Array.isArray(v) || Array.isArray(wv)) {
+              warn(site, MV_WARNING);
+              return;
+            }
             s += Number(v) * Number(wv);
-            ws += Number(wv);
+            products++;
           },
-          result: () => (ws === 0 ? null : s / ws),
+          result: () => {
+            if (products === 0 || weights === 0) return null;
+            if (checked(s) === null) return null;
+            if (ws === 0) return warn(site, 'java.lang.ArithmeticException: / by zero');
+            return s / ws;
+          },
         };
       }, 'double');
     }
@@ -175,6 +255,14 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
         };
       }, t === 'text' ? 'keyword' : t);
     }
+    case 'present':
+    case 'absent': {
+      const present = name === 'present';
+      return slot(() => {
+        let any = false;
+        return { add: (v) => { if (list(v).length) any = true; }, result: () => (present ? any : !any) };
+      }, 'boolean');
+    }
     case 'sample':
       return slot(() => {
         const xs: unknown[] = [];
@@ -192,51 +280,99 @@ interface Compiled {
   outCols: Column[];
 }
 
+/**
+ * STATS names must be unique: of several definitions of a name (aggregates, then groupings) the
+ * last wins and the others are dropped (a dropped grouping no longer groups), each with a warning.
+ */
+function unshadowed(cmd: Command & { type: 'stats' }, p: PlanCtx): { aggs: AggField[]; by: Assignment[] } {
+  const nameOf = (a: Assignment) => a.name ?? (a.expr.type === 'column' ? a.expr.name : p.src.slice(a.expr.location.min, a.expr.location.max + 1));
+  const defs = [...cmd.aggs, ...cmd.by];
+  const last = new Map<string, Assignment>();
+  for (const d of defs) last.set(nameOf(d), d);
+  for (const d of defs) {
+    const w = last.get(nameOf(d))!;
+    if (w !== d) p.planWarnings.push(`${lineCol(p.src, d.location.min)}: Field '${nameOf(d)}' shadowed by field at ${lineCol(p.src, w.location.min).toLowerCase()}`);
+  }
+  const keep = new Set(last.values());
+  return { aggs: cmd.aggs.filter((a) => keep.has(a)), by: cmd.by.filter((g) => keep.has(g)) };
+}
+
+/** Replace references to grouping aliases (BY a = x + 1) by their expressions, for aggregate arguments. */
+function substitute(e: Expr, aliases: Map<string, Expr>): Expr {
+  const sub = (x: Expr) => substitute(x, aliases);
+  switch (e.type) {
+    case 'column':
+      return aliases.get(e.name) ?? e;
+    case 'list':
+      return { ...e, values: e.values.map(sub) };
+    case 'function':
+      return { ...e, args: e.args.map(sub) };
+    case 'unary':
+    case 'isnull':
+    case 'cast':
+      return { ...e, arg: sub(e.arg) };
+    case 'binary':
+      return { ...e, left: sub(e.left), right: sub(e.right) };
+    case 'like':
+      return { ...e, arg: sub(e.arg), patterns: e.patterns.map(sub) };
+    case 'in':
+      return { ...e, arg: sub(e.arg), values: e.values.map(sub) };
+    case 'match':
+      return { ...e, field: sub(e.field), query: sub(e.query) };
+    default:
+      return e;
+  }
+}
+
 function compileStatsParts(cmd: Command & { type: 'stats' }, input: Schema, p: PlanCtx): Compiled {
   const inCtx = exprCtx(p, input);
   const slots: AggSlot[] = [];
   const groups: { name: string; c: CExpr; passthrough: number }[] = [];
-  for (const g of cmd.by) {
+  const { aggs, by } = unshadowed(cmd, p);
+  const aliases = new Map<string, Expr>();
+  for (const g of by) {
     const c = compileExpr(g.expr, inCtx);
     const name = g.name ?? (g.expr.type === 'column' ? g.expr.name : p.src.slice(g.expr.location.min, g.expr.location.max + 1));
     const passthrough = g.expr.type === 'column' && !g.name ? findCol(input.cols, g.expr.name) : -1;
     groups.push({ name, c, passthrough });
+    // aggregates read a grouping alias (BY s = 2) rather than an input column of that name
+    if (g.name) aliases.set(g.name, g.expr);
   }
   const outs: { name: string; c: CExpr }[] = [];
-  for (const a of cmd.aggs) {
-    const filter = a.where ? compileExpr(a.where, inCtx) : undefined;
-    if (filter && a.where) checkBool(inCtx, filter, a.where);
+  for (const a of aggs) {
+    const where = a.where && aliases.size ? substitute(a.where, aliases) : a.where;
+    const filter = where ? compileExpr(where, inCtx) : undefined;
+    if (filter && where) checkBool(inCtx, filter, where);
     let sawAgg = false;
+    let sawGroup = false;
     // the outer expression reads aggregate slots (and group values) from an "aggregate row"
     const outerCtx: CompileCtx = {
       src: p.src,
       now: p.now,
+      timeZone: p.timeZone,
       docAvailable: false,
       resolve(name, loc) {
         const gi = groups.findIndex((g) => g.name === name);
         if (gi < 0) throw new QueryError(`column [${name}] must appear in the STATS BY clause or be used in an aggregate function`, p.src, loc.min, 'type');
+        sawGroup = true;
         return { index: 100000 + gi, type: groups[gi].c.type };
       },
       aggregate(node) {
         if (!isAggregateName(node.name)) return undefined;
         sawAgg = true;
-        const s = makeAgg(node, inCtx, filter);
+        const s = makeAgg(aliases.size ? (substitute(node, aliases) as typeof node) : node, inCtx, filter);
         slots.push(s);
         const idx = slots.length - 1;
         return { type: s.type, constant: false, ev: (r) => r.v[idx] };
       },
     };
     const c = compileExpr(a.expr, outerCtx);
-    if (!sawAgg && a.expr.type !== 'literal') {
+    if (!sawAgg && !sawGroup && a.expr.type !== 'literal') {
       // a non-aggregate expression in STATS
       if (!c.constant) throw new QueryError(`expected an aggregate function but found [${p.src.slice(a.expr.location.min, a.expr.location.max + 1)}]`, p.src, a.expr.location.min, 'type');
     }
     const name = a.name ?? p.src.slice(a.expr.location.min, a.expr.location.max + 1);
-    // group values in the outer row live after the slots
-    const gOff = 100000;
-    const fixed: CExpr = c.constant ? c : { ...c, ev: c.ev };
-    outs.push({ name, c: fixed });
-    void gOff;
+    outs.push({ name, c });
   }
   const outCols: Column[] = [];
   const seen = new Set<string>();

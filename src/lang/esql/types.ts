@@ -15,6 +15,7 @@ export type EsqlType =
   | 'geo_point'
   | 'date_period'
   | 'time_duration'
+  | 'aggregate_metric_double'
   | 'unsupported';
 
 /**
@@ -223,7 +224,12 @@ function splitVersion(v: string): { valid: boolean; nums: number[]; pre?: string
 export function formatDate(ms: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return String(ms);
-  return d.toISOString();
+  const iso = d.toISOString();
+  const y = d.getUTCFullYear();
+  if (y >= 0 && y <= 9999) return iso;
+  // Java prints years outside 0000–9999 with a sign and at least four digits; JS with six
+  const rest = iso.slice(iso.indexOf('-', 1));
+  return `${y < 0 ? '-' : '+'}${String(Math.abs(y)).padStart(4, '0')}${rest}`;
 }
 
 // ---------- generic comparison ----------

@@ -7,6 +7,17 @@ export function setWarningSink(s: Map<string, number> | undefined): void {
   sink = s;
 }
 
+/** Run `f` with warnings collected into `s` (restoring the current sink after). */
+export function withWarningSink<T>(s: Map<string, number> | undefined, f: () => T): T {
+  const prev = sink;
+  sink = s;
+  try {
+    return f();
+  } finally {
+    sink = prev;
+  }
+}
+
 export function lineCol(src: string, offset: number): string {
   const before = src.slice(0, offset);
   const line = before.split('\n').length;

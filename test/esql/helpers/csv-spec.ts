@@ -47,9 +47,11 @@ export function parseSpecFile(file: string): SpecTest[] {
           continue;
         }
       }
-      if (tl.startsWith('//')) continue;
+      if (tl.startsWith('//') || tl.startsWith('#')) continue; // comments (doc tags are `# tag::x[]`)
       if (/^SET\s/i.test(tl) && tl.endsWith('\\;')) {
+        // `SET name = value\;` statements precede the query (the backslash keeps the spec reader going)
         t.unusual = 'SET statement';
+        q.push(l.replace(/\\;\s*$/, ';'));
         continue;
       }
       if (tl.endsWith(';') && !tl.endsWith('\\;')) {
@@ -63,7 +65,7 @@ export function parseSpecFile(file: string): SpecTest[] {
     // warnings / directives after the query, then header
     for (; i < lines.length; i++) {
       const tl = lines[i].trim();
-      if (tl === '' || tl.startsWith('//')) continue;
+      if (tl === '' || tl.startsWith('//') || tl.startsWith('#')) continue;
       const d = /^(required_capability|required_feature|ignoreOrder|skip_columnar|request_stored|warning|warningRegex)\s*:\s*(.*)$/.exec(tl);
       if (d) {
         applyDirective(t, d[1], lines[i].slice(lines[i].indexOf(':') + 1).trim());
@@ -85,7 +87,7 @@ export function parseSpecFile(file: string): SpecTest[] {
         i++;
         break;
       }
-      if (tl === '' || tl.startsWith('//')) continue;
+      if (tl === '' || tl.startsWith('//') || /^#\s*(tag|end)::/.test(tl)) continue;
       t.rows.push(splitRow(l));
     }
     out.push(t);
@@ -103,7 +105,7 @@ function applyDirective(t: SpecTest, k: string, v: string): void {
 export function normType(t: string): string {
   const map: Record<string, string> = {
     s: 'keyword', string: 'keyword', i: 'integer', l: 'long', d: 'double', ul: 'unsigned_long', dt: 'date', datetime: 'date',
-    short: 'integer', byte: 'integer', float: 'double', half_float: 'double', scaled_float: 'double', k: 'keyword', b: 'boolean', v: 'version',
+    short: 'integer', byte: 'integer', float: 'double', half_float: 'double', scaled_float: 'double', k: 'keyword', b: 'boolean', bool: 'boolean', v: 'version',
   };
   const l = t.toLowerCase();
   return map[l] ?? l;
@@ -147,6 +149,9 @@ export function loadDataset(dataDir: string, name: string): Dataset | undefined 
   });
   const schema: Record<string, EsqlType> = {};
   for (const h of header) schema[h.name] = h.type;
+  // what the index stores for reduced-precision number fields (the test mappings' types)
+  const raw = splitCsv(lines[0]).map((c) => c.slice(c.lastIndexOf(':') + 1).trim().toLowerCase());
+  const storage = raw.map((t) => STORED[t]);
   const docs = lines.slice(1).map((l) => {
     const cells = splitCsv(l);
     const doc: Record<string, unknown> = {};
@@ -154,17 +159,58 @@ export function loadDataset(dataDir: string, name: string): Dataset | undefined 
       const raw = (cells[i] ?? '').trim();
       if (raw === '' || raw === '""') return;
       if (raw.startsWith('[') && raw.endsWith(']')) {
-        const items = splitCsv(raw.slice(1, -1)).map((x) => x.trim()).filter((x) => x !== '').map((x) => typedCell(x, h.type));
+        const items = splitCsv(raw.slice(1, -1)).map((x) => x.trim()).filter((x) => x !== '').map((x) => stored(typedCell(x, h.type), storage[i]));
         // doc values: sorted; keywords also deduplicated
         if (h.type === 'keyword' || h.type === 'ip' || h.type === 'version') items.sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
         else if (h.type !== 'text') items.sort((a, b) => Number(a) - Number(b));
         const vals = h.type === 'keyword' ? [...new Set(items)] : items;
         if (vals.length) doc[h.name] = vals.length === 1 ? vals[0] : vals;
-      } else doc[h.name] = typedCell(raw, h.type);
+      } else doc[h.name] = stored(typedCell(raw, h.type), storage[i]);
     });
     return doc;
   });
+  // constant_keyword fields exist only in the mapping: every document of the index has the value
+  for (const [field, value] of constantKeywords(dataDir, name)) {
+    schema[field] = 'keyword';
+    for (const d of docs) d[field] = value;
+  }
   return { schema, docs };
+}
+
+function constantKeywords(dataDir: string, name: string): [string, string][] {
+  const f = path.join(dataDir, `mapping-${name}.json`);
+  if (!existsSync(f)) return [];
+  const out: [string, string][] = [];
+  const walk = (props: Record<string, { type?: string; value?: unknown; properties?: Record<string, never> }>, prefix: string) => {
+    for (const [k, v] of Object.entries(props)) {
+      if (v.type === 'constant_keyword' && typeof v.value === 'string') out.push([prefix + k, v.value]);
+      if (v.properties) walk(v.properties, `${prefix}${k}.`);
+    }
+  };
+  walk((JSON.parse(readFileSync(f, 'utf8')) as { properties?: Record<string, never> }).properties ?? {}, '');
+  return out;
+}
+
+const F32 = new Float32Array(1);
+
+/** float: single precision; half_float: 11 significant bits; scaled_float: a long of hundredths (scaling_factor 100). */
+const STORED: Record<string, ((v: number) => number) | undefined> = {
+  float: (v) => ((F32[0] = v), F32[0]),
+  half_float: (v) => {
+    if (!Number.isFinite(v) || v === 0) return v;
+    const e = Math.max(Math.floor(Math.log2(Math.abs(v))), -14);
+    const ulp = 2 ** (e - 10);
+    const q = v / ulp;
+    const fl = Math.floor(q);
+    // ties to even, as IEEE conversion does
+    const r = q - fl === 0.5 ? (fl % 2 === 0 ? fl : fl + 1) : Math.round(q);
+    return r * ulp;
+  },
+  scaled_float: (v) => Math.round(v * 100) * (1 / 100),
+};
+
+function stored(v: unknown, f: ((v: number) => number) | undefined): unknown {
+  return f && typeof v === 'number' ? f(v) : v;
 }
 
 function typedCell(s: string, t: string): unknown {
