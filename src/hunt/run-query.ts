@@ -62,7 +62,7 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
     for (const m of q.run(sortEvents(candidates, eqlOpts))) yield { kind: 'sequence', join_keys: m.join_keys ?? [], events: m.events };
     return;
   }
-  const q = compileEsql(opts.query, { now });
+  const q = compileEsql(opts.query, { now, allFields: true });
   const routed = q.sources.length ? compileIndexPatterns(q.sources) : () => true;
   const exec = q.createExecutor<TrawlEvent>();
   for await (const ev of readAll(opts, stats)) {
