@@ -58,13 +58,12 @@ function literal(kind: LiteralPattern['kind'], chars: string[]): LiteralPattern 
 
 /** Patterns for one field from literal patterns; undefined if any pattern can't be indexed. */
 export function fieldPatterns(field: string, patterns: readonly (LiteralPattern | undefined)[]): FieldPatterns | undefined {
-  const out: FieldPatterns = { field, exact: [], prefixes: [], suffixes: [] };
+  const sets = { exact: new Set<string>(), prefix: new Set<string>(), suffix: new Set<string>() };
   for (const p of patterns) {
     if (!p) return undefined;
-    const list = p.kind === 'exact' ? out.exact : p.kind === 'prefix' ? out.prefixes : out.suffixes;
-    if (!list.includes(p.text)) list.push(p.text);
+    sets[p.kind].add(p.text);
   }
-  return out;
+  return { field, exact: [...sets.exact], prefixes: [...sets.prefix], suffixes: [...sets.suffix] };
 }
 
 /** Exact string values (any case) as patterns; undefined if one can't be indexed. */

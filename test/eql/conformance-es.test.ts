@@ -96,3 +96,8 @@ test('ES EQL suite: sample', { skip }, () => {
   const events = ['sample1', 'sample2', 'sample3'].flatMap((f) => loadData(ES('data', `${f}.data`)));
   assert.deepEqual(report('sample', loadToml(ES('test_sample.toml')), events, { eventCategoryField: 'event_type' }, 'id'), []);
 });
+
+test('ES EQL suite: several samples per key (max_samples_per_key)', { skip }, () => {
+  const events = loadData(ES('data', 'sample-multi.data'));
+  assert.deepEqual(report('sample-multi', loadToml(ES('test_sample_multi.toml')), events, { eventCategoryField: 'event_type' }, 'id'), []);
+});

@@ -44,7 +44,7 @@ export interface Outcome { ok: boolean; got?: number[]; gotKeys?: string[]; erro
 
 export function runSpec(spec: Spec, events: Ev[], options: EqlOptions, idField: string): Outcome {
   try {
-    const q = compileEql(spec.query.trim(), options);
+    const q = compileEql(spec.query.trim(), spec.max_samples_per_key ? { ...options, maxSamplesPerKey: spec.max_samples_per_key } : options);
     const sorted = q.kind === "sample" ? events : sortEvents(events, options);
     const matches = q.run(sorted).slice(0, spec.size ?? 50);
     const got = idsOf(matches, idField);

@@ -22,14 +22,16 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
     tiebreakerField: rule.tiebreaker_field,
   });
   const route = query.requiredTerms;
+  const discriminators = query.discriminators;
   if (query.kind === 'event') {
-    return { ...base, stateful: false, route, match: (doc) => query.filter(doc) };
+    return { ...base, stateful: false, route, discriminators, match: (doc) => query.filter(doc) };
   }
   // Sequences and samples read candidates once, in order: spilled ones stream back from disk.
   const stateful: StreamingStatefulRule = {
     ...base,
     stateful: true,
     route,
+    discriminators,
     candidate: (doc) => query.filter(doc),
     evaluate: (candidates, ctx) => stateful.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {

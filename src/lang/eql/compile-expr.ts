@@ -1,15 +1,16 @@
-import { compileField } from '../../fields/index.js';
+import { memoField } from './field-memo.js';
 import { QueryError } from '../query-error.js';
-import type { Expr } from './ast.js';
-import { ENDGAME_ONLY, lookupFunction, type Ty } from './functions.js';
-import { luceneRegex, scalarCmp, scalarEq, toStr, wildcardToRegExp, type Val } from './values.js';
+import type { Expr, Lit } from './ast.js';
+import { cidrMatcher, ENDGAME_ONLY, lookupFunction, type Ty } from './functions.js';
+import { literalSet } from './literal-set.js';
+import { regexSet, wildcardSet } from './pattern-set.js';
+import { luceneRegex, scalarCmp, scalarEq, toStr, type Val } from './values.js';
 
 export type Eval = (doc: Record<string, unknown>) => Val;
 
 export interface ExprCtx { src: string; fields: Set<string> }
 
 const isNull = (v: Val) => v === null || v === undefined;
-const each = (v: Val): Val[] => (Array.isArray(v) ? v : [v]);
 
 export function staticType(e: Expr): Ty {
   switch (e.type) {
@@ -33,37 +34,19 @@ export function compileExpr(e: Expr, ctx: ExprCtx): Eval {
     case 'literal': { const v = e.value; return () => v; }
     case 'field': {
       ctx.fields.add(e.path);
-      const g = compileField(e.path);
-      return (d) => g(d);
+      return memoField(e.path);
     }
     case 'not': {
       checkType(ctx, e.arg, 'boolean', 'not');
-      const a = compileExpr(e.arg, ctx);
-      return (d) => { const v = truthy(a(d)); return v === null ? null : !v; };
+      const a = compilePred(e.arg, ctx);
+      return (d) => { const v = a(d); return v === null ? null : !v; };
     }
     case 'neg': {
       checkType(ctx, e.arg, 'number', 'negation');
       const a = compileExpr(e.arg, ctx);
       return (d) => { const v = a(d); return typeof v === 'number' ? -v : null; };
     }
-    case 'logic': {
-      checkType(ctx, e.left, 'boolean', e.op); checkType(ctx, e.right, 'boolean', e.op);
-      const l = compileExpr(e.left, ctx), r = compileExpr(e.right, ctx);
-      if (e.op === 'and') return (d) => {
-        const a = truthy(l(d));
-        if (a === false) return false;
-        const b = truthy(r(d));
-        if (b === false) return false;
-        return a === null || b === null ? null : true;
-      };
-      return (d) => {
-        const a = truthy(l(d));
-        if (a === true) return true;
-        const b = truthy(r(d));
-        if (b === true) return true;
-        return a === null || b === null ? null : false;
-      };
-    }
+    case 'logic': return compileLogic(e, ctx);
     case 'compare': return compileCompare(e, ctx);
     case 'arith': {
       checkType(ctx, e.left, 'number', `operator ${e.op}`); checkType(ctx, e.right, 'number', `operator ${e.op}`);
@@ -72,21 +55,102 @@ export function compileExpr(e: Expr, ctx: ExprCtx): Eval {
       const fl = isFloatExpr(e);
       return (d) => arith(op, first(l(d)), first(r(d)), fl);
     }
-    case 'in': {
-      const a = compileExpr(e.arg, ctx);
-      const list = e.list.map((x) => compileExpr(x, ctx));
-      const ci = e.ci, neg = e.negated;
-      return (d) => {
-        const v = a(d);
-        if (isNull(v)) return null;
-        const vals = list.map((f) => f(d));
-        const hit = each(v).some((x) => vals.some((y) => each(y).some((z) => scalarEq(x, z, ci))));
-        return neg ? !hit : hit;
-      };
-    }
+    case 'in': return compileIn(e, ctx);
     case 'match': return compileMatch(e, ctx);
     case 'call': return compileCall(e, ctx);
   }
+}
+
+/** Three-valued predicate: true, false, or null (unknown). */
+export type Pred = (doc: Record<string, unknown>) => boolean | null;
+
+/** Nodes whose compiled form already yields exactly true/false/null, so need no truthy() wrap. */
+function yieldsTri(e: Expr): boolean {
+  switch (e.type) {
+    case 'not': case 'logic': case 'compare': case 'in': case 'match': return true;
+    case 'call': return staticType(e) === 'boolean';
+    default: return false;
+  }
+}
+
+export function compilePred(e: Expr, ctx: ExprCtx): Pred {
+  const f = compileExpr(e, ctx);
+  if (yieldsTri(e)) return f as Pred;
+  if (e.type === 'literal') { const v = truthy(e.value); return () => v; }
+  return (d) => truthy(f(d));
+}
+
+/**
+ * and/or chains flattened to one loop: one call per operand instead of a tree of binary nodes
+ * (evaluation is pure, so short-circuiting anywhere in the chain gives the same answer).
+ */
+function compileLogic(e: Extract<Expr, { type: 'logic' }>, ctx: ExprCtx): Eval {
+  const op = e.op;
+  const operands = chainOperands(e);
+  for (const x of operands) checkType(ctx, x, 'boolean', op);
+  const ps = operands.map((x) => compilePred(x, ctx));
+  const stop = op === 'and' ? false : true;
+  if (ps.length === 2) {
+    const [l, r] = ps;
+    return (d) => {
+      const a = l(d);
+      if (a === stop) return stop;
+      const b = r(d);
+      if (b === stop) return stop;
+      return a === null || b === null ? null : !stop;
+    };
+  }
+  return (d) => {
+    let unknown = false;
+    for (let i = 0; i < ps.length; i++) {
+      const v = ps[i](d);
+      if (v === stop) return stop;
+      if (v === null) unknown = true;
+    }
+    return unknown ? null : !stop;
+  };
+}
+
+/** The operands of a chain of one logic operator, in source order (iterative: chains get long). */
+export function chainOperands(e: Extract<Expr, { type: 'logic' }>): Expr[] {
+  const out: Expr[] = [];
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'logic' && x.op === e.op) stack.push(x.right, x.left);
+    else out.push(x);
+  }
+  return out;
+}
+
+function compileIn(e: Extract<Expr, { type: 'in' }>, ctx: ExprCtx): Eval {
+  const a = compileExpr(e.arg, ctx);
+  const ci = e.ci, neg = e.negated;
+  let test: (x: Val, d: Record<string, unknown>) => boolean;
+  if (e.list.every((x) => x.type === 'literal')) {
+    test = literalSet(e.list.map((x) => (x as { value: Lit }).value), ci);
+  } else {
+    const list = e.list.map((x) => compileExpr(x, ctx));
+    test = (x, d) => {
+      for (let i = 0; i < list.length; i++) if (anyEq(x, list[i](d), ci)) return true;
+      return false;
+    };
+  }
+  return (d) => {
+    const v = a(d);
+    if (v === null || v === undefined) return null;
+    let hit = false;
+    if (Array.isArray(v)) { for (let i = 0; i < v.length && !hit; i++) hit = test(v[i], d); }
+    else hit = test(v, d);
+    return neg ? !hit : hit;
+  };
+}
+
+/** scalarEq of x against a value that may be multi-valued. */
+function anyEq(x: Val, y: Val, ci: boolean): boolean {
+  if (!Array.isArray(y)) return scalarEq(x, y, ci);
+  for (let i = 0; i < y.length; i++) if (scalarEq(x, y[i], ci)) return true;
+  return false;
 }
 
 function first(v: Val): Val { return Array.isArray(v) ? v[0] : v; }
@@ -126,50 +190,97 @@ function compileCompare(e: Extract<Expr, { type: 'compare' }>, ctx: ExprCtx): Ev
   const op = e.op;
   if (op === '==' || op === '!=') {
     const eq = op === '==';
+    // field == "literal": one precomputed comparison (scalarEq is symmetric)
+    const lit = e.right.type === 'literal' ? e.right : e.left.type === 'literal' ? e.left : null;
+    if (lit && lit.value !== null) {
+      const other = lit === e.right ? l : r;
+      const is = literalSet([lit.value], false);
+      return (d) => {
+        const a = other(d);
+        if (a === null || a === undefined) return !eq;
+        let hit = false;
+        if (Array.isArray(a)) { for (let i = 0; i < a.length && !hit; i++) hit = is(a[i]); }
+        else hit = is(a);
+        return eq ? hit : !hit;
+      };
+    }
     return (d) => {
       const a = l(d), b = r(d);
-      if (isNull(a) || isNull(b)) return eq ? isNull(a) && isNull(b) : !(isNull(a) && isNull(b));
-      const hit = each(a).some((x) => each(b).some((y) => scalarEq(x, y, false)));
+      const an = a === null || a === undefined, bn = b === null || b === undefined;
+      if (an || bn) return eq ? an && bn : !(an && bn);
+      const hit = anyPair(a, b, (x, y) => scalarEq(x, y, false));
       return eq ? hit : !hit;
     };
   }
   const test = op === '<' ? (c: number) => c < 0 : op === '<=' ? (c: number) => c <= 0 : op === '>' ? (c: number) => c > 0 : (c: number) => c >= 0;
+  const ok = (x: Val, y: Val) => { const c = scalarCmp(x, y); return c !== undefined && test(c); };
   return (d) => {
     const a = l(d), b = r(d);
     if (isNull(a) || isNull(b)) return null;
-    return each(a).some((x) => each(b).some((y) => { const c = scalarCmp(x, y); return c !== undefined && test(c); }));
+    return anyPair(a, b, ok);
   };
+}
+
+/** Whether some element pair of two possibly multi-valued values passes. */
+function anyPair(a: Val, b: Val, ok: (x: Val, y: Val) => boolean): boolean {
+  if (!Array.isArray(a)) {
+    if (!Array.isArray(b)) return ok(a, b);
+    for (let j = 0; j < b.length; j++) if (ok(a, b[j])) return true;
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (!Array.isArray(b)) { if (ok(a[i], b)) return true; continue; }
+    for (let j = 0; j < b.length; j++) if (ok(a[i], b[j])) return true;
+  }
+  return false;
 }
 
 function compileMatch(e: Extract<Expr, { type: 'match' }>, ctx: ExprCtx): Eval {
   const a = compileExpr(e.arg, ctx);
-  type Test = (x: Val) => boolean;
-  const mk = (p: string, at: number): { test(s: string): boolean } =>
-    e.op === 'regex' ? luceneRegex(p, e.ci, ctx.src, at) : e.op === ':' ? wildcardToRegExp(p, true) : wildcardToRegExp(p, e.ci);
-  const reTest = (re: { test(s: string): boolean }): Test => (x) => { const str = toStr(x); return str !== null && re.test(str); };
   let matchesNull = false;
+  const strs: { text: string; at: number }[] = [];
+  const scalars: Lit[] = [];
   const dyn: Eval[] = [];
-  const pats: ((d: Record<string, unknown>) => Test[])[] = e.patterns.map((p) => {
+  for (const p of e.patterns) {
     if (p.type === 'literal') {
-      if (typeof p.value !== 'string') {
-        if (e.op !== ':') throw new QueryError(`${e.op} needs string patterns`, ctx.src, p.location.min, 'type');
-        if (p.value === null) { matchesNull = true; return () => []; }
-        const lit = p.value;
-        return () => [(x: Val) => scalarEq(x, lit, true)];
-      }
-      const t = reTest(mk(p.value, p.location.min));
-      return () => [t];
+      if (typeof p.value === 'string') { strs.push({ text: p.value, at: p.location.min }); continue; }
+      if (e.op !== ':') throw new QueryError(`${e.op} needs string patterns`, ctx.src, p.location.min, 'type');
+      if (p.value === null) matchesNull = true;
+      else scalars.push(p.value);
+      continue;
     }
     if (e.op !== ':') throw new QueryError(`${e.op} needs constant string patterns`, ctx.src, p.location.min, 'type');
-    const f = compileExpr(p, ctx);
-    dyn.push(f);
-    return (d) => each(f(d)).filter((x) => !isNull(x)).map((y) => (x: Val) => scalarEq(x, y, true));
-  });
+    dyn.push(compileExpr(p, ctx));
+  }
+  const strTest = strs.length === 0 ? null
+    : e.op === 'regex' ? regexSet(strs.map((p) => luceneRegex(p.text, e.ci, ctx.src, p.at)))
+    : wildcardSet(strs.map((p) => p.text), e.op === ':' || e.ci);
+  // non-string constants (`field : 5`) compare as `in~` does
+  const scalarHit = scalars.length ? literalSet(scalars, true) : null;
+  const one = (x: Val, d: Record<string, unknown>): boolean => {
+    if (strTest) {
+      const str = typeof x === 'string' ? x : toStr(x);
+      if (str !== null && strTest(str)) return true;
+    }
+    if (scalarHit && scalarHit(x)) return true;
+    for (let i = 0; i < dyn.length; i++) {
+      const y = dyn[i](d);
+      if (isNull(y)) continue;
+      if (!Array.isArray(y)) { if (scalarEq(x, y, true)) return true; continue; }
+      for (let j = 0; j < y.length; j++) if (!isNull(y[j]) && scalarEq(x, y[j], true)) return true;
+    }
+    return false;
+  };
   return (d) => {
     const v = a(d);
-    if (isNull(v)) return matchesNull || dyn.some((f) => isNull(f(d))) ? true : null;
-    const tests = pats.flatMap((p) => p(d));
-    return each(v).some((x) => tests.some((t) => t(x)));
+    if (v === null || v === undefined) {
+      if (matchesNull) return true;
+      for (let i = 0; i < dyn.length; i++) if (isNull(dyn[i](d))) return true;
+      return null;
+    }
+    if (!Array.isArray(v)) return one(v, d);
+    for (let i = 0; i < v.length; i++) if (one(v[i], d)) return true;
+    return false;
   };
 }
 
@@ -201,20 +312,36 @@ function compileCall(e: Extract<Expr, { type: 'call' }>, ctx: ExprCtx): Eval {
   }
   const args = e.args.map((a) => compileExpr(a, ctx));
   const ci = e.ci;
-  const fn = (name === 'divide' || name === 'modulo') && e.args.some(isFloatExpr) ? (v: Val[]) => arith(name === 'divide' ? '/' : '%', v[0], v[1], true) : def.fn;
-  if (def.ret === 'boolean' && args.length > 0) {
+  let fn = (name === 'divide' || name === 'modulo') && e.args.some(isFloatExpr) ? (v: Val[]) => arith(name === 'divide' ? '/' : '%', v[0], v[1], true) : def.fn;
+  if (name === 'cidrMatch') {
+    const inRange = cidrMatcher(e.args.slice(1).map((a) => (a as { value: string }).value));
+    fn = (v) => { const ip = toStr(v[0]); return ip === null ? null : inRange(ip); };
+  }
+  // One argument buffer per call site, refilled per event: the functions never keep it.
+  const buf: Val[] = new Array<Val>(args.length);
+  const n = args.length;
+  if (def.ret === 'boolean' && n > 0) {
     // multi-valued first argument: any element
     return (d) => {
-      const vals = args.map((f) => f(d));
-      const firstVals = each(vals[0]);
+      const v0 = args[0](d);
+      for (let i = 1; i < n; i++) buf[i] = first(args[i](d));
+      if (!Array.isArray(v0)) {
+        buf[0] = v0;
+        const r = fn(buf, ci);
+        return r === true ? true : r === null || r === undefined ? null : false;
+      }
       let sawNull = false;
-      for (const x of firstVals) {
-        const r = fn([x, ...vals.slice(1).map(first)], ci);
+      for (let i = 0; i < v0.length; i++) {
+        buf[0] = v0[i];
+        const r = fn(buf, ci);
         if (r === true) return true;
         if (r === null || r === undefined) sawNull = true;
       }
-      return sawNull && firstVals.length <= 1 ? null : false;
+      return sawNull && v0.length <= 1 ? null : false;
     };
   }
-  return (d) => fn(args.map((f) => first(f(d))), ci);
+  return (d) => {
+    for (let i = 0; i < n; i++) buf[i] = first(args[i](d));
+    return fn(buf, ci);
+  };
 }

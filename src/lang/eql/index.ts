@@ -1,8 +1,12 @@
 import { compileField, parseTimestamp } from '../../fields/index.js';
 import { QueryError } from '../query-error.js';
 import type { EventQuery, Expr, Pipe, Query, Stage } from './ast.js';
-import { compileExpr, truthy, type ExprCtx } from './compile-expr.js';
+import { chainOperands, compileExpr, compilePred, type ExprCtx } from './compile-expr.js';
+import type { Discriminator } from '../discriminator.js';
+import { eqlDiscriminators } from './discriminators.js';
+import { memoField } from './field-memo.js';
 import { parseEql } from './parser.js';
+import { runSample, type SampleStage } from './sample.js';
 import { runSequence, type MissingStage, type SeqStage } from './sequence.js';
 import type { EqlInput, EqlMatch, EqlOptions } from './types.js';
 
@@ -17,6 +21,8 @@ export interface EqlQuery {
   run<E extends EqlInput>(events: Iterable<E>): EqlMatch<E>[];
   readonly stats: { peakPartials: number };
   requiredTerms: RequiredTerm[];
+  /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
+  discriminators: Discriminator[];
   fields: string[];
 }
 
@@ -40,23 +46,23 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
   const catField = options.eventCategoryField ?? 'event.category';
   const tsField = options.timestampField ?? '@timestamp';
   const ctx: ExprCtx = { src, fields: new Set() };
-  const catGet = compileField(catField);
+  const catGet = memoField(catField);
   const tsGet = compileField(tsField);
   const time = (d: Doc) => parseTimestamp(tsGet(d)) ?? 0;
 
   const compileEvent = (q: EventQuery): ((d: Doc) => boolean) => {
-    const cond = compileExpr(q.condition, ctx);
+    const cond = compilePred(q.condition, ctx);
     const staticT = q.condition.type === 'literal' ? q.condition.value : undefined;
     if (staticT !== undefined && typeof staticT !== 'boolean' && staticT !== null) {
       throw new QueryError('condition must be a boolean', src, q.condition.location.min, 'type');
     }
-    if (q.category === null) return (d) => truthy(cond(d)) === true;
+    if (q.category === null) return (d) => cond(d) === true;
     ctx.fields.add(catField);
     const cat = q.category;
     return (d) => {
       const c = catGet(d);
       const ok = Array.isArray(c) ? c.includes(cat) : c === cat;
-      return ok && truthy(cond(d)) === true;
+      return ok && cond(d) === true;
     };
   };
   const pipes = compilePipes(ast.pipes, src);
@@ -68,6 +74,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       kind: 'event', filter: f, stats,
       run: (events) => pipes(Array.from(events, (e) => e).filter((e) => f(e.doc)).map((e) => ({ events: [e] }))),
       requiredTerms: termsOf(ast.query, catField),
+      discriminators: eqlDiscriminators(ast, catField),
       fields: [...ctx.fields],
     };
   }
@@ -101,55 +108,39 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     const spec = { stages: real, missing, until, maxspan: ast.maxspan, time };
     return {
       kind: 'sequence', stats,
-      filter: (d) => stageFilters.some((f) => f(d)),
+      filter: anyOf(stageFilters),
       run: (events) => pipes(runSequence(spec, events, stats)),
       requiredTerms: common,
+      discriminators: eqlDiscriminators(ast, catField),
       fields: [...ctx.fields, ...(ctx.fields.size ? [tsField] : [])].filter((x, i, a) => a.indexOf(x) === i),
     };
   }
 
-  // sample
-  const stages = ast.stages.map((s) => ({ filter: compileEvent(s.query), keys: keyFns(s, ast.by), optional: [...ast.by, ...s.by].map((k) => k.type === 'field' && k.optional) }));
+  // sample: keys stay multi-valued (each value is a join key of its own)
+  const stages: SampleStage[] = ast.stages.map((s) => {
+    const by = [...ast.by, ...s.by];
+    const filter = compileEvent(s.query);
+    const ks = by.map((k) => compileExpr(k, ctx));
+    return { filter, keys: (d) => ks.map((k) => k(d)), optional: by.map((k) => k.type === 'field' && k.optional) };
+  });
   for (const s of stages) stageFilters.push(s.filter);
+  const perKey = options.maxSamplesPerKey ?? 1;
+  if (!Number.isInteger(perKey) || perKey < 1) throw new QueryError('max_samples_per_key must be a positive integer', src, 0, 'type');
   return {
     kind: 'sample', stats,
-    filter: (d) => stageFilters.some((f) => f(d)),
-    run: (events) => pipes(runSample(stages, events, stats)),
+    filter: anyOf(stageFilters),
+    run: (events) => pipes(runSample(stages, events, perKey, stats)),
     requiredTerms: common,
+    discriminators: eqlDiscriminators(ast, catField),
     fields: [...ctx.fields],
   };
 }
 
-function runSample<E extends EqlInput>(stages: { filter: (d: Doc) => boolean; keys: (d: Doc) => unknown[]; optional: boolean[] }[], events: Iterable<E>, stats: { peakPartials: number }): EqlMatch<E>[] {
-  const groups = new Map<string, { keys: unknown[]; slots: (E | undefined)[] }>();
-  for (const ev of events) {
-    for (let i = 0; i < stages.length; i++) {
-      if (!stages[i].filter(ev.doc)) continue;
-      const keys = stages[i].keys(ev.doc);
-      if (keys.some((k, j) => k === null && !stages[i].optional[j])) continue;
-      const k = JSON.stringify(keys.map(String));
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = { keys, slots: new Array<E | undefined>(stages.length).fill(undefined) }));
-      if (g.slots[i] === undefined && !g.slots.includes(ev)) g.slots[i] = ev;
-    }
-  }
-  stats.peakPartials = groups.size;
-  const out: EqlMatch<E>[] = [];
-  const sorted = [...groups.values()].sort((a, b) => cmpKeys(a.keys, b.keys));
-  for (const g of sorted) {
-    if (g.slots.every((e) => e !== undefined)) out.push({ join_keys: g.keys, events: g.slots as E[] });
-  }
-  return out;
-}
-
-function cmpKeys(a: unknown[], b: unknown[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
+function anyOf(fs: ((d: Doc) => boolean)[]): (d: Doc) => boolean {
+  return (d) => {
+    for (let i = 0; i < fs.length; i++) if (fs[i](d)) return true;
+    return false;
+  };
 }
 
 function compilePipes(pipes: Pipe[], src: string): <E extends EqlInput>(m: EqlMatch<E>[]) => EqlMatch<E>[] {
@@ -183,8 +174,8 @@ function sameTerm(a: RequiredTerm, b: RequiredTerm): boolean {
 function termsOf(q: EventQuery, catField: string): RequiredTerm[] {
   const out: RequiredTerm[] = [];
   if (q.category !== null) out.push({ field: catField, values: [q.category], caseInsensitive: false });
-  const walk = (e: Expr) => {
-    if (e.type === 'logic' && e.op === 'and') { walk(e.left); walk(e.right); return; }
+  const conjuncts = q.condition.type === 'logic' && q.condition.op === 'and' ? chainOperands(q.condition) : [q.condition];
+  for (const e of conjuncts) {
     if (e.type === 'compare' && e.op === '==' && e.left.type === 'field' && e.right.type === 'literal' && typeof e.right.value === 'string') {
       out.push({ field: e.left.path, values: [e.right.value], caseInsensitive: false });
     } else if (e.type === 'in' && !e.negated && e.arg.type === 'field' && e.list.every((x) => x.type === 'literal' && typeof x.value === 'string')) {
@@ -192,8 +183,7 @@ function termsOf(q: EventQuery, catField: string): RequiredTerm[] {
     } else if (e.type === 'match' && e.op === ':' && e.arg.type === 'field' && e.patterns.every((x) => x.type === 'literal' && typeof x.value === 'string' && !/[*?]/.test(x.value))) {
       out.push({ field: e.arg.path, values: e.patterns.map((x) => (x as { value: string }).value), caseInsensitive: true });
     }
-  };
-  walk(q.condition);
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@ export interface EqlOptions {
   timestampField?: string;
   tiebreakerField?: string;
   eventCategoryField?: string;
+  /** `sample` queries: samples drawn per join key (Elasticsearch's max_samples_per_key, default 1). */
+  maxSamplesPerKey?: number;
 }
 export interface EqlInput { doc: Record<string, unknown> }
 export interface EqlMatch<E extends EqlInput> {

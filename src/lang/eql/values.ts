@@ -1,10 +1,9 @@
-import { compileWildcard, type Matcher } from '../wildcard.js';
 import { parseTimestamp } from '../../fields/index.js';
 import { QueryError } from '../query-error.js';
 
 const numeric = (s: string) => s.trim() !== '' && !isNaN(Number(s));
 /** A non-numeric string compared with a number: read it as a date (the number being epoch millis). */
-const asDate = (s: string): number | undefined => (numeric(s) ? Number(s) : /^\d{4}-\d\d-\d\d/.test(s) ? parseTimestamp(s) : undefined);
+export const asDate = (s: string): number | undefined => (numeric(s) ? Number(s) : /^\d{4}-\d\d-\d\d/.test(s) ? parseTimestamp(s) : undefined);
 
 export type Val = unknown;
 
@@ -28,11 +27,6 @@ export function scalarCmp(a: Val, b: Val): number | undefined {
   if (typeof a === 'string' && typeof b === 'number') { const n = asDate(a); return n === undefined ? undefined : scalarCmp(n, b); }
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   return undefined;
-}
-
-/** EQL wildcards (`*`, `?`), matched without backtracking. */
-export function wildcardToRegExp(pattern: string, ci: boolean): Matcher {
-  return compileWildcard(pattern, { caseInsensitive: ci, escapes: false });
 }
 
 /**

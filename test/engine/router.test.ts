@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { compileRule, type CompiledRule } from '../../src/engine/index.js';
+import { RuleRouter } from '../../src/engine/router.js';
+import type { TrawlEvent } from '../../src/input/event.js';
+import { eventIndex, SkipLedger } from '../../src/input/index.js';
+import { compileRules } from '../../src/hunt/compile-rules.js';
+import { readEvidence } from '../../src/hunt/run-query.js';
+import { loadRules } from '../../src/rules/index.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+import { ev, makeRule } from './fixtures.js';
+
+const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+function compiled(query: string, type: 'eql' | 'query' = 'eql', rule_id = 'r1'): CompiledRule {
+  const out = compileRule(makeRule({ type, query, rule_id }), { now: Date.now(), strictIndex: false });
+  assert.ok(out.ok, JSON.stringify(out));
+  return out.compiled;
+}
+
+const routed = (router: RuleRouter, e: TrawlEvent) => router.rulesFor(e).map((r) => r.rule.rule_id).sort();
+
+test('router: a rule meets only events whose values pass its cheapest condition, any case', () => {
+  const router = new RuleRouter([
+    compiled('process where process.name : ("Python*", "*.sh")', 'eql', 'wild'),
+    compiled('process where process.name == "curl"', 'eql', 'exact'),
+    compiled('process where process.args_count > 3', 'eql', 'open'),
+  ]);
+  const proc = (name: unknown) => ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { name } });
+  assert.deepEqual(routed(router, proc('python3.11')), ['open', 'wild']);
+  assert.deepEqual(routed(router, proc('PYTHON3')), ['open', 'wild']);
+  assert.deepEqual(routed(router, proc('install.SH')), ['open', 'wild']);
+  assert.deepEqual(routed(router, proc('curl')), ['exact', 'open']);
+  // case-sensitive == still routes an upper-case value (the rule then says no): a superset is safe
+  assert.deepEqual(routed(router, proc('CURL')), ['exact', 'open']);
+  assert.deepEqual(routed(router, proc('ruby')), ['open']);
+  assert.deepEqual(routed(router, proc(undefined)), ['open']);
+  // several values of one array selecting the same rule list it once
+  assert.deepEqual(routed(router, proc(['python', 'python3', 'curl'])), ['exact', 'open', 'wild']);
+  // another category never meets these rules at all
+  assert.deepEqual(routed(router, ev('2026-01-01T00:00:00Z', { event: { category: 'file' }, process: { name: 'curl' } })), []);
+});
+
+test('router: numeric-looking terms are not index keys (loose comparison would miss them)', () => {
+  const router = new RuleRouter([compiled('process where process.pid == "0123"', 'eql', 'pid')]);
+  const e = ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { pid: 123 } });
+  assert.deepEqual(routed(router, e), ['pid']);
+});
+
+/**
+ * The index must never hide a rule from an event it matches: on real evidence, routing with the
+ * whole corpus loaded selects exactly the rules that evaluating every rule would.
+ */
+test('router: with the Elastic corpus, routed evaluation equals evaluating every rule', { skip: needsShared('elastic-rules') }, async () => {
+  const loaded = await loadRules([sharedPath('elastic-rules')], {});
+  const { compiled: rules } = compileRules(loaded.rules, { now: Date.parse('2026-11-23T00:00:00Z'), strictIndex: false });
+  const router = new RuleRouter(rules);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-router-'));
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-evidence.ts', '--size', '3MB', '--out', dir, '--seed', '7', '--gzip-ratio', '0'], { cwd: ROOT, stdio: 'ignore' });
+    const stats = { files: 0, bytes: 0, events: 0, ledger: new SkipLedger() };
+    let events = 0;
+    let selected = 0;
+    let matched = 0;
+    for await (const e of readEvidence([path.join(ROOT, 'samples'), sharedPath('ecs-samples'), dir], stats, false)) {
+      events++;
+      const chosen = new Set(router.rulesFor(e));
+      selected += chosen.size;
+      for (const rule of rules) {
+        if (!rule.matchesIndex(eventIndex(e))) continue;
+        let hit: boolean;
+        try {
+          hit = rule.stateful ? rule.candidate(e.doc) : rule.match(e.doc);
+        } catch {
+          continue;
+        }
+        if (!hit) continue;
+        matched++;
+        assert.ok(chosen.has(rule), `${rule.rule.rule_id} (${rule.rule.name}) matches ${e.file}:${e.line} but was not routed to it`);
+      }
+    }
+    assert.ok(events > 1000, `only ${events} events read`);
+    assert.ok(matched > 0);
+    console.log(`# router: ${events} events, ${rules.length} rules, ${(selected / events).toFixed(1)} rules met per event, ${matched} rule matches all routed`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
