@@ -1,12 +1,12 @@
 import { compileEsql, type EsqlResult } from '../../lang/esql/index.js';
 import { compileIndexPatterns, eventIndex } from '../../input/index-name.js';
-import type { StreamingStatefulRule } from '../candidates/streaming-rule.js';
+import type { StreamContext, StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, EvaluateContext, StatefulRule } from '../compiled-rule.js';
 import type { CompileOptions, RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
 import { hostOf, provenanceOf } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
-import { runWindow, runsContaining, scheduleOf } from '../schedule.js';
+import { RunWindow, sampledWeigher, scheduleOf } from '../schedule.js';
 
 /**
  * ES|QL rules: every result row is a hit. The query's FROM routes events (not the rule's
@@ -14,7 +14,8 @@ import { runWindow, runsContaining, scheduleOf } from '../schedule.js';
  *  - no STATS: one pass over all candidates; each row keeps its source event;
  *  - STATS by a time bucket of the rule's time: the query windows itself, one pass;
  *  - other STATS: emulate the rule's runs (look-back windows stepped by interval) and report a
- *    group once, from the window where its aggregate was largest.
+ *    group once, from the window where its aggregate was largest; only the candidates inside
+ *    the current window are held.
  */
 export function compileEsqlRule(base: RuleBase, options: CompileOptions): StatefulRule {
   const query = compileEsql(base.rule.query ?? '', { now: options.now });
@@ -22,11 +23,11 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
   const schedule = scheduleOf(base.rule);
   const selfWindowed = !query.aggregating || query.timeBucketField !== undefined;
 
-  function run(events: Iterable<Candidate>, ctx: EvaluateContext): EsqlResult<Candidate> {
+  /** Runs the query over the candidates `feed` pushes; its warnings are the caller's to report. */
+  function run(feed: (push: (ev: Candidate) => void) => void, ctx: EvaluateContext): EsqlResult<Candidate> {
     const exec = query.createExecutor<Candidate>();
-    for (const ev of events) exec.push(ev.doc, { _id: ev.id, _index: ev.index ?? eventIndex(ev) }, ev);
+    feed((ev) => exec.push(ev.doc, { _id: ev.id, _index: ev.index ?? eventIndex(ev) }, ev));
     const result = exec.finish();
-    for (const w of result.warnings) ctx.warn(`${w.message} (${w.count}×)`);
     ctx.stat('esql_peak_groups', result.peakGroups);
     return result;
   }
@@ -39,48 +40,69 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
     discriminators: query.discriminators,
     candidate: query.prefilter,
   };
-  // Emulated look-back windows need random access to the candidates: they are loaded whole.
-  if (!selfWindowed) return { ...common, evaluate: (candidates, ctx) => windowedHits(base, candidates, ctx) };
   // One pass over the candidates in order: spilled ones stream back from disk.
   const rule: StreamingStatefulRule = {
     ...common,
     evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
-    evaluateStream(candidates, ctx) {
-      let firstTs: number | undefined;
-      let first = true;
-      const noted = (function* () {
-        for (const c of candidates) {
-          if (first) {
-            firstTs = c.ts;
-            first = false;
-          }
-          yield c;
-        }
-      })();
-      const result = run(noted, ctx);
-      return rowsToHits(base, result, firstTs);
-    },
+    evaluateStream: selfWindowed ? (candidates, ctx) => oncePass(candidates, ctx) : (candidates, ctx) => windowedHits(candidates, ctx),
   };
   return rule;
 
-  function windowedHits(b: RuleBase, candidates: Candidate[], ctx: EvaluateContext): Hit[] {
-    const runs = new Set<number>();
-    for (const ev of candidates) {
-      if (ev.ts === undefined) continue;
-      const [first, last] = runsContaining(ev.ts, schedule);
-      for (let k = first; k <= last; k++) runs.add(k);
-    }
+  function oncePass(candidates: Iterable<Candidate>, ctx: EvaluateContext): Hit[] {
+    let firstTs: number | undefined;
+    let first = true;
+    const result = run((push) => {
+      for (const c of candidates) {
+        if (first) {
+          firstTs = c.ts;
+          first = false;
+        }
+        push(c);
+      }
+    }, ctx);
+    for (const w of result.warnings) ctx.warn(`${w.message} (${w.count}×)`);
+    return rowsToHits(base, result, firstTs);
+  }
+
+  /**
+   * Emulated runs: a sliding buffer holds the candidates inside the current run's look-back and
+   * the query runs over it for every run that holds at least one (the engine finds nothing in
+   * the others). A run whose buffer did not change since the previous run (nothing came in,
+   * nothing fell out) would give the same rows, the query being a function of its input (its
+   * clock is fixed at compile time; SAMPLE, the one random command, is refused): it is
+   * counted from the previous result instead of being run again.
+   */
+  function windowedHits(candidates: Iterable<Candidate>, ctx: StreamContext): Hit[] {
     const best = new Map<string, { hit: Hit; weight: number; windows: number }>();
-    let lo = 0;
-    for (const k of [...runs].sort((x, y) => x - y)) {
-      const [from, to] = runWindow(k, schedule);
-      while (lo < candidates.length && (candidates[lo].ts ?? -Infinity) < from) lo++;
-      let hi = lo;
-      while (hi < candidates.length && (candidates[hi].ts ?? Infinity) <= to) hi++;
-      const window = candidates.slice(lo, hi);
-      for (const hit of rowsToHits(b, run(window, ctx), window[0]?.ts)) {
+    let heldBytes = 0;
+    let peakHeld = 0;
+    // Unbounded (evaluate over an array already in memory): nothing to warn about, no weighing.
+    const weigh = Number.isFinite(ctx.stateBytes) ? sampledWeigher() : undefined;
+    let warned = false;
+    const window = new RunWindow<{ c: Candidate; bytes: number }>(
+      schedule,
+      (e) => e.c.ts as number,
+      (e) => (heldBytes -= e.bytes),
+    );
+    const warnings = new Map<string, number>();
+    let runs = 0;
+    let windows = 0;
+    let previous: { version: number; keys: string[]; warnings: { message: string; count: number }[] } | undefined;
+    const visit = () => {
+      windows++;
+      if (previous && previous.version === window.version) {
+        for (const key of previous.keys) (best.get(key) as { windows: number }).windows++;
+        for (const w of previous.warnings) warnings.set(w.message, (warnings.get(w.message) ?? 0) + w.count);
+        return;
+      }
+      runs++;
+      const result = run((push) => window.forEach((e) => push(e.c)), ctx);
+      for (const w of result.warnings) warnings.set(w.message, (warnings.get(w.message) ?? 0) + w.count);
+      const keys: string[] = [];
+      for (const hit of rowsToHits(base, result, window.first.c.ts)) {
         const row = hit.row ?? {};
         const key = groupKey(row, query.groupColumns);
+        keys.push(key);
         const weight = aggregateWeight(row);
         const seen = best.get(key);
         if (!seen) best.set(key, { hit, weight, windows: 1 });
@@ -89,11 +111,31 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
           if (weight > seen.weight) Object.assign(seen, { hit, weight });
         }
       }
+      previous = { version: window.version, keys, warnings: result.warnings };
+    };
+    for (const c of candidates) {
+      if (c.ts === undefined) continue;
+      window.advance(c.ts, visit);
+      const bytes = weigh ? weigh(c.doc) : 0;
+      window.add({ c, bytes });
+      heldBytes += bytes;
+      if (window.size > peakHeld) peakHeld = window.size;
+      if (!warned && heldBytes > ctx.stateBytes) {
+        warned = true;
+        ctx.warn(
+          `the candidates inside one look-back window (~${Math.round(heldBytes / 1024)} KB, ${window.size} events) ` +
+            'exceeded the memory share for rule state; they were kept, as the query needs the whole window',
+        );
+      }
     }
-    return [...best.values()].map(({ hit, windows }) =>
-      windows > 1
-        ? { ...hit, notes: [`group seen in ${windows} overlapping look-back windows; reported once (largest aggregate)`] }
-        : hit,
+    window.advance(Number.POSITIVE_INFINITY, visit);
+    // One line per distinct warning, not one per window: overlapping windows repeat them.
+    for (const [message, count] of warnings) ctx.warn(`${message} (${count}× over ${windows} look-back window(s))`);
+    ctx.stat('esql_window_candidates', peakHeld);
+    ctx.stat('esql_windows', windows);
+    ctx.stat('esql_window_query_runs', runs);
+    return [...best.values()].map(({ hit, windows: n }) =>
+      n > 1 ? { ...hit, notes: [`group seen in ${n} overlapping look-back windows; reported once (largest aggregate)`] } : hit,
     );
   }
 }

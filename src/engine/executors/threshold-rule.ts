@@ -1,22 +1,53 @@
 import { compileField, toValues } from '../../fields/index.js';
+import type { StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, StatefulRule } from '../compiled-rule.js';
 import type { RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
 import { eventHit } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
-import { runWindow, runsContaining, scheduleOf, type Schedule } from '../schedule.js';
+import { RunWindow, sampledWeigher, scheduleOf } from '../schedule.js';
 import type { KqlPredicate } from './query-rule.js';
 import { valueCombinations } from './value-combinations.js';
 
-interface Group {
-  values: unknown[];
-  events: Candidate[];
+/** One candidate as the groups' windows hold it (shared by every group the event falls in). */
+interface Entry {
+  ev: Candidate;
+  /** Position in the stream: orders hits the way the events came. */
+  seq: number;
+  /** Per cardinality field, the event's distinct values (as keys). */
+  card: string[][];
+  bytes: number;
 }
+
+/** A group's live state: only the events inside its current look-back, plus its open burst. */
+interface Group {
+  key: string;
+  values: unknown[];
+  window: RunWindow<Entry>;
+  visit: (run: number) => void;
+  /** Per cardinality field: value key -> how many held events carry it. */
+  distinct: Map<string, number>[];
+  lastTs: number;
+  burst: OpenBurst | undefined;
+}
+
+interface OpenBurst {
+  hit: Hit & { threshold: NonNullable<Hit['threshold']> };
+  lastRun: number;
+  order: [number, number];
+}
+
+/** Map entry, window slot and per-field counters of an entry (beyond its document). */
+const ENTRY_BYTES = 96;
 
 /**
  * threshold: per group of `threshold.field` values, count matching events in each emulated
  * run's look-back window; a group meeting `value` (and every cardinality condition) is reported
  * once per burst of consecutive qualifying runs, with the largest count seen in the burst.
+ *
+ * Candidates are read once, in time order. A group holds the events inside its current window
+ * and is dropped once its window empties; a burst's hit is made when it starts and updated while
+ * it lasts, so nothing outside one look-back is kept.
  */
 export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): StatefulRule {
   const spec = base.rule.threshold;
@@ -24,98 +55,143 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
   const fields = spec.field ?? [];
   const getters = fields.map((f) => compileField(f));
   const cardinality = (spec.cardinality ?? []).map((c) => ({ ...c, get: compileField(c.field) }));
+  const minCount = spec.value;
   const schedule = scheduleOf(base.rule);
-  return {
+  const { intervalMs, lookbackMs } = schedule;
+
+  const rule: StreamingStatefulRule = {
     ...base,
     stateful: true,
     route: predicate.route,
     candidate: predicate.match,
-    evaluate(candidates, ctx) {
+    evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
+    evaluateStream(candidates, ctx) {
+      // Insertion order is kept equal to last-event order (delete before re-set), so the groups
+      // gone quiet longest are at the front.
       const groups = new Map<string, Group>();
+      const bursts: OpenBurst[] = [];
+      let eventSeq = 0;
+      let heldBytes = 0;
+      let heldEntries = 0;
+      let peakGroups = 0;
+      let peakEntries = 0;
+
+      const visitor = (g: Group) => (k: number) => {
+        const w = g.window;
+        const count = w.size;
+        const cards = cardinality.map((c, i) => ({ field: c.field, value: g.distinct[i].size }));
+        const qualifies = count >= minCount && cards.every((c, i) => c.value >= cardinality[i].value);
+        if (!qualifies) {
+          g.burst = undefined;
+          return;
+        }
+        const b = g.burst;
+        if (b && k === b.lastRun + 1) {
+          // Windows only move forward: the burst now ends at this window's last event.
+          b.lastRun = k;
+          b.hit.threshold.to = isoTime(w.last.ev.ts);
+          if (count > b.hit.threshold.count) {
+            b.hit.threshold.count = count;
+            if (cardinality.length) b.hit.threshold.cardinality = cards;
+          }
+          return;
+        }
+        const first = w.first;
+        const hit = {
+          ...eventHit(base.hitRule, first.ev, first.ev.ts),
+          threshold: {
+            terms: fields.map((field, i) => ({ field, value: g.values[i] })),
+            count,
+            ...(cardinality.length ? { cardinality: cards } : {}),
+            from: isoTime(first.ev.ts),
+            to: isoTime(w.last.ev.ts),
+          },
+        };
+        // Ties (one event starting bursts of several groups) follow the order of the groups'
+        // values in that event: independent of what came before, so of where the evidence starts.
+        const tie = valueCombinations(getters, first.ev.doc).findIndex((v) => JSON.stringify(v) === g.key);
+        g.burst = { hit, lastRun: k, order: [first.seq, tie] };
+        bursts.push(g.burst);
+      };
+
+      const makeGroup = (key: string, values: unknown[]): Group => {
+        const distinct = cardinality.map(() => new Map<string, number>());
+        const forget = (e: Entry) => {
+          heldBytes -= e.bytes;
+          heldEntries--;
+          for (let i = 0; i < distinct.length; i++) {
+            for (const v of e.card[i]) {
+              const n = distinct[i].get(v) as number;
+              if (n === 1) distinct[i].delete(v);
+              else distinct[i].set(v, n - 1);
+            }
+          }
+        };
+        const window = new RunWindow<Entry>(schedule, (e) => e.ev.ts as number, forget);
+        const g: Group = { key, values, window, visit: () => {}, distinct, lastTs: Number.NEGATIVE_INFINITY, burst: undefined };
+        g.visit = visitor(g);
+        return g;
+      };
+      const advance = (g: Group, now: number) => g.window.advance(now, g.visit);
+
+      /** A group with no event since `lastTs` has visited all its runs once `now` passes this. */
+      const quietUntil = (lastTs: number) => (Math.floor((lastTs + lookbackMs) / intervalMs) + 1) * intervalMs;
+      const retireQuiet = (now: number) => {
+        for (const g of groups.values()) {
+          if (quietUntil(g.lastTs) >= now) break;
+          advance(g, now);
+          groups.delete(g.key);
+        }
+      };
+
+      // Unbounded (evaluate over an array already in memory): nothing to warn about, no weighing.
+      const weigh = Number.isFinite(ctx.stateBytes) ? sampledWeigher() : undefined;
+      let warned = false;
       for (const ev of candidates) {
-        if (ev.ts === undefined) continue;
-        for (const values of valueCombinations(getters, ev.doc)) {
+        const ts = ev.ts;
+        if (ts === undefined) continue;
+        retireQuiet(ts);
+        const combos = valueCombinations(getters, ev.doc);
+        if (combos.length === 0) continue;
+        const card = cardinality.map((c) => distinctKeys(c.get(ev.doc)));
+        // The document is shared, but weighed once per group holding it: erring high.
+        const entry: Entry = { ev, seq: eventSeq++, card, bytes: weigh ? ENTRY_BYTES + weigh(ev.doc) : 0 };
+        for (const values of combos) {
           const key = JSON.stringify(values);
           let g = groups.get(key);
-          if (!g) groups.set(key, (g = { values, events: [] }));
-          g.events.push(ev);
+          if (g) {
+            advance(g, ts);
+            groups.delete(key);
+          } else g = makeGroup(key, values);
+          groups.set(key, g);
+          g.lastTs = ts;
+          g.window.add(entry);
+          for (let i = 0; i < card.length; i++) for (const v of card[i]) g.distinct[i].set(v, (g.distinct[i].get(v) ?? 0) + 1);
+          heldBytes += entry.bytes;
+          heldEntries++;
+        }
+        if (groups.size > peakGroups) peakGroups = groups.size;
+        if (heldEntries > peakEntries) peakEntries = heldEntries;
+        if (!warned && heldBytes > ctx.stateBytes) {
+          warned = true;
+          ctx.warn(
+            `the events inside one look-back window (~${Math.round(heldBytes / 1024)} KB over ${groups.size} group(s)) ` +
+              'exceeded the memory share for rule state; they were kept, as threshold counts must be exact',
+          );
         }
       }
-      ctx.stat('threshold_groups', groups.size);
-      const hits: Hit[] = [];
-      for (const g of groups.values()) {
-        for (const burst of bursts(g.events, schedule, spec.value, cardinality)) {
-          const first = burst.events[0];
-          const last = burst.events[burst.events.length - 1];
-          hits.push({
-            ...eventHit(base.hitRule, first, first.ts),
-            threshold: {
-              terms: fields.map((field, i) => ({ field, value: g.values[i] })),
-              count: burst.count,
-              ...(cardinality.length ? { cardinality: burst.cardinality } : {}),
-              from: isoTime(first.ts),
-              to: isoTime(last.ts),
-            },
-          });
-        }
-      }
-      return hits;
+      for (const g of groups.values()) advance(g, Number.POSITIVE_INFINITY);
+      ctx.stat('threshold_groups', peakGroups);
+      ctx.stat('threshold_window_events', peakEntries);
+      bursts.sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1]);
+      return bursts.map((b) => b.hit);
     },
   };
+  return rule;
 }
 
-interface Burst {
-  count: number;
-  cardinality: { field: string; value: number }[];
-  events: Candidate[];
-}
-
-type CardinalitySpec = { field: string; value: number; get: ReturnType<typeof compileField> };
-
-function bursts(events: Candidate[], s: Schedule, minCount: number, card: CardinalitySpec[]): Burst[] {
-  const runs = new Set<number>();
-  for (const ev of events) {
-    const [a, b] = runsContaining(ev.ts as number, s);
-    for (let k = a; k <= b; k++) runs.add(k);
-  }
-  const ordered = [...runs].sort((x, y) => x - y);
-  const out: Burst[] = [];
-  let current: Burst | undefined;
-  let lastRun = Number.NEGATIVE_INFINITY;
-  let lo = 0;
-  let hi = 0;
-  let burstEnd = 0;
-  for (const k of ordered) {
-    const [from, to] = runWindow(k, s);
-    while (lo < events.length && (events[lo].ts as number) < from) lo++;
-    if (hi < lo) hi = lo;
-    while (hi < events.length && (events[hi].ts as number) <= to) hi++;
-    const count = hi - lo;
-    const cards = card.map((c) => ({ field: c.field, value: distinct(events, lo, hi, c), min: c.value }));
-    const qualifies = count >= minCount && cards.every((c) => c.value >= c.min);
-    if (!qualifies) {
-      current = undefined;
-      continue;
-    }
-    if (current && k === lastRun + 1) {
-      // Windows only move forward, so the burst grows by the events past its previous end.
-      for (let i = Math.max(lo, burstEnd); i < hi; i++) current.events.push(events[i]);
-      if (count > current.count) {
-        current.count = count;
-        current.cardinality = cards.map(({ field, value }) => ({ field, value }));
-      }
-    } else {
-      current = { count, cardinality: cards.map(({ field, value }) => ({ field, value })), events: events.slice(lo, hi) };
-      out.push(current);
-    }
-    lastRun = k;
-    burstEnd = hi;
-  }
-  return out;
-}
-
-function distinct(events: Candidate[], lo: number, hi: number, c: CardinalitySpec): number {
-  const seen = new Set<string>();
-  for (let i = lo; i < hi; i++) for (const v of toValues(c.get(events[i].doc))) seen.add(JSON.stringify(v));
-  return seen.size;
+/** The distinct values of a cardinality field in one event, as keys. */
+function distinctKeys(value: unknown): string[] {
+  if (!Array.isArray(value)) return value === undefined || value === null ? [] : [JSON.stringify(value)];
+  return [...new Set(toValues(value).map((v) => JSON.stringify(v)))];
 }
