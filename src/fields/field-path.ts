@@ -19,12 +19,29 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 const cache = new Map<string, FieldGetter>();
+const rawCache = new Map<string, FieldGetter>();
 
 export function compileField(path: string): FieldGetter {
   let getter = cache.get(path);
   if (!getter) {
-    getter = build(path);
+    getter = build(path, false);
     cache.set(path, getter);
+  }
+  return getter;
+}
+
+/**
+ * Like compileField, for callers that scan every value themselves (query predicates): when
+ * the path ends in an array, that array may be returned as found, nulls and nested arrays
+ * included, instead of being checked and flattened first. Such a caller must skip nulls and
+ * descend into nested arrays; `[]` and `[null]` mean "no value", so existence checks need
+ * compileField. Saves a pass over array leaves (event.category, process.args) per read.
+ */
+export function compileFieldRaw(path: string): FieldGetter {
+  let getter = rawCache.get(path);
+  if (!getter) {
+    getter = build(path, true);
+    rawCache.set(path, getter);
   }
   return getter;
 }
@@ -40,7 +57,7 @@ function readKey(obj: Record<string, unknown>, key: string, guarded: boolean): u
   return obj[key];
 }
 
-function build(path: string): FieldGetter {
+function build(path: string, raw: boolean): FieldGetter {
   const segs = path.split('.');
   const n = segs.length;
   // keys[i][j]: segments i..j joined with dots, so per-event work never concatenates strings.
@@ -56,24 +73,15 @@ function build(path: string): FieldGetter {
     }
   }
 
-  if (n === 1) {
-    const k = segs[0];
-    const g = INHERITED.has(k);
-    return (doc) => {
-      if (doc === null || typeof doc !== 'object') return undefined;
-      if (Array.isArray(doc)) return collectAll(doc, 0);
-      return normalizeLeaf(readKey(doc as Record<string, unknown>, k, g));
-    };
-  }
-
   function collectAll(items: unknown[], from: number): unknown {
     const out: unknown[] = [];
     for (const item of items) pushResult(out, walk(item, from));
     return finish(out);
   }
 
-  // Resolve segments [from..n) against `node`. Nested lookup first (the common shape), then
-  // progressively longer dotted keys.
+  // The general resolution of segments [from..n) against `node`: the nested key and every
+  // longer dotted key at each level, all merged. The fast getters below defer to it as soon
+  // as a document leaves the plain nested shape.
   function walk(node: unknown, from: number): unknown {
     if (node === null || typeof node !== 'object') return undefined;
     if (Array.isArray(node)) return collectAll(node, from);
@@ -98,7 +106,89 @@ function build(path: string): FieldGetter {
     return many ? finish(many) : found;
   }
 
-  return (doc) => walk(doc, 0);
+  return generatedGetter(keys, guard, walk, raw) ?? loopGetter(keys, guard, walk, raw);
+}
+
+/*
+ * Fast path. Almost every event is plain nested JSON, so the getter reads one key per level
+ * and, at each level, checks that none of the longer dotted spellings of the rest of the path
+ * is present (`process.name` while standing at the root). Those checks are what keep results
+ * identical to `walk`: only when one of them hits, or an array is crossed, does the getter
+ * hand the current object to `walk`, which then sees exactly the keys it would have seen from
+ * the root (every earlier level had a single way forward). A miss needs no fallback: with no
+ * dotted spelling at any level crossed so far, nothing else can lead to a value.
+ *
+ * The dotted spellings contain a dot, so they can never name an Object.prototype member and
+ * are read without an own-property guard; single segments such as `constructor` are guarded.
+ */
+type Walk = (node: unknown, from: number) => unknown;
+
+let codegen: boolean | undefined;
+
+/**
+ * One function per path, generated from its segments: every property read is its own site
+ * with its own inline cache, which is what makes hand-written `doc.process?.name` fast. A
+ * closure interpreting a segment list shares one megamorphic site across all paths and levels.
+ * Keys are embedded through JSON.stringify, so a field name can never become code.
+ */
+function generatedGetter(keys: string[][], guard: boolean[][], walk: Walk, raw: boolean): FieldGetter | undefined {
+  if (codegen === undefined) {
+    try {
+      codegen = new Function('return 1')() === 1;
+    } catch {
+      codegen = false; // --disallow-code-generation-from-strings
+    }
+  }
+  if (!codegen) return undefined;
+  const n = keys.length;
+  const lit = (s: string) => JSON.stringify(s);
+  const lines: string[] = ['let o = doc;'];
+  for (let i = 0; i < n; i++) {
+    lines.push('if (typeof o !== "object" || o === null) return undefined;');
+    lines.push(`if (isArray(o)) return walk(o, ${i});`);
+    const probes = [];
+    for (let j = i + 1; j < n; j++) probes.push(`o[${lit(keys[i][j])}] !== undefined`);
+    if (probes.length > 0) lines.push(`if (${probes.join(' || ')}) return walk(o, ${i});`);
+    const k = lit(keys[i][i]);
+    const read = guard[i][i] ? `(hasOwn.call(o, ${k}) ? o[${k}] : undefined)` : `o[${k}]`;
+    lines.push(`o = ${read};`);
+  }
+  lines.push('if (o === null) return undefined;');
+  lines.push(raw ? 'return o;' : 'return typeof o === "object" ? leaf(o) : o;');
+  const factory = new Function('isArray', 'hasOwn', 'walk', 'leaf', `"use strict"; return function get(doc) {\n${lines.join('\n')}\n};`);
+  return factory(Array.isArray, hasOwn, walk, normalizeLeaf) as FieldGetter;
+}
+
+/** The same fast path without code generation (for runtimes that forbid it). */
+function loopGetter(keys: string[][], guard: boolean[][], walk: Walk, raw: boolean): FieldGetter {
+  const n = keys.length;
+  const seg = keys.map((row, i) => row[i]);
+  const segGuard = guard.map((row, i) => row[i]);
+  const probes = keys.map((row, i) => row.slice(i + 1));
+  return (doc) => {
+    let o = doc;
+    for (let i = 0; i < n; i++) {
+      if (typeof o !== 'object' || o === null) return undefined;
+      if (Array.isArray(o)) return walk(o, i);
+      const obj = o as Record<string, unknown>;
+      const alts = probes[i];
+      for (let a = 0; a < alts.length; a++) if (obj[alts[a]] !== undefined) return walk(o, i);
+      o = readKey(obj, seg[i], segGuard[i]);
+    }
+    if (o === null) return undefined;
+    return raw || typeof o !== 'object' ? o : normalizeLeaf(o);
+  };
+}
+
+/** For tests: build a getter on the non-generated path. */
+export function compileFieldWithoutCodegen(path: string, raw = false): FieldGetter {
+  const saved = codegen;
+  codegen = false;
+  try {
+    return build(path, raw);
+  } finally {
+    codegen = saved;
+  }
 }
 
 function normalizeLeaf(v: unknown): unknown {

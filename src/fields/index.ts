@@ -1,3 +1,3 @@
-export { compileField, getField, toValues, type FieldGetter } from './field-path.js';
+export { compileField, compileFieldRaw, getField, toValues, type FieldGetter } from './field-path.js';
 export { parseTimestamp } from './timestamp.js';
 export { hostOf } from './host.js';

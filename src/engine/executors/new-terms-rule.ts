@@ -25,6 +25,7 @@ export function compileNewTermsRule(base: RuleBase, predicate: KqlPredicate): St
     ...base,
     stateful: true,
     route: predicate.route,
+    discriminators: predicate.discriminators,
     candidate: predicate.match,
     evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {

@@ -63,6 +63,7 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
     ...base,
     stateful: true,
     route: predicate.route,
+    discriminators: predicate.discriminators,
     candidate: predicate.match,
     evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {

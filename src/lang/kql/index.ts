@@ -27,6 +27,7 @@ export type {
 export type { DocPredicate } from './compile/index.js';
 export { parseKql } from './parser.js';
 export { kqlFields, kqlRequiredTerms, type RequiredTerm } from './terms.js';
+export { kqlDiscriminators } from './discriminators.js';
 export { checkKqlSchema, type KqlSchema } from './schema.js';
 
 export interface KqlOptions {

@@ -2,9 +2,10 @@
 import type { IsNode, KqlValue } from '../ast.js';
 import { isWildcardAll } from '../ast.js';
 import { caselessLiteral, textLiteral, textWildcard, type FieldMode } from '../match/multi-field.js';
-import { anyValue, literalTest, toScalar, wildcardTest, type ValueTest } from '../match/scalar.js';
+import { literalTest, toScalar, wildcardTest, type ValueTest } from '../match/scalar.js';
 import { matchAll, type DocPredicate } from './context.js';
 import { fieldAccess } from './field.js';
+import { valuePredicate } from './leaf.js';
 import { anyLeaf } from './walk.js';
 
 export function valueTest(value: KqlValue, mode: FieldMode): ValueTest {
@@ -29,6 +30,5 @@ export function compileIs(node: IsNode): DocPredicate {
   const access = fieldAccess(field);
   const get = access.get;
   if (all) return (doc) => get(doc) !== undefined;
-  const test = toScalar(valueTest(value, access.mode));
-  return (doc) => anyValue(get(doc), test);
+  return valuePredicate(access.scan, valueTest(value, access.mode));
 }

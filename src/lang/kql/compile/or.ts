@@ -4,10 +4,12 @@
  */
 import type { IsNode, KqlNode, OrNode } from '../ast.js';
 import { isWildcardAll } from '../ast.js';
-import { anyValue, unionTests, type ValueTest } from '../match/scalar.js';
+import type { ValueTest } from '../match/scalar.js';
 import type { CompileContext, DocPredicate } from './context.js';
 import { fieldAccess } from './field.js';
 import { valueTest } from './is.js';
+import { anyOf } from './and.js';
+import { unionPredicate } from './leaf.js';
 
 function groupKey(n: KqlNode): string | undefined {
   if (n.type !== 'is' || n.field === null || n.field.kind !== 'literal' || isWildcardAll(n.value)) return undefined;
@@ -34,14 +36,8 @@ export function compileOr(node: OrNode, ctx: CompileContext): DocPredicate {
     }
     const access = fieldAccess(list[0].field!);
     const tests: ValueTest[] = list.map((n) => valueTest(n.value, access.mode));
-    const test = unionTests(tests);
-    const get = access.get;
-    parts.push((doc) => anyValue(get(doc), test));
+    parts.push(unionPredicate(access.scan, tests));
   }
   for (const c of others) parts.push(ctx.compile(c));
-  if (parts.length === 1) return parts[0];
-  return (doc) => {
-    for (const p of parts) if (p(doc)) return true;
-    return false;
-  };
+  return anyOf(parts);
 }

@@ -20,7 +20,7 @@ const CMP: Record<RangeNode['operator'], Cmp> = {
 };
 
 export function compileRange(node: RangeNode, ctx: CompileContext): DocPredicate {
-  const get = fieldAccess(node.field).get;
+  const get = fieldAccess(node.field).scan;
   const raw = node.value.value;
   const test = boundTest(node.operator, raw === null ? 'null' : String(raw), ctx.now);
   return (doc) => anyValue(get(doc), test);

@@ -20,6 +20,10 @@ export interface ValueTest {
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export function toNumber(s: string): number | undefined {
+  // Most document strings are names and paths: reject them on the first character before the
+  // regex (a number starts with a digit, a sign or a dot).
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return undefined;
   if (!NUMERIC.test(s)) return undefined;
   const n = Number(s);
   return Number.isFinite(n) ? n : undefined;
@@ -127,11 +131,18 @@ export function unionTests(tests: ValueTest[]): ScalarTest {
   return (d) => (typeof d === 'string' && exacts.has(d)) || extra(d);
 }
 
-/** True when any of the values returned by a field getter passes `test`. */
+/**
+ * True when any of the values returned by a field getter passes `test`. Nulls are skipped and
+ * nested arrays searched, so raw getters (compileFieldRaw) need no flattening pass first.
+ */
 export function anyValue(v: unknown, test: ScalarTest): boolean {
-  if (v === undefined) return false;
+  if (v === undefined || v === null) return false;
   if (Array.isArray(v)) {
-    for (const e of v) if (e !== null && e !== undefined && test(e)) return true;
+    for (let i = 0; i < v.length; i++) {
+      const e = v[i];
+      if (e === null || e === undefined) continue;
+      if (Array.isArray(e) ? anyValue(e, test) : test(e)) return true;
+    }
     return false;
   }
   return test(v);
