@@ -195,7 +195,7 @@ const KNOWN_TYPES = new Set(['query', 'eql', 'esql', 'new_terms', 'threshold', '
 const QUERY_TYPES = new Set(['query', 'eql', 'esql', 'new_terms', 'threshold', 'threat_match']);
 
 /** Builds the Rule from parsed TOML; throws FieldError. */
-function buildRule(doc: Table, file: string, pos: TomlPositions): Rule {
+function buildRule(doc: Table, file: string, positions: () => TomlPositions): Rule {
   const rt = doc['rule'];
   if (rt === undefined) throw new FieldError('missing [rule] table', '');
   if (!isTable(rt)) throw new FieldError('rule must be a table', 'rule');
@@ -241,11 +241,13 @@ function buildRule(doc: Table, file: string, pos: TomlPositions): Rule {
   if (language !== undefined) rule.language = language;
   if (query !== undefined) {
     rule.query = query;
-    const p = pos.keys.get('rule.query');
-    if (p) {
-      rule.queryLine = p.valueLine;
-      rule.queryColumn = p.valueColumn;
-    }
+    // Positions matter only when the query fails to compile: found on first read, since
+    // scanning every file for them was a tenth of loading the whole corpus.
+    const at = () => positions().keys.get('rule.query');
+    Object.defineProperties(rule, {
+      queryLine: { get: () => at()?.valueLine, enumerable: false, configurable: true },
+      queryColumn: { get: () => at()?.valueColumn, enumerable: false, configurable: true },
+    });
   }
   const index = r.strList('index');
   if (index !== undefined) rule.index = index;
@@ -326,15 +328,16 @@ export function parseRuleToml(text: string, file: string): { rule?: Rule; error?
     }
     return { error: { file, message: (err as Error)?.message ?? String(err) } };
   }
-  const pos = scanTomlPositions(text);
+  let pos: TomlPositions | undefined;
+  const positions = () => (pos ??= scanTomlPositions(text));
   try {
-    return { rule: buildRule(doc, file, pos) };
+    return { rule: buildRule(doc, file, positions) };
   } catch (err) {
     const rt = isTable(doc['rule']) ? doc['rule'] : {};
     const error: RuleLoadError = { file, message: (err as Error).message };
     if (typeof rt['rule_id'] === 'string') error.rule_id = rt['rule_id'];
     if (typeof rt['name'] === 'string') error.name = rt['name'];
-    if (err instanceof FieldError) Object.assign(error, locate(pos, err.keyPath));
+    if (err instanceof FieldError) Object.assign(error, locate(positions(), err.keyPath));
     return { error };
   }
 }

@@ -27,10 +27,8 @@ export function allOf(parts: DocPredicate[]): DocPredicate {
       return (doc) => a(doc) && b(doc) && c(doc) && d(doc) && e(doc);
     case 6:
       return (doc) => a(doc) && b(doc) && c(doc) && d(doc) && e(doc) && f(doc);
-    default: {
-      const rest = allOf(parts.slice(5));
-      return (doc) => a(doc) && b(doc) && c(doc) && d(doc) && e(doc) && rest(doc);
-    }
+    default:
+      return allOf(groupsOfSix(parts, allOf));
   }
 }
 
@@ -52,9 +50,17 @@ export function anyOf(parts: DocPredicate[]): DocPredicate {
       return (doc) => a(doc) || b(doc) || c(doc) || d(doc) || e(doc);
     case 6:
       return (doc) => a(doc) || b(doc) || c(doc) || d(doc) || e(doc) || f(doc);
-    default: {
-      const rest = anyOf(parts.slice(5));
-      return (doc) => a(doc) || b(doc) || c(doc) || d(doc) || e(doc) || rest(doc);
-    }
+    default:
+      return anyOf(groupsOfSix(parts, anyOf));
   }
+}
+
+/**
+ * Longer chains become a tree of six-way nodes, evaluated in the same left-to-right order: its
+ * depth grows with log(n), so a hostile 50,000-term query cannot exhaust the stack.
+ */
+function groupsOfSix(parts: DocPredicate[], join: (p: DocPredicate[]) => DocPredicate): DocPredicate[] {
+  const out: DocPredicate[] = [];
+  for (let i = 0; i < parts.length; i += 6) out.push(join(parts.slice(i, i + 6)));
+  return out;
 }
