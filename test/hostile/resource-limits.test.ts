@@ -104,7 +104,9 @@ test(`${MANY} live sequence keys under --max-memory 256MB: candidates spill, the
   const summary = summaryOf(out);
   assert.equal(summary.hits.total, 0);
   assert.ok((summary.stats['candidate_spill_files'] ?? 0) > 0, JSON.stringify(summary.stats));
-  assert.ok(summary.stats['eql_peak_partial_sequences'] >= MANY * 0.99, JSON.stringify(summary.stats));
+  // Past its share of --max-memory the least recently active keys are dropped, with a warning.
+  assert.ok(summary.stats['eql_peak_partial_sequences'] > 50_000, JSON.stringify(summary.stats));
+  assert.ok(summary.warnings.some((w) => /partial sequence\(s\) of \d+ join key\(s\) were dropped/.test(w)), summary.warnings.join('\n'));
   assert.deepEqual(spillDirsIn(tmp), []);
   t.diagnostic(`peak RSS ${run.peakMb ?? '?'} MB with ${summary.stats['eql_peak_partial_sequences']} live partial sequences`);
 });
@@ -197,7 +199,7 @@ test('interrupted before the workers took every task: the hunt says it is incomp
 
 test(
   'live partial sequences within maxspan expire in linear time',
-  { todo: 'src/lang/eql/sequence.ts scans every live partial on each event once more than 1024 are live (quadratic)', timeout: 120_000 },
+  { timeout: 120_000 },
   async () => {
     const { compileEql } = await import('../../src/lang/eql/index.js');
     const q = compileEql('sequence by user.name with maxspan=1m [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]', {});

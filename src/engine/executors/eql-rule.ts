@@ -1,5 +1,6 @@
 import { compileEql } from '../../lang/eql/index.js';
 import type { Rule } from '../../rules/rule.js';
+import { approxHeapBytes, CANDIDATE_OVERHEAD } from '../candidates/heap-size.js';
 import type { StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, CompiledRule } from '../compiled-rule.js';
 import type { RuleBase } from '../compile-rule.js';
@@ -35,7 +36,11 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
     candidate: (doc) => query.filter(doc),
     evaluate: (candidates, ctx) => stateful.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {
-      const matches = query.run(candidates);
+      const matches = query.run(candidates, {
+        stateBytes: ctx.stateBytes,
+        sizeOf: (c) => approxHeapBytes(c.doc) + CANDIDATE_OVERHEAD,
+        onWarning: (w) => ctx.warn(w),
+      });
       ctx.stat('eql_peak_partial_sequences', query.stats.peakPartials);
       return matches.map((m): Hit => sequenceHit(base, m.events, m.join_keys));
     },

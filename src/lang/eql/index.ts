@@ -7,10 +7,11 @@ import { eqlDiscriminators } from './discriminators.js';
 import { memoField } from './field-memo.js';
 import { parseEql } from './parser.js';
 import { runSample, type SampleStage } from './sample.js';
-import { runSequence, type MissingStage, type SeqStage } from './sequence.js';
+import { runSequence, type MissingStage, type SeqOptions, type SeqStage } from './sequence.js';
 import type { EqlInput, EqlMatch, EqlOptions } from './types.js';
 
 export type { EqlInput, EqlMatch, EqlOptions } from './types.js';
+export type { SeqOptions } from './sequence.js';
 export { parseEql } from './parser.js';
 
 export interface RequiredTerm { field: string; values: string[]; caseInsensitive: boolean }
@@ -18,7 +19,8 @@ export interface RequiredTerm { field: string; values: string[]; caseInsensitive
 export interface EqlQuery {
   kind: 'event' | 'sequence' | 'sample';
   filter(doc: Record<string, unknown>): boolean;
-  run<E extends EqlInput>(events: Iterable<E>): EqlMatch<E>[];
+  /** `options` bound a sequence's live partials (other kinds ignore them). */
+  run<E extends EqlInput>(events: Iterable<E>, options?: SeqOptions<E>): EqlMatch<E>[];
   readonly stats: { peakPartials: number };
   requiredTerms: RequiredTerm[];
   /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
@@ -109,7 +111,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     return {
       kind: 'sequence', stats,
       filter: anyOf(stageFilters),
-      run: (events) => pipes(runSequence(spec, events, stats)),
+      run: (events, opts) => pipes(runSequence(spec, events, stats, opts)),
       requiredTerms: common,
       discriminators: eqlDiscriminators(ast, catField),
       fields: [...ctx.fields, ...(ctx.fields.size ? [tsField] : [])].filter((x, i, a) => a.indexOf(x) === i),

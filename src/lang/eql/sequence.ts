@@ -1,3 +1,5 @@
+import { MissingHits } from './sequence-missing.js';
+import { PartialIndex, type Partial } from './sequence-partials.js';
 import type { EqlInput, EqlMatch } from './types.js';
 
 export interface SeqStage {
@@ -14,112 +16,76 @@ export interface SeqSpec {
   time: (doc: Record<string, unknown>) => number;
 }
 
-interface Partial<E> { events: E[]; times: number[]; keys: unknown[]; key: string; first: number }
+export interface SeqOptions<E> {
+  /**
+   * Heap the live partial sequences may hold. Past it, the partials of the least recently active
+   * join keys are dropped (a sequence one of them would have completed is missed) and `onWarning`
+   * says how many. Unbounded when absent.
+   */
+  stateBytes?: number;
+  /** Estimated heap of one event a partial holds; a flat 1 KB when absent. */
+  sizeOf?: (event: E) => number;
+  onWarning?: (message: string) => void;
+}
 
-export function runSequence<E extends EqlInput>(spec: SeqSpec, events: Iterable<E>, stats: { peakPartials: number }): EqlMatch<E>[] {
+const DEFAULT_EVENT_BYTES = 1024;
+
+const keyOf = (keys: unknown[]) => JSON.stringify(keys);
+
+/**
+ * Runs a sequence over events in time order. Per join key and stage only the most recent pending
+ * partial is kept: Elasticsearch's matcher advances the latest sequence before an event and
+ * discards the older ones with it, so in time order an older one could never advance. State is
+ * thus bounded by keys × stages; with maxspan, partials also expire (see PartialIndex).
+ */
+export function runSequence<E extends EqlInput>(
+  spec: SeqSpec,
+  events: Iterable<E>,
+  stats: { peakPartials: number },
+  options: SeqOptions<E> = {},
+): EqlMatch<E>[] {
   const n = spec.stages.length;
-  const state = new Map<string, (Partial<E> | undefined)[]>();
-  const missingHits: Map<string, number[]>[] = spec.missing.map(() => new Map());
+  const budget = options.stateBytes !== undefined && Number.isFinite(options.stateBytes)
+    ? { bytes: options.stateBytes, sizeOf: options.sizeOf ?? (() => DEFAULT_EVENT_BYTES) }
+    : undefined;
+  const index = new PartialIndex<E>(n, spec.maxspan, budget);
+  const missing = spec.missing.length ? new MissingHits(spec.missing, n, spec.maxspan) : null;
   const out: Partial<E>[] = [];
-  let live = 0;
   stats.peakPartials = 0;
-  const keyOf = (k: unknown[]) => JSON.stringify(k);
-  let seq = 0;
   for (const ev of events) {
-    seq++;
     const doc = ev.doc;
     const ts = spec.time(doc);
-    if (spec.until && spec.until.filter(doc)) {
-      const k = keyOf(spec.until.keys(doc));
-      const st = state.get(k);
-      if (st) { live -= st.filter(Boolean).length; state.delete(k); }
-    }
-    spec.missing.forEach((m, i) => {
-      if (!m.filter(doc)) return;
-      const k = keyOf(m.keys(doc));
-      let arr = missingHits[i].get(k);
-      if (!arr) missingHits[i].set(k, (arr = []));
-      arr.push(ts);
-    });
+    if (spec.until && spec.until.filter(doc)) index.dropKey(keyOf(spec.until.keys(doc)));
+    missing?.record(doc, ts, keyOf);
+    // Last stage first, so one event cannot both open a partial and advance it.
     for (let i = n - 1; i >= 0; i--) {
       const stage = spec.stages[i];
       if (!stage.filter(doc)) continue;
       const keys = stage.keys(doc);
       const k = keyOf(keys);
-      let st = state.get(k);
       if (i === 0) {
-        if (!st) state.set(k, (st = new Array(n)));
-        if (!st[0]) live++;
-        const p: Partial<E> = { events: [ev], times: [ts], keys, key: k, first: seq };
-        if (n === 1) { out.push(p); continue; }
-        st[0] = p;
+        const p = index.open(ev, ts, keys, k);
+        if (n === 1) out.push(p);
+        else index.put(p, 0);
         continue;
       }
-      const prev = st?.[i - 1];
-      if (!st || !prev) continue;
-      st[i - 1] = undefined;
-      live--;
+      const prev = index.take(k, i - 1);
+      if (!prev) continue;
       if (spec.maxspan !== null && ts - prev.times[0] > spec.maxspan) continue;
-      const next: Partial<E> = { events: [...prev.events, ev], times: [...prev.times, ts], keys, key: k, first: prev.first };
-      if (i === n - 1) out.push(next);
-      else { if (!st[i]) live++; st[i] = next; }
+      index.extend(prev, ev, ts, keys);
+      if (i === n - 1) out.push(prev);
+      else index.put(prev, i);
     }
-    if (live > stats.peakPartials) stats.peakPartials = live;
-    // expire by maxspan to keep state bounded
-    if (spec.maxspan !== null && live > 1024) {
-      for (const [k, st] of state) {
-        for (let i = 0; i < st.length; i++) {
-          const p = st[i];
-          if (p && ts - p.times[0] > spec.maxspan) { st[i] = undefined; live--; }
-        }
-        if (!st.some(Boolean)) state.delete(k);
-      }
-    }
+    index.settle(ts);
   }
-  const kept = spec.missing.length ? out.filter((p) => !negatedMatch(spec, missingHits, p, n)) : out;
+  stats.peakPartials = index.peak;
+  if (index.evictedPartials > 0) {
+    options.onWarning?.(
+      `${index.evictedPartials} partial sequence(s) of ${index.evictedKeys} join key(s) were dropped, least recently active ` +
+        'first, to stay within the memory limit; a sequence one of them would have completed is missed',
+    );
+  }
+  const kept = missing ? out.filter((p) => !missing.excludes(p.key, p.times)) : out;
   const missingPos = spec.missing.map((m) => m.position);
   return kept.map((p) => (missingPos.length ? { join_keys: p.keys, events: p.events, missing: missingPos } : { join_keys: p.keys, events: p.events }));
-}
-
-/**
- * Whether the missing-event stages rule a completed sequence out (ES semantics, as its QA suite
- * shows): a missing event strictly between two real events excludes on its own; missing stages at
- * the start and end exclude together, when all of them can be filled (in order) with the whole
- * sequence, missing events included, still within maxspan.
- */
-function negatedMatch<E>(spec: SeqSpec, hits: Map<string, number[]>[], p: Partial<E>, n: number): boolean {
-  let lo = p.times[0], hi = p.times[n - 1];
-  const byGap = new Map<number, number[]>();
-  spec.missing.forEach((m, i) => { const g = byGap.get(m.before) ?? []; g.push(i); byGap.set(m.before, g); });
-  let edges = false;
-  for (const [gap, idxs] of byGap) {
-    if (gap > 0 && gap < n) {
-      const from = p.times[gap - 1], to = p.times[gap];
-      if (idxs.some((j) => (hits[j].get(p.key) ?? []).some((t) => t > from && t < to))) return true;
-    }
-  }
-  for (const [gap, idxs] of byGap) {
-    if (gap > 0 && gap < n) continue;
-    edges = true;
-    if (gap === 0) {
-      let bound = p.times[0];
-      for (let j = idxs.length - 1; j >= 0; j--) {
-        let best: number | undefined;
-        for (const t of hits[idxs[j]].get(p.key) ?? []) if (t < bound && (best === undefined || t > best)) best = t;
-        if (best === undefined) return false;
-        bound = best;
-      }
-      lo = bound;
-    } else {
-      let bound = p.times[n - 1];
-      for (const j of idxs) {
-        let best: number | undefined;
-        for (const t of hits[j].get(p.key) ?? []) if (t > bound && (best === undefined || t < best)) best = t;
-        if (best === undefined) return false;
-        bound = best;
-      }
-      hi = bound;
-    }
-  }
-  return edges && (spec.maxspan === null || hi - lo <= spec.maxspan);
 }
