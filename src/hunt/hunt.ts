@@ -1,18 +1,22 @@
 import os from 'node:os';
-import { SpillDir, type CandidateStoreOptions } from '../engine/candidates/index.js';
-import { sortHits, type Hit, type StatefulRule } from '../engine/index.js';
-import { createProgress, discoverEvidence, SkipLedger, sniffFile } from '../input/index.js';
-import type { LineageIndex } from '../lineage/index.js';
-import type { Rule } from '../rules/index.js';
-import { filterHits, type HitFilter } from './filter-hits.js';
-import { evaluateStatefulRules, type StatefulOutcome } from './evaluate-stateful.js';
+import type { CandidateStoreOptions } from '../engine/candidates/store.js';
+import { SpillDir } from '../engine/candidates/spill-dir.js';
+import type { StatefulRule } from '../engine/compiled-rule.js';
+import type { Hit } from '../engine/hit.js';
+import { discoverEvidence } from '../input/discover.js';
+import type { Progress } from '../input/progress.js';
+import { SkipLedger, type SkipReport } from '../input/skips.js';
+import { sniffFile } from '../input/sniff.js';
+import type { LineageIndex } from '../lineage/lineage-index.js';
+import type { Rule } from '../rules/rule.js';
+import type { StatefulOutcome } from './evaluate-stateful.js';
+import type { HitFilter } from './filter-hits.js';
 import { defaultMaxMemory, planMemory } from './memory-budget.js';
-import { mergeScans, type MergedScan } from './merge-scans.js';
-import { runPool } from './pool.js';
-import { loadRuleSet, type RuleSetOptions } from './rule-set.js';
-import { planTasks } from './scan-plan.js';
-import { scanTasks, type ScanOutput } from './scan-tasks.js';
-import { summarize } from './summarize.js';
+import type { MergedScan } from './merge-scans.js';
+import { startPool, type Pool } from './pool.js';
+import type { RuleSet, RuleSetOptions } from './rule-set.js';
+import { planTasks, TaskClaims, type ScanTask } from './scan-plan.js';
+import type { ScanHooks, ScanOutput } from './scan-tasks.js';
 import type { HuntSummary } from './summary.js';
 
 export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'> {
@@ -25,7 +29,10 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   progress?: boolean;
   /** Build the process lineage index while scanning (TUI, `lineage`). */
   lineage?: boolean;
-  /** Worker threads; default: one per core, never more than there are tasks. 1 = in-process. */
+  /**
+   * Scanning threads: the main thread plus workers-1 worker threads; default one per core, never
+   * more than there are tasks. 1 = in-process only.
+   */
   workers?: number;
   signal?: AbortSignal;
   /** Bytes the hunt's growing state should stay within (candidates spill to disk past a share). */
@@ -41,6 +48,12 @@ export interface HuntResult {
   lineage?: LineageIndex;
 }
 
+/**
+ * Everything is planned from the evidence before any rule is compiled, so that worker threads
+ * start first: they load their modules and compile the rules while the main thread does the
+ * same, then every thread — the main one included — scans tasks claimed from a shared plan. The
+ * rule engine is imported only after the workers are on their way.
+ */
 export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
   const ruleOpts: RuleSetOptions = {
@@ -52,55 +65,120 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     now: opts.now ?? Date.now(),
     strictIndex: opts.strictIndex ?? false,
   };
-  const { rules, set, failed, loadedCount } = await loadRuleSet(ruleOpts);
 
   const discovery = new SkipLedger();
   const files = await discoverEvidence(opts.evidence, discovery);
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
-  const stdinOnly = files.every((f) => f.path === '-');
+  // Worker threads have no stdin of their own: it is always read by the main thread.
+  const stdin: ScanTask[] = files.filter((f) => f.path === '-').map((file) => ({ file }));
   const wanted = opts.workers ?? os.availableParallelism();
   const splittable = await Promise.all(
-    files.map(async (file) => ({
-      file,
-      splittable: wanted > 1 && file.path !== '-' && (await sniffFile(file.path).then((s) => !s.gzip && s.format === 'ndjson', () => false)),
-    })),
+    files
+      .filter((f) => f.path !== '-')
+      .map(async (file) => ({
+        file,
+        splittable: wanted > 1 && (await sniffFile(file.path).then((s) => !s.gzip && s.format === 'ndjson', () => false)),
+      })),
   );
-  const tasks = planTasks(splittable, wanted);
-  const workers = stdinOnly ? 1 : Math.max(1, Math.min(wanted, tasks.length));
+  const plan = planTasks(splittable, wanted);
+  const scanners = Math.max(1, Math.min(wanted, plan.tasks.length));
 
-  const progress = createProgress({ totalBytes, totalFiles: files.length, enabled: opts.progress ?? false });
-  const hooks = {
-    onBytes: (n: number) => progress.addBytes(n),
-    onEvents: (n: number) => progress.addEvents(n),
-    onTaskDone: () => progress.fileDone(),
-    aborted: () => opts.signal?.aborted ?? false,
-  };
   const withLineage = opts.lineage ?? false;
-  const memory = planMemory(opts.maxMemory ?? defaultMaxMemory(), workers);
-  const stateful = set.compiled.filter((r): r is StatefulRule => r.stateful);
+  const memory = planMemory(opts.maxMemory ?? defaultMaxMemory(), scanners);
   const notes = { warnings: [] as string[], stats: {} as Record<string, number> };
-  const spillDir = stateful.length ? openSpillDir(opts.tempDir, notes.warnings) : undefined;
+  // Made before the rules are known, since workers need it from the start; a failure to make it
+  // only matters (and is only reported) if some rule keeps candidates.
+  let spillError: string | undefined;
+  const spillDir = openSpillDir(opts.tempDir, (message) => (spillError = message));
+  const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
+  const claims = new TaskClaims(plan, scanners);
+  // The bar's library is loaded only when there is a bar to draw.
+  const progress: Progress = opts.progress
+    ? (await import('../input/progress.js')).createProgress({ totalBytes, totalFiles: files.length, enabled: true })
+    : NO_PROGRESS;
+  // The bar counts files, not tasks: a file cut into ranges is done when its last range is.
+  const partsLeft = new Map<string, number>();
+  for (const t of plan.tasks) partsLeft.set(t.file.path, (partsLeft.get(t.file.path) ?? 0) + 1);
+  const taskDone = (path: string) => {
+    const left = (partsLeft.get(path) ?? 1) - 1;
+    partsLeft.set(path, left);
+    if (left <= 0) progress.fileDone();
+  };
+  const onAbort = () => claims.stop();
+  opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) claims.stop();
+  const aborted = () => opts.signal?.aborted ?? false;
+
+  let pool: Pool | undefined;
+  let ruleSet: RuleSet;
+  let stateful: StatefulRule[];
   let scan: MergedScan;
   let evaluated: StatefulOutcome;
   try {
-    const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
+    if (scanners > 1) {
+      pool = startPool(
+        scanners - 1,
+        { rules: ruleOpts, lineage: withLineage, store, plan, scanners, claims: claims.buffer },
+        { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone },
+      );
+      // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
+      pool.results.catch(() => claims.stop());
+    }
     let outputs: ScanOutput[];
     try {
-      outputs =
-        workers <= 1
-          ? [await scanTasks(tasks, set, hooks, withLineage, store)]
-          : await runPool(tasks, workers, { rules: ruleOpts, lineage: withLineage, store }, hooks);
+      const [{ loadRuleSet }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
+      ruleSet = await loadRuleSet(ruleOpts);
+      stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
+      const hooks: ScanHooks = {
+        onBytes: (n) => progress.addBytes(n),
+        onEvents: (n) => progress.addEvents(n),
+        onTaskDone: (task) => taskDone(task.file.path),
+        aborted: () => claims.stopped,
+      };
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, withLineage, store, claims);
+      pool?.release((scanner) => claims.idle(scanner));
+      outputs = [own, ...(pool ? await pool.results : [])];
+    } catch (err) {
+      // Stop the other scanners before the cleanup below removes their spill files.
+      claims.stop();
+      await pool?.terminate();
+      throw err;
     } finally {
       progress.stop();
+      opts.signal?.removeEventListener('abort', onAbort);
     }
+    if (spillError !== undefined && stateful.length) {
+      notes.warnings.push(`no temporary directory for spilling candidates (${spillError}); they are kept in memory`);
+    }
+    const [{ mergeScans }, { evaluateStatefulRules }, { mergeEarliest }] = await Promise.all([
+      import('./merge-scans.js'),
+      import('./evaluate-stateful.js'),
+      import('./scan-tasks.js'),
+    ]);
     scan = mergeScans(outputs, withLineage);
-    evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, hooks.aborted);
+    // mergeScans keeps the first examples in output order; the earliest by file and line are the
+    // same whichever scanner read what.
+    const skipped: SkipReport = {};
+    for (const o of outputs) mergeEarliest(skipped, o.skipped);
+    Object.assign(scan.ledger.byKind, skipped);
+    // Tasks nobody started are evidence left unread: the hunt is incomplete.
+    if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
+    evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted);
   } finally {
     spillDir?.remove();
   }
+  const [{ sortHits }, { filterHits }, { summarize }] = await Promise.all([
+    import('../engine/scanner.js'),
+    import('./filter-hits.js'),
+    import('./summarize.js'),
+  ]);
   scan.ledger.merge(discovery.byKind);
   const { warnings, stats } = notes;
-  for (const f of scan.faults) {
+  // In the order of their first failure, as one scanner reading everything in order would see them.
+  const faults = [...scan.faults].sort(
+    (a, b) => (a.first.file < b.first.file ? -1 : a.first.file > b.first.file ? 1 : a.first.line - b.first.line || (a.rule_id < b.rule_id ? -1 : 1)),
+  );
+  for (const f of faults) {
     warnings.push(`rule ${f.rule_id} failed on ${f.count} event(s), first at ${f.first.file}:${f.first.line}: ${f.first.message}`);
   }
   const hits = sortHits(filterHits([...scan.hits, ...evaluated.hits], opts.filter ?? {}));
@@ -109,26 +187,37 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     bytes: totalBytes,
     events: scan.events,
     skipped: scan.ledger.byKind,
-    loaded: loadedCount,
-    compiled: set.compiled.length,
-    failed,
-    unsupported: set.unsupported,
+    loaded: ruleSet.loadedCount,
+    compiled: ruleSet.set.compiled.length,
+    failed: ruleSet.failed,
+    unsupported: ruleSet.set.unsupported,
     hits,
-    rules,
+    rules: ruleSet.rules,
     warnings,
     stats,
     elapsedMs: performance.now() - started,
     incomplete: scan.interrupted || evaluated.notEvaluated > 0,
   });
-  return { hits, summary, rules, lineage: scan.lineage };
+  return { hits, summary, rules: ruleSet.rules, lineage: scan.lineage };
 }
 
-/** Without a place to spill, a hunt still runs — in memory, with a warning. */
-function openSpillDir(parent: string | undefined, warnings: string[]): SpillDir | undefined {
+const NO_PROGRESS: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {} };
+
+/** The main thread's share: stdin (which only it can read), then whatever is left to claim. */
+function* mainTasks(stdin: ScanTask[], claims: TaskClaims): Generator<ScanTask> {
+  for (const t of stdin) {
+    if (claims.stopped) return;
+    yield t;
+  }
+  yield* claims.claim(0);
+}
+
+/** Without a place to spill, a hunt still runs — in memory. */
+function openSpillDir(parent: string | undefined, onError: (message: string) => void): SpillDir | undefined {
   try {
     return new SpillDir(parent);
   } catch (err) {
-    warnings.push(`no temporary directory for spilling candidates (${(err as Error).message}); they are kept in memory`);
+    onError((err as Error).message);
     return undefined;
   }
 }

@@ -1,6 +1,6 @@
-import type { CandidateStoreOptions } from '../engine/candidates/index.js';
+import type { CandidateStoreOptions } from '../engine/candidates/store.js';
 import type { RuleSetOptions } from './rule-set.js';
-import type { ScanTask } from './scan-plan.js';
+import type { ScanPlan } from './scan-plan.js';
 import type { ScanOutput } from './scan-tasks.js';
 
 /** What every worker starts with (its workerData). */
@@ -9,11 +9,16 @@ export interface WorkerInit {
   lineage: boolean;
   /** This worker's share of the candidate budget and where it spills. */
   store?: CandidateStoreOptions;
+  plan: ScanPlan;
+  /** Scanners in the hunt (the main thread is 0) and this worker's number among them. */
+  scanners: number;
+  scanner: number;
+  /** The TaskClaims cells shared by every scanner of the hunt. */
+  claims: SharedArrayBuffer;
 }
 
-export type ToWorker = { type: 'task'; task: ScanTask } | { type: 'done' } | { type: 'abort' };
+/** Workers claim their tasks from shared memory; messages only report back. */
 export type FromWorker =
-  | { type: 'next' }
   | { type: 'progress'; bytes: number; events: number }
-  | { type: 'taskDone' }
+  | { type: 'taskDone'; path: string }
   | { type: 'result'; output: ScanOutput };

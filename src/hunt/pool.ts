@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
+import type { FromWorker, WorkerInit } from './pool-messages.js';
 import { spawnWorker } from './spawn-worker.js';
-import type { ScanTask } from './scan-plan.js';
-import type { ScanHooks, ScanOutput } from './scan-tasks.js';
+import type { ScanOutput } from './scan-tasks.js';
 
 /** The worker entry beside this module (.js when built, .ts under tsx in tests). */
 function workerUrl(): URL {
@@ -12,57 +11,77 @@ function workerUrl(): URL {
   return new URL(`./scan-worker${ext}`, import.meta.url);
 }
 
-/** Run tasks on `count` worker threads, handing out the next task to whichever asks first. */
-export async function runPool(
-  tasks: ScanTask[],
-  count: number,
-  init: WorkerInit,
-  hooks: Omit<ScanHooks, 'onTaskDone'> & { onTaskDone(): void },
-): Promise<ScanOutput[]> {
-  const queue = [...tasks];
-  const workers: Worker[] = [];
-  let abortSent = false;
-  const abortTimer = setInterval(() => {
-    if (!abortSent && hooks.aborted()) {
-      abortSent = true;
-      for (const w of workers) w.postMessage({ type: 'abort' } satisfies ToWorker);
-    }
-  }, 100);
-  try {
-    return await Promise.all(
-      Array.from({ length: count }, () =>
+export interface PoolHooks {
+  onBytes(n: number): void;
+  onEvents(n: number): void;
+  onTaskDone(path: string): void;
+}
+
+export interface Pool {
+  /** Every worker's output, in scanner order; rejects as soon as one worker fails. */
+  results: Promise<ScanOutput[]>;
+  /**
+   * Stop waiting for workers that have nothing to contribute (`idle(scanner)`): their output is
+   * empty and they are terminated, wherever they are in their start-up.
+   */
+  release(idle: (scanner: number) => boolean): void;
+  /** Stop every worker still running (after a failure, before spill files are removed). */
+  terminate(): Promise<void>;
+}
+
+const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, interrupted: false });
+
+/**
+ * Start workers as scanners 1…count of a shared plan (the main thread is scanner 0). They start
+ * at once — loading their modules and compiling the rules while the main thread does the same —
+ * and claim tasks from shared memory, so the main thread never has to answer them, even while
+ * it scans too.
+ */
+export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hooks: PoolHooks): Pool {
+  const running = new Map<number, { worker: Worker; settle(output: ScanOutput): void }>();
+  const results = Promise.all(
+    Array.from(
+      { length: count },
+      (_, k) =>
         new Promise<ScanOutput>((resolve, reject) => {
-          const w = spawnWorker(workerUrl(), { workerData: init });
-          workers.push(w);
-          let result: ScanOutput | undefined;
-          w.on('message', (m: FromWorker) => {
-            if (m.type === 'next') {
-              const task = abortSent ? undefined : queue.shift();
-              w.postMessage((task ? { type: 'task', task } : { type: 'done' }) satisfies ToWorker);
-            } else if (m.type === 'progress') {
+          const scanner = k + 1;
+          const worker = spawnWorker(workerUrl(), { workerData: { ...init, scanner } satisfies WorkerInit });
+          const settle = (output: ScanOutput) => {
+            if (!running.delete(scanner)) return;
+            resolve(output);
+            void worker.terminate();
+          };
+          running.set(scanner, { worker, settle });
+          worker.on('message', (m: FromWorker) => {
+            if (m.type === 'progress') {
               hooks.onBytes(m.bytes);
               hooks.onEvents(m.events);
             } else if (m.type === 'taskDone') {
-              hooks.onTaskDone();
+              hooks.onTaskDone(m.path);
             } else if (m.type === 'result') {
-              // Tasks no worker started are evidence left unread: the hunt is incomplete.
-              result = { ...m.output, interrupted: m.output.interrupted || (abortSent && queue.length > 0) };
-              resolve(result);
-              void w.terminate();
+              settle(m.output);
             }
           });
-          w.on('error', reject);
-          w.on('exit', (code) => {
-            if (!result) reject(new Error(`scan worker exited with code ${code} before returning results`));
+          worker.on('error', (err) => {
+            if (running.delete(scanner)) reject(err);
+          });
+          worker.on('exit', (code) => {
+            if (running.delete(scanner)) reject(new Error(`scan worker exited with code ${code} before returning results`));
           });
         }),
-      ),
-    );
-  } catch (err) {
-    // One failed worker fails the hunt: stop the others before the caller removes their spill files.
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw err;
-  } finally {
-    clearInterval(abortTimer);
-  }
+    ),
+  );
+  // A failure is handled by whoever awaits `results`; until then it must not count as unhandled.
+  results.catch(() => {});
+  return {
+    results,
+    release(idle) {
+      for (const [scanner, { settle }] of [...running]) if (idle(scanner)) settle(empty());
+    },
+    async terminate() {
+      const workers = [...running.values()].map((r) => r.worker);
+      running.clear();
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
 }

@@ -1,35 +1,190 @@
-import type { EvidenceFile } from '../input/index.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { EvidenceFile } from '../input/read-file.js';
 
 /** One unit of scanning work: a whole file, or a byte range of a plain NDJSON file. */
 export interface ScanTask {
   file: EvidenceFile;
-  range?: { start: number; end: number };
+  range?: TaskRange;
 }
 
-/** Plain NDJSON files bigger than this are split into ranges so workers share one big file. */
-const SPLIT_BYTES = 64 * 1024 * 1024;
+/**
+ * Part `part` of a file cut every `step` bytes. `slot` is where the plan's shared table keeps the
+ * file's per-part newline counts (parts 0…n-1 at slot…slot+n-1): the line numbers of a part
+ * need the newlines of every part before it.
+ */
+export interface TaskRange {
+  start: number;
+  end: number;
+  step: number;
+  part: number;
+  slot: number;
+}
+
+/** No range is bigger than this, however few scanners there are. */
+const MAX_TASK_BYTES = 64 * 1024 * 1024;
+/** Below this a range is not worth its start-up (counting newlines before it, a new reader). */
+const MIN_TASK_BYTES = 4 * 1024 * 1024;
+/**
+ * Tasks per scanner to aim for: scanners pull tasks as they finish, so the last ones should be
+ * small for all of them to end together, yet few enough that per-task costs stay negligible.
+ */
+const TASKS_PER_SCANNER = 6;
+
+export interface ScanPlan {
+  tasks: ScanTask[];
+  /** Newline-count slots the ranges need (see TaskRange). */
+  slots: number;
+}
 
 /**
- * Split the work so `workers` threads stay busy: big plain NDJSON files become byte ranges
- * (the reader realigns them to line boundaries and keeps exact line numbers); gzip and JSON
- * files stay whole (gzip can't be entered mid-stream). Largest tasks first, for balance.
+ * Split the work so `scanners` threads stay busy to the end: plain NDJSON files larger than a
+ * share of the evidence become byte ranges (the reader realigns them to line boundaries and keeps
+ * exact line numbers); gzip and JSON files stay whole (gzip can't be entered mid-stream). Largest
+ * tasks first, so the small ones fill the gaps at the end.
  */
-export function planTasks(files: { file: EvidenceFile; splittable: boolean }[], workers: number): ScanTask[] {
+export function planTasks(files: { file: EvidenceFile; splittable: boolean }[], scanners: number): ScanPlan {
+  const total = files.reduce((n, f) => n + f.file.size, 0);
+  const share = Math.min(MAX_TASK_BYTES, Math.max(MIN_TASK_BYTES, total / (scanners * TASKS_PER_SCANNER)));
   const tasks: ScanTask[] = [];
+  let slots = 0;
   for (const { file, splittable } of files) {
-    if (!splittable || workers <= 1 || file.size < SPLIT_BYTES) {
+    // Rounded, not ceiled: a file a hair over the share stays whole rather than leaving a sliver.
+    const parts = splittable && scanners > 1 ? Math.max(Math.round(file.size / share), Math.ceil(file.size / MAX_TASK_BYTES)) : 1;
+    if (parts < 2) {
       tasks.push({ file });
       continue;
     }
-    const parts = Math.max(workers, Math.ceil(file.size / SPLIT_BYTES));
     const step = Math.ceil(file.size / parts);
+    let part = 0;
     for (let start = 0; start < file.size; start += step) {
-      tasks.push({ file, range: { start, end: Math.min(file.size, start + step) } });
+      tasks.push({ file, range: { start, end: Math.min(file.size, start + step), step, part: part++, slot: slots } });
     }
+    slots += part;
   }
-  return tasks.sort((a, b) => taskBytes(b) - taskBytes(a));
+  // Stable: equal parts of a file stay in file order, so earlier parts are usually claimed first.
+  tasks.sort((a, b) => taskBytes(b) - taskBytes(a));
+  return { tasks, slots };
 }
 
 export function taskBytes(t: ScanTask): number {
   return t.range ? t.range.end - t.range.start : t.file.size;
+}
+
+const NEXT = 0;
+const STOP = 1;
+const HEADER = 2;
+const UNKNOWN = -1;
+/** A scanner's state cell: it never got a task (and never will once none is left), or it may have. */
+const IDLE = 0;
+const CLAIMING = 1;
+
+/**
+ * The plan shared by every scanner of a hunt (the main thread is scanner 0, workers 1…n-1) in one
+ * SharedArrayBuffer: each claims the next task with one atomic increment, so nobody waits on a
+ * busy thread to hand work out; a stop (Ctrl-C, a failed worker) reaches every thread at once;
+ * and the newline counts of range parts are shared, so the lines before a range are counted
+ * once per hunt instead of once per range (which grows with the square of a file's size).
+ */
+export class TaskClaims {
+  private readonly cells: Int32Array;
+  private readonly counts: number;
+
+  constructor(
+    readonly plan: ScanPlan,
+    readonly scanners: number,
+    buffer?: SharedArrayBuffer,
+  ) {
+    this.counts = HEADER + scanners;
+    if (buffer) this.cells = new Int32Array(buffer);
+    else {
+      this.cells = new Int32Array(new SharedArrayBuffer((this.counts + plan.slots) * Int32Array.BYTES_PER_ELEMENT));
+      this.cells.fill(UNKNOWN, this.counts);
+    }
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.cells.buffer as SharedArrayBuffer;
+  }
+
+  /** Tasks for `scanner` until the list is exhausted or the hunt stops. */
+  *claim(scanner: number): Generator<ScanTask> {
+    const { tasks } = this.plan;
+    const state = HEADER + scanner;
+    let got = false;
+    for (;;) {
+      if (this.stopped) return;
+      // Marked before the increment: whoever sees IDLE once no task is left knows this scanner
+      // holds none and never will (see idle()).
+      if (!got) Atomics.store(this.cells, state, CLAIMING);
+      const i = Atomics.add(this.cells, NEXT, 1);
+      if (i >= tasks.length) {
+        if (!got) Atomics.store(this.cells, state, IDLE);
+        return;
+      }
+      got = true;
+      yield tasks[i];
+    }
+  }
+
+  /**
+   * True when `scanner` has no task and can get none: its output would be empty, so there is no
+   * need to wait for it (a worker still compiling a large rule set, say, after the main thread
+   * has already scanned a small evidence set alone).
+   */
+  idle(scanner: number): boolean {
+    return (this.unclaimed === 0 || this.stopped) && Atomics.load(this.cells, HEADER + scanner) === IDLE;
+  }
+
+  stop(): void {
+    Atomics.store(this.cells, STOP, 1);
+  }
+
+  get stopped(): boolean {
+    return Atomics.load(this.cells, STOP) !== 0;
+  }
+
+  /** Tasks no scanner started: evidence left unread when the hunt stopped early. */
+  get unclaimed(): number {
+    return Math.max(0, this.plan.tasks.length - Atomics.load(this.cells, NEXT));
+  }
+
+  /**
+   * Newlines in [0, start - 1) of a range, the count the reader numbers its lines from. Parts are
+   * counted over [start_j - 1, start_j+1 - 1) so that they add up to exactly that; a part nobody
+   * counted yet is counted here (two threads racing count it twice, to the same result).
+   */
+  linesBefore(range: TaskRange, path: string): number {
+    let n = 0;
+    for (let j = 0; j < range.part; j++) {
+      const cell = this.counts + range.slot + j;
+      let c = Atomics.load(this.cells, cell);
+      if (c === UNKNOWN) {
+        c = countNewlines(path, j === 0 ? 0 : j * range.step - 1, (j + 1) * range.step - 1);
+        Atomics.store(this.cells, cell, c);
+      }
+      n += c;
+    }
+    return n;
+  }
+}
+
+/**
+ * Synchronous on purpose: the page cache answers in microseconds, while each asynchronous read
+ * waits its turn on libuv's thread pool — which, on a busy machine, is most of the cost.
+ */
+function countNewlines(path: string, from: number, to: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, to - from)));
+    let n = 0;
+    for (let pos = from; pos < to; ) {
+      const bytesRead = readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(0x0a); i !== -1 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) n++;
+      pos += bytesRead;
+    }
+    return n;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,9 +1,11 @@
-import { CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from '../engine/candidates/index.js';
-import { Scanner, type Hit, type RuleFault } from '../engine/index.js';
-import { readEvidenceFile, SkipLedger, type SkipReport } from '../input/index.js';
-import { LineageIndex } from '../lineage/index.js';
-import type { ScanTask } from './scan-plan.js';
+import { CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from '../engine/candidates/store.js';
+import type { Hit } from '../engine/hit.js';
+import { Scanner, type RuleFault } from '../engine/scanner.js';
+import { readEvidenceFile } from '../input/read-file.js';
+import { MAX_EXAMPLES, SkipLedger, type SkipExample, type SkipKind, type SkipReport } from '../input/skips.js';
+import { LineageIndex } from '../lineage/lineage-index.js';
 import type { CompiledSet } from './compile-rules.js';
+import type { ScanTask, TaskClaims } from './scan-plan.js';
 
 /** What one scanner (in-process or a worker thread) hands back for merging. */
 export interface ScanOutput {
@@ -23,22 +25,43 @@ export interface ScanHooks {
   aborted(): boolean;
 }
 
-/** Stream tasks through the router and rules; the same code runs in workers and in-process. */
+/**
+ * A scan whose reads come from the page cache may never wait for I/O, and an async generator
+ * alone yields only to microtasks: without a turn of the event loop now and then, Ctrl-C, worker
+ * messages and the progress bar would wait for the whole scan.
+ */
+const YIELD_EVERY_MS = 50;
+
+/**
+ * Stream tasks through the router and rules; the same code runs in workers and in-process.
+ * `claims` supplies shared line counts for range tasks (see TaskClaims.linesBefore).
+ */
 export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,
   hooks: ScanHooks,
   withLineage: boolean,
   store?: CandidateStoreOptions,
+  claims?: TaskClaims,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
   const scanner = new Scanner(set.compiled, candidates);
-  const ledger = new SkipLedger();
+  const skipped: SkipReport = {};
+  const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex() : undefined;
   let events = 0;
   let interrupted = false;
-  outer: for await (const task of tasks) {
-    for await (const batch of readEvidenceFile(task.file, { ledger, onBytes: hooks.onBytes, range: task.range })) {
+  let lastYield = performance.now();
+  for await (const task of tasks) {
+    // One ledger per task: within a task examples come in line order, so its first ones are the
+    // earliest; mergeEarliest keeps the earliest of all, whatever order the tasks came in.
+    const ledger = new SkipLedger();
+    const range = task.range && {
+      start: task.range.start,
+      end: task.range.end,
+      linesBefore: claims && task.range.part > 0 ? claims.linesBefore(task.range, task.file.path) : undefined,
+    };
+    for await (const batch of readEvidenceFile(task.file, { ledger, onBytes: hooks.onBytes, range })) {
       for (let i = 0; i < batch.length; i++) {
         const ev = batch[i];
         scanner.scan(ev);
@@ -47,20 +70,58 @@ export async function scanTasks(
       events += batch.length;
       hooks.onEvents(batch.length);
       if (candidates.overBudget) await candidates.spill();
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
       if (hooks.aborted()) {
         interrupted = true;
-        break outer;
+        break;
       }
     }
+    mergeEarliest(skipped, ledger.byKind);
+    takeFaults(scanner, faults);
+    if (interrupted) break;
     hooks.onTaskDone(task);
   }
   return {
     hits: scanner.hits,
     candidates: candidates.snapshot(),
-    faults: [...scanner.faults.values()],
-    skipped: ledger.byKind,
+    faults: [...faults.values()],
+    skipped,
     events,
     lineage: lineage?.toJSON(),
     interrupted,
   };
+}
+
+/**
+ * Add `from` to `into`, keeping as examples the earliest by file and line rather than the first
+ * seen: which scanner reads which task varies from run to run, the earliest examples do not, so
+ * the summary is the same for any number of workers.
+ */
+export function mergeEarliest(into: SkipReport, from: SkipReport): void {
+  for (const [kind, c] of Object.entries(from) as [SkipKind, NonNullable<SkipReport[SkipKind]>][]) {
+    const entry = (into[kind] ??= { count: 0, examples: [] });
+    entry.count += c.count;
+    entry.examples = [...entry.examples, ...c.examples].sort(compareExamples).slice(0, MAX_EXAMPLES);
+  }
+}
+
+/** Faults of the task just scanned, merged the same way: the earliest location of each rule's. */
+function takeFaults(scanner: Scanner, into: Map<string, RuleFault>): void {
+  for (const f of scanner.faults.values()) {
+    const prev = into.get(f.rule_id);
+    if (!prev) into.set(f.rule_id, { ...f });
+    else {
+      prev.count += f.count;
+      if (compareExamples(f.first, prev.first) < 0) prev.first = f.first;
+    }
+  }
+  scanner.faults.clear();
+}
+
+function compareExamples(a: { file: string; line?: number }, b: { file: string; line?: number }): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (a.line ?? 0) - (b.line ?? 0);
 }

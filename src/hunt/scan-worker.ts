@@ -1,67 +1,51 @@
 /**
  * Worker thread entry: loads and compiles the same rules as the main thread (deterministic from
- * the same inputs), then pulls tasks one at a time — so a worker that finishes early takes the
- * next task — and returns everything the main thread merges.
+ * the same inputs), then claims tasks from the plan shared by every scanner of the hunt, and
+ * returns everything the main thread merges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadRuleSet } from './rule-set.js';
-import type { ScanTask } from './scan-plan.js';
+import { TaskClaims } from './scan-plan.js';
 import { scanTasks } from './scan-tasks.js';
-import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
+import type { FromWorker, WorkerInit } from './pool-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker must run in a worker thread');
 const init = workerData as WorkerInit;
-
-let aborted = false;
-let pending: ((t: ScanTask | undefined) => void) | undefined;
+const claims = new TaskClaims(init.plan, init.scanners, init.claims);
 const post = (m: FromWorker) => port.postMessage(m);
 
-port.on('message', (m: ToWorker) => {
-  if (m.type === 'abort') aborted = true;
-  else if (m.type === 'task' || m.type === 'done') {
-    const resolve = pending;
-    pending = undefined;
-    resolve?.(m.type === 'task' ? m.task : undefined);
-  }
-});
-
-async function* nextTasks(): AsyncGenerator<ScanTask> {
-  for (;;) {
-    const task = await new Promise<ScanTask | undefined>((resolve) => {
-      pending = resolve;
-      post({ type: 'next' });
-    });
-    if (!task) return;
-    yield task;
-  }
-}
+/** Progress goes out a few times a second: often enough for the bar, too rarely to cost anything. */
+const PROGRESS_EVERY_MS = 150;
 
 const { set } = await loadRuleSet(init.rules);
 let bytes = 0;
 let events = 0;
+let flushed = performance.now();
 const flush = () => {
   if (bytes || events) post({ type: 'progress', bytes, events });
   bytes = 0;
   events = 0;
+  flushed = performance.now();
 };
 const output = await scanTasks(
-  nextTasks(),
+  claims.claim(init.scanner),
   set,
   {
     onBytes: (n) => (bytes += n),
     onEvents: (n) => {
       events += n;
-      if (events >= 20_000) flush();
+      if (performance.now() - flushed > PROGRESS_EVERY_MS) flush();
     },
-    onTaskDone: () => {
+    onTaskDone: (task) => {
       flush();
-      post({ type: 'taskDone' });
+      post({ type: 'taskDone', path: task.file.path });
     },
-    aborted: () => aborted,
+    aborted: () => claims.stopped,
   },
   init.lineage,
   init.store,
+  claims,
 );
 flush();
 post({ type: 'result', output });

@@ -1,8 +1,16 @@
 import { opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import type { EvidenceFile } from './read-file.js';
 import type { SkipLedger } from './skips.js';
+
+/**
+ * Every pattern fast-glob calls dynamic holds one of these; plain paths (the usual case) never
+ * load it, which saves a hunt's start-up the time to load fast-glob and its dependencies.
+ */
+const MAYBE_GLOB = /[\\*?![({]/;
+let fastGlob: Promise<typeof FastGlob> | undefined;
+const loadFastGlob = () => (fastGlob ??= import('fast-glob').then((m) => m.default));
 
 /** Files a directory walk passes over: they are never evidence (rule packs, docs, dotfiles). */
 const NOT_EVIDENCE = /(^\.)|\.(md|toml|ya?ml|ts|js|sh|py)$/i;
@@ -30,7 +38,8 @@ export async function discoverEvidence(paths: string[], ledger: SkipLedger): Pro
       stdin = true;
       continue;
     }
-    if (fg.isDynamicPattern(p)) {
+    const fg = MAYBE_GLOB.test(p) ? await loadFastGlob() : undefined;
+    if (fg?.isDynamicPattern(p)) {
       const matches = await fg(p, { onlyFiles: true, dot: false, suppressErrors: true, followSymbolicLinks: false });
       if (matches.length === 0) ledger.add('no-evidence', { file: p, message: 'the pattern matches no file' });
       for (const m of matches.sort()) await add(m);

@@ -20,7 +20,7 @@ export interface ReadOptions {
    * Byte range of a plain NDJSON file, for parallel workers: the range owns the lines that
    * start inside it. Line numbers stay exact (newlines before `start` are counted).
    */
-  range?: { start: number; end: number };
+  range?: { start: number; end: number; linesBefore?: number };
   maxLineBytes?: number;
 }
 
@@ -66,11 +66,18 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
   if (last) yield last;
 }
 
-async function* readRange(path: string, label: string, range: { start: number; end: number }, options: ReadOptions): AsyncGenerator<TrawlEvent[]> {
+async function* readRange(
+  path: string,
+  label: string,
+  range: { start: number; end: number; linesBefore?: number },
+  options: ReadOptions,
+): AsyncGenerator<TrawlEvent[]> {
   // Begin one byte early: a line starting exactly at `start` follows the newline at start - 1.
   const from = range.start > 0 ? range.start - 1 : 0;
   // The newline skipped at the range start ends a line too: count it with those before it.
-  const firstLine = range.start > 0 ? (await countLines(path, from)) + 1 : 0;
+  // Callers reading many ranges of one file pass the count (newlines in [0, start - 1)) so the
+  // prefix is not re-read for every range.
+  const firstLine = range.start > 0 ? (range.linesBefore ?? (await countLines(path, from))) + 1 : 0;
   const framer = new NdjsonFramer({
     file: label,
     ledger: options.ledger,

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import { formatSummary } from '../../export/index.js';
-import { hunt, type HuntResult } from '../../hunt/hunt.js';
-import { parseSize } from '../../hunt/memory-budget.js';
-import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
-import { collect, openSink, parseInstant, stderr, UsageError } from '../output.js';
-import { bundledRulesDir } from '../paths.js';
-import { writeHits } from './hunt-output.js';
+import { collect } from '../output.js';
 
-interface HuntFlags {
+export interface HuntFlags {
   rules?: string[];
   ruleId?: string[];
   severity?: string;
@@ -26,8 +20,8 @@ interface HuntFlags {
   maxMemory?: string;
 }
 
-const FORMATS = ['json', 'ndjson', 'csv', 'table'];
-const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+export const FORMATS = ['json', 'ndjson', 'csv', 'table'];
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 
 export function registerHunt(program: Command): void {
   program
@@ -52,7 +46,7 @@ export function registerHunt(program: Command): void {
     .option('--include-deprecated', 'also run rules from _deprecated folders')
     .option('--strict-index', 'events whose index is unknown match no rule (default: they match every rule)')
     .option('--now <time>', 'evaluation clock for date math in queries (default: now)')
-    .option('-w, --workers <n>', 'worker threads (default: one per core; 1 scans in-process)')
+    .option('-w, --workers <n>', 'scanning threads, the main one included (default: one per core; 1 = no worker threads)')
     .option(
       '--max-memory <size>',
       'memory budget, e.g. 512MB or 4GB: past a share of it, events kept by stateful rules (sequences, ' +
@@ -71,67 +65,8 @@ Examples:
 Exit codes: 0 clean, 1 completed but some input was skipped, 2 usage or rule errors.`,
     )
     .action(async (evidence: string[], flags: HuntFlags) => {
+      // Loaded on use: `trawl --help` must not pay for the rule engine, the readers and the exports.
+      const { runHunt } = await import('./hunt-run.js');
       process.exitCode = await runHunt(evidence, flags);
     });
-}
-
-async function runHunt(evidence: string[], flags: HuntFlags): Promise<number> {
-  if (flags.format && !FORMATS.includes(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  if (flags.severity && !SEVERITIES.includes(flags.severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
-  const format = flags.format ?? (flags.output ? 'json' : undefined);
-  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
-  const maxMemory = flags.maxMemory === undefined ? undefined : parseSize(flags.maxMemory);
-  if (maxMemory === undefined && flags.maxMemory !== undefined) throw new UsageError('--max-memory must be a size such as 512MB or 2GB');
-  const interactive = !format && flags.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && !flags.output;
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    stderr('trawl: interrupted: finishing with the hits found so far (Ctrl-C again to quit now)');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  let result: HuntResult;
-  try {
-    result = await hunt({
-      evidence,
-      rulePaths: flags.rules?.length ? flags.rules : [bundledRulesDir()],
-      includeDeprecated: flags.includeDeprecated,
-      strictIndex: flags.strictIndex,
-      now: flags.now ? parseInstant(flags.now, '--now') : undefined,
-      ruleIds: flags.ruleId,
-      minSeverity: flags.severity,
-      tags: flags.tag,
-      filter: {
-        since: flags.since ? parseInstant(flags.since, '--since') : undefined,
-        until: flags.until ? parseInstant(flags.until, '--until') : undefined,
-        hosts: flags.host,
-      },
-      progress: flags.progress && process.stderr.isTTY === true,
-      lineage: interactive,
-      workers,
-      maxMemory,
-      signal: abort.signal,
-    });
-    if (!interactive) await writeResult(result.hits, result.summary, format, flags.output);
-  } finally {
-    // Kept while the output is written: a first Ctrl-C then lets the file be completed.
-    process.off('SIGINT', onSigint);
-  }
-  const { hits, summary } = result;
-  if (interactive) {
-    const { runTui } = await import('../../tui/index.js');
-    const rules = Object.fromEntries(result.rules.map((r) => [r.rule_id, { description: r.description, note: r.note }]));
-    await runTui({ hits, summary, lineage: result.lineage, rules });
-  }
-  if (summary.rules.failed.length > 0) return EXIT_USAGE;
-  if (Object.keys(summary.skipped).length > 0 || summary.incomplete) return EXIT_SKIPPED_INPUT;
-  return EXIT_OK;
-}
-
-async function writeResult(hits: HuntResult['hits'], summary: HuntResult['summary'], format: string | undefined, output: string | undefined): Promise<void> {
-  const sink = openSink(output);
-  await writeHits(sink, format ?? 'table', hits, summary);
-  await sink.close();
-  if (format && format !== 'table') stderr(formatSummary(summary));
 }

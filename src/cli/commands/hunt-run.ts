@@ -1,0 +1,69 @@
+import { hunt, type HuntResult } from '../../hunt/hunt.js';
+import { parseSize } from '../../hunt/memory-budget.js';
+import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
+import { openSink, parseInstant, stderr, UsageError } from '../output.js';
+import { bundledRulesDir } from '../paths.js';
+import { FORMATS, SEVERITIES, type HuntFlags } from './hunt.js';
+
+export async function runHunt(evidence: string[], flags: HuntFlags): Promise<number> {
+  if (flags.format && !FORMATS.includes(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  if (flags.severity && !SEVERITIES.includes(flags.severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
+  const format = flags.format ?? (flags.output ? 'json' : undefined);
+  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+  const maxMemory = flags.maxMemory === undefined ? undefined : parseSize(flags.maxMemory);
+  if (maxMemory === undefined && flags.maxMemory !== undefined) throw new UsageError('--max-memory must be a size such as 512MB or 2GB');
+  const interactive = !format && flags.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && !flags.output;
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    stderr('trawl: interrupted: finishing with the hits found so far (Ctrl-C again to quit now)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let result: HuntResult;
+  try {
+    result = await hunt({
+      evidence,
+      rulePaths: flags.rules?.length ? flags.rules : [bundledRulesDir()],
+      includeDeprecated: flags.includeDeprecated,
+      strictIndex: flags.strictIndex,
+      now: flags.now ? parseInstant(flags.now, '--now') : undefined,
+      ruleIds: flags.ruleId,
+      minSeverity: flags.severity,
+      tags: flags.tag,
+      filter: {
+        since: flags.since ? parseInstant(flags.since, '--since') : undefined,
+        until: flags.until ? parseInstant(flags.until, '--until') : undefined,
+        hosts: flags.host,
+      },
+      progress: flags.progress && process.stderr.isTTY === true,
+      lineage: interactive,
+      workers,
+      maxMemory,
+      signal: abort.signal,
+    });
+    if (!interactive) await writeResult(result.hits, result.summary, format, flags.output);
+  } finally {
+    // Kept while the output is written: a first Ctrl-C then lets the file be completed.
+    process.off('SIGINT', onSigint);
+  }
+  const { hits, summary } = result;
+  if (interactive) {
+    const { runTui } = await import('../../tui/index.js');
+    const rules = Object.fromEntries(result.rules.map((r) => [r.rule_id, { description: r.description, note: r.note }]));
+    await runTui({ hits, summary, lineage: result.lineage, rules });
+  }
+  if (summary.rules.failed.length > 0) return EXIT_USAGE;
+  if (Object.keys(summary.skipped).length > 0 || summary.incomplete) return EXIT_SKIPPED_INPUT;
+  return EXIT_OK;
+}
+
+async function writeResult(hits: HuntResult['hits'], summary: HuntResult['summary'], format: string | undefined, output: string | undefined): Promise<void> {
+  // Loaded once there is something to write: until then the hunt's start-up has better uses.
+  const [{ writeHits }, { formatSummary }] = await Promise.all([import('./hunt-output.js'), import('../../export/index.js')]);
+  const sink = openSink(output);
+  await writeHits(sink, format ?? 'table', hits, summary);
+  await sink.close();
+  if (format && format !== 'table') stderr(formatSummary(summary));
+}

@@ -1,0 +1,169 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { hunt } from '../../src/hunt/hunt.js';
+import { planTasks, TaskClaims, taskBytes, type ScanPlan, type ScanTask } from '../../src/hunt/scan-plan.js';
+import { readEvidenceFile, SkipLedger, type TrawlEvent } from '../../src/input/index.js';
+import { authEvent, random, tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
+
+const root = tempDir('scan-plan');
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+const MB = 1024 * 1024;
+const file = (name: string, size: number) => ({ path: name, size });
+
+test('the plan splits plain NDJSON into ranges so every scanner gets several tasks, largest first', () => {
+  const big = file('big.ndjson', 96 * MB);
+  const mid = file('mid.ndjson', 20 * MB);
+  const gz = file('big.ndjson.gz', 96 * MB);
+  const small = file('small.ndjson', 3 * MB);
+  const one = planTasks([{ file: big, splittable: true }, { file: mid, splittable: true }], 1);
+  assert.deepEqual(one.tasks.map((t) => t.range), [undefined, undefined], 'one scanner never splits');
+
+  const { tasks, slots } = planTasks(
+    [
+      { file: big, splittable: true },
+      { file: mid, splittable: true },
+      { file: gz, splittable: false },
+      { file: small, splittable: true },
+    ],
+    2,
+  );
+  // 215 MB over 2 scanners: a share of ~18 MB, so 5 parts of big, 1 of mid (rounded), gz and small whole.
+  assert.deepEqual(
+    tasks.map((t) => [t.file.path, t.range?.part ?? '-']),
+    [['big.ndjson.gz', '-'], ['mid.ndjson', '-'], ['big.ndjson', 0], ['big.ndjson', 1], ['big.ndjson', 2], ['big.ndjson', 3], ['big.ndjson', 4], ['small.ndjson', '-']],
+  );
+  assert.equal(slots, 5);
+  const parts = tasks.filter((t) => t.range);
+  assert.equal(parts.reduce((n, t) => n + taskBytes(t), 0), big.size, 'the ranges cover the file exactly');
+  for (let i = 1; i < parts.length; i++) assert.equal(parts[i].range?.start, parts[i - 1].range?.end);
+
+  const huge = planTasks([{ file: file('huge.ndjson', 1024 * MB), splittable: true }], 2);
+  assert.equal(huge.tasks.length, 16, 'never more than 64 MB a task');
+  const over = planTasks([{ file: file('over.ndjson', 89 * MB), splittable: true }, { file: file('gz', 900 * MB), splittable: false }], 2);
+  assert.deepEqual(over.tasks.map(taskBytes).slice(1), [44.5 * MB, 44.5 * MB], 'not rounded down to one 89 MB task');
+});
+
+/** Lines of every shape the reader realigns: long, short, blank, CRLF, a BOM, a bad one. */
+function awkwardNdjson(lines: number): string {
+  const rnd = random(7);
+  const out: string[] = ['\ufeff{"n":0}'];
+  for (let i = 1; i < lines; i++) {
+    const r = rnd();
+    if (r < 0.05) out.push('');
+    else if (r < 0.08) out.push('{"broken":');
+    else if (r < 0.15) out.push(`{"n":${i},"crlf":true}\r`);
+    else out.push(JSON.stringify({ n: i, pad: 'x'.repeat(Math.floor(rnd() * 300)) }));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+test('ranges read in any order, on shared line counts, give exactly the whole file: events, lines, skips', async () => {
+  const p = path.join(root, 'awkward.ndjson');
+  writeFileSync(p, awkwardNdjson(3000));
+  const size = statSync(p).size;
+  const whole = new SkipLedger();
+  const expected: TrawlEvent[] = [];
+  for await (const b of readEvidenceFile(p, { ledger: whole })) expected.push(...b);
+
+  for (const step of [997, 4096, 65_536]) {
+    const tasks: ScanTask[] = [];
+    let part = 0;
+    for (let start = 0; start < size; start += step) tasks.push({ file: { path: p, size }, range: { start, end: Math.min(size, start + step), step, part: part++, slot: 3 } });
+    // Other files' slots around this one's must not be touched.
+    const plan: ScanPlan = { tasks, slots: part + 6 };
+    const claims = new TaskClaims(plan, 1);
+    const shuffled = [...tasks].sort((a, b) => ((a.range?.part ?? 0) * 7919) % 13 - ((b.range?.part ?? 0) * 7919) % 13);
+    const ledger = new SkipLedger();
+    const got: TrawlEvent[] = [];
+    for (const t of shuffled) {
+      const range = t.range && { start: t.range.start, end: t.range.end, linesBefore: claims.linesBefore(t.range, p) };
+      for await (const b of readEvidenceFile(p, { ledger, range })) got.push(...b);
+    }
+    got.sort((a, b) => a.line - b.line);
+    assert.deepEqual(got, expected, `step ${step}`);
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(ledger.byKind).map(([k, c]) => [k, c?.count])),
+      Object.fromEntries(Object.entries(whole.byKind).map(([k, c]) => [k, c?.count])),
+      `step ${step}`,
+    );
+  }
+});
+
+test('a file split among the main thread and a worker: hits and skips identical to one scanner', async () => {
+  const evidence = path.join(root, 'split');
+  mkdirSync(evidence);
+  // ~9 MB in one file: big enough to be cut into ranges for 2 scanners. Broken lines all along it,
+  // and in a small file that sorts first but is read last (largest tasks go first).
+  const rnd = random(3);
+  const lines: string[] = [];
+  for (let i = 0; i < 30_000; i++) lines.push(i % 2_999 === 1_000 ? '{"broken":' : JSON.stringify(authEvent(i, rnd, { users: 200 })));
+  writeFileSync(path.join(evidence, 'auth.ndjson'), `${lines.join('\n')}\n`);
+  writeFileSync(path.join(evidence, 'a-few.ndjson'), `${JSON.stringify(authEvent(0, rnd, { users: 1 }))}\n[1]\n{"broken":\n`);
+  const rules = writeRules(path.join(root, 'rules'), ['sequence', 'query', 'threshold']);
+  const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z') };
+  const one = await hunt({ ...base, workers: 1 });
+  const two = await hunt({ ...base, workers: 2 });
+  assert.ok(one.hits.length > 10);
+  assert.equal(JSON.stringify(two.hits), JSON.stringify(one.hits));
+  assert.equal(two.summary.events, one.summary.events);
+  assert.deepEqual(two.summary.skipped, one.summary.skipped);
+  const malformed = one.summary.skipped['malformed-json'];
+  assert.equal(malformed?.count, 11);
+  assert.deepEqual(
+    malformed?.examples.map((e) => [path.basename(e.file), e.line]),
+    [['a-few.ndjson', 3], ['auth.ndjson', 1001], ['auth.ndjson', 4000], ['auth.ndjson', 6999], ['auth.ndjson', 9998]],
+    'the earliest examples, not the first read',
+  );
+});
+
+test('a hunt stopped before it starts reads nothing and says it is incomplete', async () => {
+  const evidence = path.join(root, 'stopped');
+  mkdirSync(evidence);
+  await writeEvidence(evidence, 200, { users: 5 }, 3);
+  const rules = writeRules(path.join(root, 'rules-stopped'), ['query']);
+  const abort = new AbortController();
+  abort.abort();
+  for (const workers of [1, 2]) {
+    const r = await hunt({ evidence: [evidence], rulePaths: [rules], workers, signal: abort.signal });
+    assert.equal(r.summary.events, 0);
+    assert.equal(r.summary.incomplete, true, `workers=${workers}`);
+  }
+});
+
+test('stdin is read by the main thread while workers take the files: same hits as one scanner', async () => {
+  const { runTrawl } = await import('../helpers/trawl.js');
+  const input = readFileSync('samples/mac-02/events.ndjson');
+  const args = ['hunt', '-', 'samples/linux-01', 'samples/mac-01', '-f', 'json', '--no-progress'];
+  const one = await runTrawl([...args, '--workers', '1'], { input });
+  const two = await runTrawl([...args, '--workers', '3'], { input });
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal(two.code, 0, two.stderr);
+  const hits = (out: string) => JSON.stringify(JSON.parse(out).hits);
+  assert.ok(JSON.parse(one.stdout).hits.some((h: { source: { file: string } }) => h.source.file === '<stdin>'), 'stdin has hits');
+  assert.equal(hits(two.stdout), hits(one.stdout));
+});
+
+test('claims: each task goes to one scanner; a scanner with no task once none is left is idle', () => {
+  const tasks = [1, 2, 3].map((n) => ({ file: file(`f${n}.ndjson`, n) }));
+  const claims = new TaskClaims({ tasks, slots: 0 }, 3);
+  const main = claims.claim(0);
+  const worker = claims.claim(1);
+  assert.equal(main.next().value?.file.path, 'f1.ndjson');
+  assert.equal(worker.next().value?.file.path, 'f2.ndjson');
+  assert.equal(claims.idle(2), false, 'a task is still unclaimed');
+  assert.equal(main.next().value?.file.path, 'f3.ndjson');
+  assert.equal(claims.unclaimed, 0);
+  assert.equal(claims.idle(1), false, 'scanner 1 holds a task');
+  assert.equal(claims.idle(2), true, 'scanner 2 never got one and never will');
+  assert.equal(worker.next().done, true);
+  assert.equal(claims.idle(1), false, 'still holds what it scanned');
+
+  const stopped = new TaskClaims({ tasks, slots: 0 }, 2);
+  stopped.stop();
+  assert.equal(stopped.claim(0).next().done, true);
+  assert.equal(stopped.unclaimed, 3);
+  assert.equal(stopped.idle(1), true);
+});
