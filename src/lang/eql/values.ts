@@ -1,5 +1,6 @@
 import { parseTimestamp } from '../../fields/index.js';
 import { QueryError } from '../query-error.js';
+import { compileLucene, isRegexError, type LuceneRegex } from '../regex/index.js';
 
 const numeric = (s: string) => s.trim() !== '' && !isNaN(Number(s));
 /** A non-numeric string compared with a number: read it as a date (the number being epoch millis). */
@@ -30,13 +31,28 @@ export function scalarCmp(a: Val, b: Val): number | undefined {
 }
 
 /**
- * Lucene-style regex (implicitly anchored) to a JS RegExp. Rejects lookaround and backreferences
- * (Lucene has neither) and nested quantifiers, which can backtrack catastrophically.
+ * Lucene regex (implicitly anchored, as EQL `regex`/`regex~` run in Elasticsearch), compiled to
+ * the linear-time engine: no pattern can backtrack catastrophically. `offset` is where the
+ * pattern's string literal starts in `src`; syntax errors point into the pattern when the
+ * literal holds it verbatim.
  */
-export function luceneRegex(pattern: string, ci: boolean, src: string, offset: number): RegExp {
-  pattern = pattern.replace(/(\*|\+|\?|\})\?/g, '$1'); // lazy quantifiers: same set of full matches
-  if (/\(\?/.test(pattern)) throw new QueryError('regex groups with (? (lookaround, flags) are not supported', src, offset);
-  if (/\\[1-9]/.test(pattern)) throw new QueryError('regex backreferences are not supported', src, offset);
+export function luceneRegex(pattern: string, ci: boolean, src: string, offset: number): LuceneRegex {
+  rejectNestedQuantifiers(pattern, src, offset);
+  try {
+    return compileLucene(pattern, { caseInsensitive: ci });
+  } catch (e) {
+    if (isRegexError(e)) throw e.toQueryError(src, literalOffsets(src, offset, pattern));
+    throw e;
+  }
+}
+
+/**
+ * Kept from the backtracking days so that queries relying on the (documented, tested) error keep
+ * getting it: a quantified group whose body starts with a quantified atom, like `(a+)+`.
+ * The engine itself runs such patterns in linear time.
+ */
+function rejectNestedQuantifiers(pattern: string, src: string, offset: number): void {
+  pattern = pattern.replace(/(\*|\+|\?|\})\?/g, '$1');
   // nested quantifier: a group whose body has a quantifier, itself quantified
   const stack: boolean[] = [];
   const opens: number[] = [];
@@ -71,11 +87,15 @@ export function luceneRegex(pattern: string, ci: boolean, src: string, offset: n
     }
     void prevQuant;
   }
-  try {
-    return new RegExp(`^(?:${pattern})$`, ci ? 'is' : 's');
-  } catch (e) {
-    throw new QueryError(`invalid regex: ${(e as Error).message}`, src, offset);
+}
+
+/** Maps offsets in `value` to `src` when the literal at `at` spells it verbatim between its quotes; else its start. */
+function literalOffsets(src: string, at: number, value: string): (o: number) => number {
+  for (const q of ['"""', '"', "'", '?"', "?'"]) {
+    const close = q.startsWith('?') ? q.slice(1) : q;
+    if (src.startsWith(q, at) && src.startsWith(value + close, at + q.length)) return (o) => at + q.length + o;
   }
+  return () => at;
 }
 
 export function toStr(v: Val): string | null {

@@ -1,4 +1,5 @@
 import { compileWildcard, type Matcher } from '../wildcard.js';
+import { compileLucene, compileSearch, isRegexError } from '../regex/index.js';
 import type { TimeZone } from './time-zone.js';
 import { QueryError } from '../query-error.js';
 import type { BinaryOp, Expr, Location } from './ast.js';
@@ -510,8 +511,29 @@ export function likeToRegex(p: string): Matcher {
   return compileWildcard(p, { caseInsensitive: false, escapes: true });
 }
 
-/** Translate a Lucene regular expression (RLIKE) to a JS RegExp, anchored. */
-export function luceneToRegex(p: string): RegExp {
+/**
+ * A Lucene regular expression (RLIKE), whole-string, on the linear-time engine. Throws RegexError.
+ *
+ * Lucene rejects some patterns JS RegExp took, and trawl used to run RLIKE through JS: shipped
+ * rules rely on that (e.g. `[A-Za-z0-9_\\-]`, where Lucene reads `\\-]` as a range up to `]`
+ * and then misses the class's end). For those, the old JS reading is kept, still run by the
+ * linear-time engine; the Lucene error stands when that reading is invalid too.
+ */
+export function luceneToRegex(p: string): { test(s: string): boolean } {
+  try {
+    return compileLucene(p);
+  } catch (e) {
+    if (!isRegexError(e) || e.kind !== 'syntax') throw e;
+    try {
+      return compileSearch(legacyLuceneSource(p), { dotAll: true });
+    } catch {
+      throw e;
+    }
+  }
+}
+
+/** The JS RegExp source trawl used to build for a Lucene pattern (anchored, for dotAll). */
+function legacyLuceneSource(p: string): string {
   let re = '';
   let inClass = false;
   let atomBefore = false;
@@ -545,7 +567,17 @@ export function luceneToRegex(p: string): RegExp {
     else re += c;
     atomBefore = c !== '(' && c !== '|';
   }
-  return new RegExp(`^(?:${re})$`, 's');
+  return `^(?:${re})$`;
+}
+
+
+/** Maps offsets in a string literal's value to the query when the literal spells it verbatim; else its start. */
+export function literalOffsets(src: string, loc: { min: number }, value: string): (o: number) => number {
+  const at = loc.min;
+  for (const q of ['"""', '"']) {
+    if (src.startsWith(q, at) && src.startsWith(value + q, at + q.length)) return (o) => at + q.length + o;
+  }
+  return () => at;
 }
 
 function compileLike(e: Expr & { type: 'like' }, ctx: CompileCtx): CExpr {
@@ -563,12 +595,14 @@ function compileLike(e: Expr & { type: 'like' }, ctx: CompileCtx): CExpr {
   if (e.op === 'like' && pats.includes('*')) {
     return { type: 'boolean', constant: a.constant, ev: e.negated ? (r) => a.ev(r) === null : (r) => a.ev(r) !== null };
   }
-  let regexes: Matcher[];
-  try {
-    regexes = pats.map((p) => (e.op === 'like' ? likeToRegex(p) : luceneToRegex(p)));
-  } catch (err) {
-    throw new QueryError(`invalid ${e.op.toUpperCase()} pattern: ${(err as Error).message}`, ctx.src, e.patterns[0].location.min, 'syntax');
-  }
+  const regexes: Matcher[] = pats.map((p, i) => {
+    try {
+      return e.op === 'like' ? likeToRegex(p) : luceneToRegex(p);
+    } catch (err) {
+      if (isRegexError(err)) throw err.toQueryError(ctx.src, literalOffsets(ctx.src, e.patterns[i].location, p));
+      throw new QueryError(`invalid ${e.op.toUpperCase()} pattern: ${(err as Error).message}`, ctx.src, e.patterns[i].location.min, 'syntax');
+    }
+  });
   // fast paths for plain prefix/suffix/contains LIKE patterns
   const tests: ((s: string) => boolean)[] = pats.map((p, i) => {
     if (e.op === 'like' && !/[\\?]/.test(p)) {

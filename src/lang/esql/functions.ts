@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { QueryError } from '../query-error.js';
+import { isRegexError } from '../regex/index.js';
 import type { Expr } from './ast.js';
 import { castTo, ConvError, convertValue, javaDouble, toStringValue } from './convert.js';
 import { dateDiff, dayName, diffUnit, extractField, formatJavaDate, monthName, parseJavaDate, truncDate } from './dates.js';
-import { compareDynamic, compileExpr, constantValue, likeToRegex, luceneToRegex, text, typeError, type CExpr, type CompileCtx } from './expr.js';
+import { compareDynamic, compileExpr, constantValue, likeToRegex, literalOffsets, luceneToRegex, text, typeError, type CExpr, type CompileCtx } from './expr.js';
 import { kqlPredicate } from './kql-bridge.js';
 import { inLocalTime } from './time-zone.js';
 import { compareValues, ipBytes, isNumeric, isString, normalizeIp, widenNumeric, type XType } from './types.js';
@@ -581,6 +582,7 @@ function mvLikeFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
       test = (s) => re.test(s);
     }
   } catch (err) {
+    if (isRegexError(err)) throw err.toQueryError(ctx.src, literalOffsets(ctx.src, e.args[1].location, pat));
     throw new QueryError(`invalid ${e.name.toUpperCase()} pattern: ${(err as Error).message}`, ctx.src, e.args[1].location.min, 'syntax');
   }
   return { type: 'boolean', constant: a.constant, ev: (r) => {

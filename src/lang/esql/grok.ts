@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { QueryError } from '../query-error.js';
 import type { Command } from './ast.js';
 import { extractStage } from './dissect.js';
-import { translateJavaRegex } from './functions.js';
-import { compileExpr, type Column } from './expr.js';
+import { compileSearch, isRegexError, type SearchRegex } from '../regex/index.js';
+import { compileExpr, literalOffsets, type Column } from './expr.js';
 import { exprCtx, type PlanCtx, type Schema, type Stage } from './pipeline.js';
 import type { XType } from './types.js';
 import { warnSite } from './warnings.js';
@@ -35,7 +35,7 @@ function libraryFile(): URL {
 const TYPES: Record<string, XType> = { int: 'integer', integer: 'integer', long: 'long', float: 'double', double: 'double', boolean: 'boolean' };
 
 export interface GrokCompiled {
-  re: RegExp;
+  re: SearchRegex;
   fields: { name: string; type: XType; groups: string[] }[];
 }
 
@@ -60,11 +60,10 @@ export function compileGrok(patterns: string[], fail: (m: string) => never): Gro
       return `(?<${g}>${inner})`;
     });
   };
-  let flags = 's';
   const alts = patterns.map((p) => {
-    let src = expand(p, 0);
+    const src = expand(p, 0);
     // Oniguruma named groups in raw patterns become fields too
-    src = src.replace(/\(\?<([A-Za-z_][\w.@]*)>/g, (m, n: string) => {
+    return src.replace(/\(\?<([A-Za-z_][\w.@]*)>/g, (m, n: string) => {
       if (/^g\d+$/.test(n)) return m;
       const g = `g${gid++}`;
       let f = fields.find((x) => x.name === n);
@@ -75,14 +74,12 @@ export function compileGrok(patterns: string[], fail: (m: string) => never): Gro
       f.groups.push(g);
       return `(?<${g}>`;
     });
-    const t = translateJavaRegex(src, '');
-    for (const c of t.flags) if (!flags.includes(c)) flags += c;
-    return t.source;
   });
-  let re: RegExp;
+  let re: SearchRegex;
   try {
-    re = new RegExp(alts.length === 1 ? alts[0] : alts.map((a) => `(?:${a})`).join('|'), flags);
+    re = compileSearch(alts.length === 1 ? alts[0] : alts.map((a) => `(?:${a})`).join('|'), { dotAll: true });
   } catch (e) {
+    if (isRegexError(e)) throw e; // the caller positions it in the query
     fail(`invalid grok pattern: ${(e as Error).message}`);
   }
   return { re, fields };
@@ -91,9 +88,17 @@ export function compileGrok(patterns: string[], fail: (m: string) => never): Gro
 export function compileGrokCommand(cmd: Command & { type: 'grok' }, input: Schema, p: PlanCtx): Stage {
   const ctx = exprCtx(p, input);
   const inp = compileExpr(cmd.input, ctx);
-  const g = compileGrok(cmd.patterns, (m) => {
-    throw new QueryError(m, p.src, cmd.patternLocation.min, 'syntax');
-  });
+  let g: GrokCompiled;
+  try {
+    g = compileGrok(cmd.patterns, (m) => {
+      throw new QueryError(m, p.src, cmd.patternLocation.min, 'syntax');
+    });
+  } catch (e) {
+    if (!isRegexError(e)) throw e;
+    // offsets point into the pattern only when it reached the engine verbatim
+    const verbatim = cmd.patterns.length === 1 && e.pattern === cmd.patterns[0];
+    throw e.toQueryError(p.src, verbatim ? literalOffsets(p.src, cmd.patternLocation, cmd.patterns[0]) : () => cmd.patternLocation.min);
+  }
   const cols: Column[] = g.fields.map((f) => ({ name: f.name, type: f.type }));
   const conv = (v: string, t: XType): unknown => {
     if (t === 'integer' || t === 'long') {
@@ -112,7 +117,7 @@ export function compileGrokCommand(cmd: Command & { type: 'grok' }, input: Schem
     const m = g.re.exec(s);
     if (!m) return undefined;
     return g.fields.map((f) => {
-      const vals = f.groups.map((gr) => m.groups?.[gr]).filter((x): x is string => x !== undefined).map((x) => conv(x, f.type));
+      const vals = f.groups.map((gr) => m.groups[gr]).filter((x): x is string => x !== undefined).map((x) => conv(x, f.type));
       return vals.length === 0 ? null : vals.length === 1 ? vals[0] : vals;
     });
   }, warnSite(p.src, cmd.location));
