@@ -167,15 +167,8 @@ export class BitState {
             let c = -1;
             let w = 0;
             if (pos < len) {
-              c = s.charCodeAt(pos);
-              w = 1;
-              if (c >= 0xd800 && c <= 0xdbff && pos + 1 < len) {
-                const d = s.charCodeAt(pos + 1);
-                if (d >= 0xdc00 && d <= 0xdfff) {
-                  c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-                  w = 2;
-                }
-              }
+              c = s.codePointAt(pos)!;
+              w = c > 0xffff ? 2 : 1;
             }
             if (o === OP_CHAR) {
               if (c !== a[pc]) break;
@@ -321,13 +314,7 @@ export class BitState {
 
 /** The code point at i, or -1 at the end. */
 function cpAt(s: string, i: number): number {
-  if (i >= s.length) return -1;
-  const c = s.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-    const d = s.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-  }
-  return c;
+  return i >= s.length ? -1 : s.codePointAt(i)!;
 }
 
 function enters(bits: Uint32Array, k: number, c: number): boolean {

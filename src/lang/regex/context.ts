@@ -42,12 +42,7 @@ export function assertAt(kind: number, s: string, pos: number): boolean {
 
 /** Code point starting at `i` (caller checks i < length). */
 export function cpAt(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-    const d = s.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-  }
-  return c;
+  return s.codePointAt(i)!;
 }
 
 export function lookAt(p: Program, k: number, s: string, pos: number): boolean {

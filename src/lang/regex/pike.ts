@@ -180,15 +180,8 @@ export class PikeVM {
       let c = -1;
       let w = 0;
       if (pos < len) {
-        c = s.charCodeAt(pos);
-        w = 1;
-        if (c >= 0xd800 && c <= 0xdbff && pos + 1 < len) {
-          const d = s.charCodeAt(pos + 1);
-          if (d >= 0xdc00 && d <= 0xdfff) {
-            c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-            w = 2;
-          }
-        }
+        c = s.codePointAt(pos)!;
+        w = c > 0xffff ? 2 : 1;
       }
       this.nextGen();
       const next = pos + w;

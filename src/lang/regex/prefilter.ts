@@ -99,11 +99,7 @@ export function nextStart(f: StartFilter, s: string, from: number): number {
 }
 
 function nonAsciiHit(r: Ranges, s: string, i: number): boolean {
-  let c = s.charCodeAt(i);
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-    const d = s.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-  }
+  const c = s.codePointAt(i)!;
   for (let k = 0; k < r.length; k += 2) if (c >= r[k] && c <= r[k + 1]) return true;
   return false;
 }
