@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { needsShared, sharedPath } from '../helpers/shared.js';
+import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 import { satisfies, type Discriminator } from '../../src/lang/discriminator.js';
 import { compileEql, type EqlOptions } from '../../src/lang/eql/index.js';
 import { ES, endgameData, loadData, loadToml, type Ev } from './es-harness.js';
@@ -148,15 +148,6 @@ test('discriminators are necessary on every conformance query and document', { s
   assert.deepEqual(bad.slice(0, 10), []);
 });
 
-function* tomlFiles(dir: string): Generator<string> {
-  let names: string[];
-  try { names = readdirSync(dir); } catch { return; }
-  for (const n of names) {
-    const p = path.join(dir, n);
-    if (statSync(p).isDirectory()) yield* tomlFiles(p);
-    else if (n.endsWith('.toml')) yield p;
-  }
-}
 
 const ROUTE_FIELDS = new Set(['event.category', 'host.os.type', 'event.type', 'event.action']);
 

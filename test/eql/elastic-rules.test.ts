@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { needsShared, sharedPath } from '../helpers/shared.js';
+import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 import { compileEql } from '../../src/lang/eql/index.js';
 
 const skip = needsShared('elastic-rules');
@@ -14,15 +14,6 @@ const KNOWN_REJECTED: Record<string, string> = {
     'regex ([^ ]+[ ]{3,}[^ ]*){3,} nests unbounded quantifiers: catastrophic backtracking in a JS regex engine (Lucene uses automata)',
 };
 
-function* tomlFiles(dir: string): Generator<string> {
-  let names: string[];
-  try { names = readdirSync(dir); } catch { return; }
-  for (const n of names) {
-    const p = path.join(dir, n);
-    if (statSync(p).isDirectory()) yield* tomlFiles(p);
-    else if (n.endsWith('.toml')) yield p;
-  }
-}
 
 test('every EQL query in elastic detection rules compiles', { skip }, () => {
   const root = sharedPath('elastic-rules');

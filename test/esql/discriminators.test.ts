@@ -7,7 +7,7 @@ import { parse } from 'smol-toml';
 import { compileEsql, type EsqlQuery } from '../../src/lang/esql/index.js';
 import { satisfies, type Discriminator } from '../../src/lang/discriminator.js';
 import { readEvidenceFile, SkipLedger } from '../../src/input/index.js';
-import { needsShared, sharedPath } from '../helpers/shared.js';
+import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const q = (s: string): EsqlQuery => compileEsql(`FROM logs-* | ${s}`, { now: NOW });
@@ -129,15 +129,6 @@ test('groupColumns: the final STATS BY columns as the result names them', () => 
 // ---------------------------------------------------------------------------------------------
 // Necessity on real data: every ES|QL rule of the corpus over the sample documents.
 
-function tomlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...tomlFiles(p));
-    else if (e.endsWith('.toml')) out.push(p);
-  }
-  return out;
-}
 
 async function sampleDocs(): Promise<Record<string, unknown>[]> {
   const docs: Record<string, unknown>[] = [];

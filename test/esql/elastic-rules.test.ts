@@ -1,21 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { compileEsql } from '../../src/lang/esql/index.js';
 import { isQueryError } from '../../src/lang/query-error.js';
-import { needsShared, sharedPath } from '../helpers/shared.js';
+import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 
-function tomlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...tomlFiles(p));
-    else if (e.endsWith('.toml')) out.push(p);
-  }
-  return out;
-}
 
 test('every ES|QL query in elastic-rules compiles (or is unsupported offline)', { skip: needsShared('elastic-rules') }, () => {
   const root = sharedPath('elastic-rules');

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -17,4 +17,21 @@ export function needsShared(sub = ''): string | false {
 
 export function sharedPath(...parts: string[]): string {
   return path.join(SHARED, ...parts);
+}
+
+/** Every .toml file under `dir`, depth first in directory order; [] when `dir` is absent. */
+export function tomlFiles(dir: string): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...tomlFiles(p));
+    else if (e.name.endsWith('.toml')) out.push(p);
+  }
+  return out;
 }

@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
-import { needsShared, sharedPath } from '../helpers/shared.js';
+import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 import { compileKql, kqlDiscriminators, parseKql, type KqlNode } from '../../src/lang/kql/index.js';
 import { satisfies, type Discriminator } from '../../src/lang/discriminator.js';
 
@@ -177,15 +177,6 @@ test('conformance suite: every match satisfies every discriminator', { skip: nee
 const KQL_TYPES = new Set(['query', 'new_terms', 'threshold']);
 const skipCorpus = needsShared('elastic-rules');
 
-function tomlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...tomlFiles(p));
-    else if (e.name.endsWith('.toml')) out.push(p);
-  }
-  return out;
-}
 
 function corpusQueries(): { file: string; query: string }[] {
   const root = sharedPath('elastic-rules');

@@ -5,25 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { needsShared, sharedPath } from '../helpers/shared.js';
+import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 import { compileFilters, compileKql, parseKql } from '../../src/lang/kql/index.js';
 import type { RuleFilter } from '../../src/rules/rule.js';
 
 const skip = needsShared('elastic-rules');
 const KQL_TYPES = new Set(['query', 'new_terms', 'threshold', 'threat_match', 'saved_query']);
 
-function tomlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...tomlFiles(p));
-    else if (e.name.endsWith('.toml')) out.push(p);
-  }
-  return out;
-}
 
 interface Loaded {
   file: string;
