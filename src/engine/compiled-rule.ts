@@ -1,5 +1,6 @@
 import type { TrawlEvent } from '../input/event.js';
 import type { IndexMatcher } from '../input/index-name.js';
+import type { Projection } from '../fields/projection.js';
 import type { Discriminator } from '../lang/discriminator.js';
 import type { Rule } from '../rules/rule.js';
 import type { Hit, HitRule } from './hit.js';
@@ -44,6 +45,12 @@ export interface StatefulRule extends CompiledBase {
   stateful: true;
   candidate(doc: Record<string, unknown>): boolean;
   evaluate(candidates: Candidate[], ctx: EvaluateContext): Hit[];
+  /**
+   * When set, `evaluate` reads only the fields this keeps: a scanner may store candidates as
+   * projections (a fraction of the memory and spill), and the hunt reads the hits' whole
+   * documents back from the evidence afterwards. Unset: evaluation needs whole documents.
+   */
+  project?: Projection;
 }
 
 export type CompiledRule = StatelessRule | StatefulRule;

@@ -25,6 +25,8 @@ export class Scanner {
   constructor(
     rules: readonly CompiledRule[],
     readonly store: CandidateStore = new CandidateStore(),
+    /** Keep candidates as their rule's projection (the caller can re-read hits' documents). */
+    private readonly projectCandidates = false,
   ) {
     this.router = new RuleRouter(rules);
   }
@@ -43,8 +45,15 @@ export class Scanner {
         if (!rule.stateful) {
           if (rule.match(ev.doc)) this.hits.push(eventHit(rule.hitRule, ev, rule.timeOf(ev.doc)));
         } else if (rule.candidate(ev.doc)) {
-          if (heapBytes < 0) heapBytes = approxHeapBytes(ev.doc) + CANDIDATE_OVERHEAD;
-          this.store.add(rule.rule.rule_id, { ...ev, ts: rule.timeOf(ev.doc) }, heapBytes);
+          const ts = rule.timeOf(ev.doc);
+          if (this.projectCandidates && rule.project) {
+            // A projection belongs to one rule: weighed exactly, freed when its list spills.
+            const doc = rule.project(ev.doc);
+            this.store.add(rule.rule.rule_id, { ...ev, doc, ts }, approxHeapBytes(doc) + CANDIDATE_OVERHEAD);
+          } else {
+            if (heapBytes < 0) heapBytes = approxHeapBytes(ev.doc) + CANDIDATE_OVERHEAD;
+            this.store.add(rule.rule.rule_id, { ...ev, ts }, heapBytes);
+          }
         }
       } catch (err) {
         this.fault(rule.rule.rule_id, ev, err);

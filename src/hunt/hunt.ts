@@ -39,6 +39,11 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   maxMemory?: number;
   /** Parent of the temporary spill directory; default the OS temp dir. */
   tempDir?: string;
+  /**
+   * Keep stateful rules' candidates as projections and read hits' documents back afterwards
+   * (default; never for stdin). false keeps whole documents: the reference the tests compare to.
+   */
+  projectCandidates?: boolean;
 }
 
 export interface HuntResult {
@@ -92,6 +97,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const spillDir = openSpillDir(opts.tempDir, (message) => (spillError = message));
   const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
   const claims = new TaskClaims(plan, scanners);
+  // Candidates are kept as projections only when hits' documents can be read back: not stdin.
+  const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
   // The bar's library is loaded only when there is a bar to draw.
   const progress: Progress = opts.progress
     ? (await import('../input/progress.js')).createProgress({ totalBytes, totalFiles: files.length, enabled: true })
@@ -118,7 +125,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     if (scanners > 1) {
       pool = startPool(
         scanners - 1,
-        { rules: ruleOpts, lineage: withLineage, store, plan, scanners, claims: claims.buffer },
+        { rules: ruleOpts, lineage: withLineage, projectCandidates, store, plan, scanners, claims: claims.buffer },
         { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone },
       );
       // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
@@ -135,7 +142,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         onTaskDone: (task) => taskDone(task.file.path),
         aborted: () => claims.stopped,
       };
-      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, withLineage, store, claims);
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, withLineage, store, claims, projectCandidates);
       pool?.release((scanner) => claims.idle(scanner));
       outputs = [own, ...(pool ? await pool.results : [])];
     } catch (err) {
@@ -164,6 +171,14 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     // Tasks nobody started are evidence left unread: the hunt is incomplete.
     if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
     evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted);
+    if (projectCandidates) {
+      const { readBackDocuments } = await import('./read-back.js');
+      const projected = new Set(stateful.filter((r) => r.project).map((r) => r.rule.rule_id));
+      const missing = await readBackDocuments(evaluated.hits, projected);
+      if (missing > 0) {
+        notes.warnings.push(`${missing} hit document(s) could not be read back from the evidence (changed since the scan?); those hits show only the fields their rules read`);
+      }
+    }
   } finally {
     spillDir?.remove();
   }

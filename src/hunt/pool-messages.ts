@@ -7,6 +7,8 @@ import type { ScanOutput } from './scan-tasks.js';
 export interface WorkerInit {
   rules: RuleSetOptions;
   lineage: boolean;
+  /** Keep candidates as rule projections (see StatefulRule.project). */
+  projectCandidates: boolean;
   /** This worker's share of the candidate budget and where it spills. */
   store?: CandidateStoreOptions;
   plan: ScanPlan;

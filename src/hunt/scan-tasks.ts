@@ -43,9 +43,10 @@ export async function scanTasks(
   withLineage: boolean,
   store?: CandidateStoreOptions,
   claims?: TaskClaims,
+  projectCandidates = false,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
-  const scanner = new Scanner(set.compiled, candidates);
+  const scanner = new Scanner(set.compiled, candidates, projectCandidates);
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex() : undefined;

@@ -46,6 +46,7 @@ const output = await scanTasks(
   init.lineage,
   init.store,
   claims,
+  init.projectCandidates,
 );
 flush();
 post({ type: 'result', output });

@@ -17,6 +17,8 @@ export interface FramerOptions {
   /** Absolute offset of the first byte fed, and where the range ends (lines starting at or after it belong to the next range). */
   offset?: number;
   end?: number;
+  /** Parse only these lines (see LineSink.wanted). */
+  wanted?: ReadonlySet<number>;
 }
 
 /**
@@ -41,7 +43,7 @@ export class NdjsonFramer {
   private pendingBytes = 0;
 
   constructor(o: FramerOptions) {
-    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out };
+    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out, wanted: o.wanted };
     this.line = o.firstLine ?? 0;
     this.skipPartial = o.skipFirstPartial ?? false;
     this.offset = o.offset ?? 0;

@@ -15,10 +15,13 @@ export interface LineSink {
   ledger: SkipLedger;
   maxLine: number;
   out: TrawlEvent[];
+  /** Only these lines are parsed (reading hits' documents back); the others are only counted. */
+  wanted?: ReadonlySet<number>;
 }
 
 /** Parse one line (bytes [s, e) of buf) into the sink; blank lines are nothing. */
 export function parseLine(buf: Buffer, s: number, e: number, line: number, sink: LineSink, first: boolean, knownUtf8 = false): void {
+  if (sink.wanted && !sink.wanted.has(line)) return;
   if (e > s && buf[e - 1] === 0x0d) e--; // CRLF
   if (first && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3; // BOM
   // Skip leading/trailing ASCII whitespace quickly; a whitespace-only line is blank.

@@ -22,6 +22,11 @@ export interface ReadOptions {
    */
   range?: { start: number; end: number; linesBefore?: number };
   maxLineBytes?: number;
+  /**
+   * Only these lines (element indexes for JSON arrays) become events: reading chosen documents
+   * back after a scan. Line numbering is the scan's, whatever is skipped.
+   */
+  lines?: ReadonlySet<number>;
 }
 
 /** Events per yielded batch of a streamed JSON array. */
@@ -49,13 +54,18 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     const sink: LineSink = { file: label, ledger: options.ledger, maxLine: options.maxLineBytes ?? DEFAULT_MAX_LINE, out: [] };
     const all = withHead(first.value, chunks);
     const kind = firstSignificant(first.value) === 0x5b ? 'array' : 'object';
+    const take = () => {
+      const out = sink.out.splice(0);
+      const wanted = options.lines;
+      return wanted ? out.filter((ev) => wanted.has(ev.line)) : out;
+    };
     for await (const _ of readJsonDocument(all, kind, size, sink, BATCH)) {
-      yield sink.out.splice(0);
+      yield take();
     }
-    if (sink.out.length) yield sink.out.splice(0);
+    if (sink.out.length) yield take();
     return;
   }
-  framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes });
+  framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines });
   for await (const chunk of withHead(first.value, chunks)) {
     framer.push(chunk);
     const batch = framer.takeBatch();

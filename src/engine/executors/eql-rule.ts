@@ -7,6 +7,7 @@ import type { RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
 import { hostOf, provenanceOf } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
+import { ruleProjection } from '../rule-projection.js';
 
 type EqlRuleFields = Rule & { event_category_override?: string; tiebreaker_field?: string };
 
@@ -34,6 +35,8 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
     route,
     discriminators,
     candidate: (doc) => query.filter(doc),
+    // Stages are re-tested on the candidates, so evaluation reads every field the query names.
+    project: ruleProjection(rule, [...query.fields, ...[rule.tiebreaker_field, rule.event_category_override].filter((f): f is string => !!f)]),
     evaluate: (candidates, ctx) => stateful.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {
       const matches = query.run(candidates, {

@@ -5,6 +5,7 @@ import type { StatefulRule } from '../compiled-rule.js';
 import type { RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
 import { eventHit } from '../make-hit.js';
+import { ruleProjection } from '../rule-projection.js';
 import { LastSeen } from './last-seen.js';
 import type { KqlPredicate } from './query-rule.js';
 import { valueCombinations } from './value-combinations.js';
@@ -27,6 +28,7 @@ export function compileNewTermsRule(base: RuleBase, predicate: KqlPredicate): St
     route: predicate.route,
     discriminators: predicate.discriminators,
     candidate: predicate.match,
+    project: ruleProjection(base.rule, fields),
     evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {
       const lastSeen = new LastSeen(historyMs, ctx.stateBytes);

@@ -5,6 +5,7 @@ import type { RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
 import { eventHit } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
+import { ruleProjection } from '../rule-projection.js';
 import { RunWindow, sampledWeigher, scheduleOf } from '../schedule.js';
 import type { KqlPredicate } from './query-rule.js';
 import { valueCombinations } from './value-combinations.js';
@@ -65,6 +66,7 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
     route: predicate.route,
     discriminators: predicate.discriminators,
     candidate: predicate.match,
+    project: ruleProjection(base.rule, [...fields, ...cardinality.map((c) => c.field)]),
     evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {
       // Insertion order is kept equal to last-event order (delete before re-set), so the groups

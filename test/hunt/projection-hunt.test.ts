@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { hunt, type HuntOptions } from '../../src/hunt/hunt.js';
+import { readBackDocuments } from '../../src/hunt/read-back.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+import { RULES, tempDir } from './evidence-fixtures.js';
+
+const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+
+/** Hunts twice — candidates as projections (read back for hits) and whole — and compares. */
+async function bothWays(o: Omit<HuntOptions, 'projectCandidates'>) {
+  const projected = await hunt({ ...o, now: NOW, projectCandidates: true });
+  const whole = await hunt({ ...o, now: NOW, projectCandidates: false });
+  assert.equal(JSON.stringify(projected.hits), JSON.stringify(whole.hits));
+  assert.deepEqual(projected.summary.warnings, whole.summary.warnings);
+  return projected;
+}
+
+test('projected candidates: Elastic corpus hits are identical to whole-document candidates', { skip: needsShared('elastic-rules') }, async () => {
+  const dir = tempDir('projection');
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-evidence.ts', '--size', '3MB', '--out', dir, '--seed', '11', '--gzip-ratio', '0.5'], { cwd: ROOT, stdio: 'ignore' });
+    const r = await bothWays({ evidence: [path.join(ROOT, 'samples'), sharedPath('ecs-samples'), dir], rulePaths: [sharedPath('elastic-rules')], workers: 2 });
+    const stateful = r.hits.filter((h) => ['eql', 'threshold', 'new_terms'].includes(h.rule.type) && (h.event || h.events));
+    assert.ok(stateful.length > 0, 'some hits come from projecting rules');
+    console.log(`# projection: ${r.hits.length} hits, ${stateful.length} from projecting rules, identical`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('projected candidates: hits show whole documents read back from plain, gzip and JSON-array evidence', async () => {
+  const dir = tempDir('projection-formats');
+  try {
+    writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);
+    // One user per file: the sequence rule joins by user.name.
+    const docs = (user: string) =>
+      ['failure', 'success'].map((outcome, i) => ({
+        '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+        event: { category: 'authentication', outcome },
+        user: { name: user },
+        host: { name: 'h1' },
+        big: { note: `unread field ${i}`, list: [1, 2, 3] },
+      }));
+    const ndjson = (user: string) => docs(user).map((d) => JSON.stringify(d)).join('\n') + '\n';
+    writeFileSync(path.join(dir, 'a.ndjson'), ndjson('alice'));
+    writeFileSync(path.join(dir, 'b.ndjson.gz'), gzipSync(ndjson('bob')));
+    writeFileSync(path.join(dir, 'c.json'), JSON.stringify(docs('carol')));
+    const r = await bothWays({ evidence: [dir], rulePaths: [path.join(dir, 'rule.toml')], workers: 1 });
+    assert.equal(r.hits.length, 3);
+    for (const h of r.hits) {
+      const user = (h.events?.[0] as { user: { name: string } }).user.name;
+      assert.deepEqual(h.events, docs(user), 'the unread fields are back');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('projected candidates: evidence changed before read-back leaves the projections, counted', async () => {
+  const dir = tempDir('projection-gone');
+  try {
+    const file = path.join(dir, 'a.ndjson');
+    writeFileSync(file, '{"a": 1}\n');
+    const hit = {
+      rule: { id: 'r', name: 'r', type: 'eql', severity: 'low' as const, risk_score: 1, tags: [], threat: [] },
+      timestamp: '',
+      events: [{ a: 0 }, { b: 0 }],
+      source: [{ file, line: 1 }, { file, line: 2 }],
+    };
+    assert.equal(await readBackDocuments([hit], new Set(['r'])), 1);
+    assert.deepEqual(hit.events, [{ a: 1 }, { b: 0 }]);
+    assert.equal(await readBackDocuments([hit], new Set(['other'])), 0, 'only projecting rules are read back');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
