@@ -1,4 +1,5 @@
-import { compileEql, sortEvents } from '../lang/eql/index.js';
+import type { FieldMapping } from '../fields/mapping.js';
+import { compileEql, sortEvents, type EqlOptions } from '../lang/eql/index.js';
 import { compileEsql, type EsqlColumn } from '../lang/esql/index.js';
 import { compileKql } from '../lang/kql/index.js';
 import { compileIndexPatterns, eventIndex } from '../input/index-name.js';
@@ -15,6 +16,8 @@ export interface QueryOptions {
   eventCategoryField?: string;
   tiebreakerField?: string;
   progress?: boolean;
+  /** EQL: the index mapping an evidence file's documents are read through (`--mapping`). */
+  mappingFor?: (file: string) => FieldMapping | undefined;
 }
 
 /** What an ad-hoc query yields, in order: matching events, sequence/sample matches, or ES|QL rows. */
@@ -44,22 +47,33 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
     return;
   }
   if (opts.language === 'eql') {
-    const eqlOpts = {
+    // A mapping travels with each document in a WeakMap the compiled query reads: documents are
+    // never touched, so printed hits show their original values.
+    const byDoc = new WeakMap<object, FieldMapping>();
+    const mappingFor = opts.mappingFor;
+    const eqlOpts: EqlOptions = {
       timestampField: opts.timestampField,
       eventCategoryField: opts.eventCategoryField,
       tiebreakerField: opts.tiebreakerField,
+      ...(mappingFor ? { mapping: (doc: object) => byDoc.get(doc) } : {}),
     };
     const q = compileEql(opts.query, eqlOpts);
+    const kept: TrawlEvent[] = [];
+    let file: string | undefined;
+    let mapping: FieldMapping | undefined;
+    for await (const ev of readAll(opts, stats)) {
+      if (mappingFor) {
+        if (ev.file !== file) mapping = mappingFor((file = ev.file));
+        if (mapping) byDoc.set(ev.doc, mapping);
+      }
+      if (q.filter(ev.doc)) kept.push(ev);
+    }
+    // head/tail pipes need the whole ordered result.
     if (q.kind === 'event') {
-      const kept: TrawlEvent[] = [];
-      for await (const ev of readAll(opts, stats)) if (q.filter(ev.doc)) kept.push(ev);
-      // head/tail pipes need the whole ordered result.
       for (const m of q.run(kept)) yield { kind: 'event', event: m.events[0] };
       return;
     }
-    const candidates: TrawlEvent[] = [];
-    for await (const ev of readAll(opts, stats)) if (q.filter(ev.doc)) candidates.push(ev);
-    for (const m of q.run(sortEvents(candidates, eqlOpts))) yield { kind: 'sequence', join_keys: m.join_keys ?? [], events: m.events };
+    for (const m of q.run(sortEvents(kept, eqlOpts))) yield { kind: 'sequence', join_keys: m.join_keys ?? [], events: m.events };
     return;
   }
   const q = compileEsql(opts.query, { now, allFields: true });

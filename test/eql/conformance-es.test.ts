@@ -3,21 +3,9 @@ import assert from 'node:assert/strict';
 import { needsShared } from '../helpers/shared.js';
 import { QueryError } from '../../src/lang/query-error.js';
 import type { EqlOptions } from '../../src/lang/eql/index.js';
-import { ES, endgameData, loadData, loadToml, runSpec, type Ev, type Spec } from './es-harness.js';
+import { ES, byDoc, endgameData, loadData, loadMapping, loadToml, runSpec, type Ev, type Spec } from './es-harness.js';
 
 const skip = needsShared('conformance/eql-es');
-
-/**
- * Entries whose expectation depends on the Elasticsearch index mapping, which an offline engine
- * over raw JSON does not have (name → reason).
- */
-const MAPPING_DEPENDENT: Record<string, string> = {
-  optionalDefaultNullValueFieldEqualNull: 'extra.mapping null_value: ES indexes a JSON null as "NULL"; offline a null is null',
-  optionalDefaultNullValueFieldEqualDefaultValue: 'extra.mapping null_value: ES indexes a JSON null as "NULL"; offline a null is null',
-  customDateFormatAsKey_SameIndexResults: 'mapping date formats (dd-MM-yyyy vs yyyy-MM-dd) normalise @timestamp_pretty to epoch millis in ES',
-  customDateFormatsAsKey_DifferentIndicesResults: 'mapping date formats normalise @timestamp_pretty to epoch millis in ES',
-  customDateFormatsAsKey_DifferentKeyNames: 'mapping date formats normalise date/@timestamp_pretty to epoch millis in ES',
-};
 
 /**
  * test_queries_unsupported.toml entries that ES EQL today parses: their early-era expectation
@@ -37,23 +25,26 @@ const UNSUPPORTED_ERA_DIFFERENCES: Record<string, string> = {
 
 function report(suite: string, specs: Spec[], events: Ev[], options: EqlOptions, idField: string): string[] {
   const fails: string[] = [];
-  let known = 0;
   for (const s of specs) {
     const r = runSpec(s, events, options, idField);
-    if (!r.ok && s.name && MAPPING_DEPENDENT[s.name]) { known++; console.log(`  known (mapping): ${s.name}: ${MAPPING_DEPENDENT[s.name]}`); continue; }
     if (!r.ok) {
       fails.push(`${s.name ?? '(unnamed)'}: ${s.query.trim().replace(/\s+/g, ' ')}\n    expected ${JSON.stringify(s.expected_event_ids)}${s.join_keys ? ` keys ${JSON.stringify(s.join_keys)}` : ''}\n    got ${r.error ? `error ${(r.error as Error).message}` : `${JSON.stringify(r.got)} keys ${JSON.stringify(r.gotKeys)}`}`);
     }
   }
-  console.log(`[eql-es ${suite}] ${specs.length - fails.length - known}/${specs.length} passed, ${known} known mapping-dependent, ${fails.length} failed`);
+  console.log(`[eql-es ${suite}] ${specs.length - fails.length}/${specs.length} passed, ${fails.length} failed`);
   return fails;
 }
 
-const MAIN: EqlOptions = { eventCategoryField: 'event_type', timestampField: '@timestamp', tiebreakerField: 'serial_event_id' };
+/**
+ * As Elasticsearch runs the suite: every document read through its index's mapping (byDoc), the
+ * category from `event.category` (an alias of `event_type` in every mapping), @timestamp.
+ */
+const MAIN: EqlOptions = { mapping: byDoc, timestampField: '@timestamp', tiebreakerField: 'serial_event_id' };
+const OTHER: EqlOptions = { mapping: byDoc };
 
 test('ES EQL suite: main (test_queries + additional + date), minus unsupported', { skip }, () => {
   const unsupported = new Set(loadToml(ES('test_queries_unsupported.toml')).map((s) => s.query.trim()));
-  const events = endgameData(ES('test_data.json'));
+  const events = endgameData(ES('test_data.json'), loadMapping(ES('mapping-default.json')));
   const all = [...loadToml(ES('test_queries.toml')), ...loadToml(ES('additional_test_queries.toml')), ...loadToml(ES('test_queries_date.toml'))];
   // case_insensitive-only entries expect the old tri-state loader's folding: informational (see ORIGIN.md)
   const required = all.filter((s) => !unsupported.has(s.query.trim()) && !(s.case_insensitive && !s.case_sensitive));
@@ -65,7 +56,7 @@ test('ES EQL suite: main (test_queries + additional + date), minus unsupported',
 });
 
 test('ES EQL suite: unsupported queries throw QueryError or give the right answer', { skip }, () => {
-  const events = endgameData(ES('test_data.json'));
+  const events = endgameData(ES('test_data.json'), loadMapping(ES('mapping-default.json')));
   const wrong: string[] = [];
   let rejected = 0;
   const specs = loadToml(ES('test_queries_unsupported.toml'));
@@ -82,22 +73,30 @@ test('ES EQL suite: unsupported queries throw QueryError or give the right answe
   assert.deepEqual(wrong, []);
 });
 
+/** One ES index: a data file loaded with its own mapping file (same base name). */
+const indexData = (name: string, rename?: Record<string, string>) =>
+  loadData(ES('data', `${name}.data`), { mapping: loadMapping(ES('data', `${name}.mapping`), rename) });
+
 test('ES EQL suite: extra', { skip }, () => {
-  const events = loadData(ES('data', 'extra.data'));
-  assert.deepEqual(report('extra', loadToml(ES('test_extra.toml')), events, { eventCategoryField: 'event_type', tiebreakerField: 'sequence' }, 'sequence'), []);
+  // The copied extra.data and test_extra.toml (commit 2c21b57) call the null_value field
+  // default_null_value_field; the copied extra.mapping comes from a later commit that renamed it
+  // optional_field_default_null in all three files. At 2c21b57 the mapping read
+  // "default_null_value_field": {"type": "keyword", "null_value": "NULL"}: undo the rename.
+  const events = indexData('extra', { optional_field_default_null: 'default_null_value_field' });
+  assert.deepEqual(report('extra', loadToml(ES('test_extra.toml')), events, { ...OTHER, tiebreakerField: 'sequence' }, 'sequence'), []);
 });
 
 test('ES EQL suite: missing events', { skip }, () => {
-  const events = loadData(ES('data', 'missing-events.data'));
-  assert.deepEqual(report('missing-events', loadToml(ES('test_missing_events.toml')), events, { eventCategoryField: 'event_type', tiebreakerField: 'sequence' }, 'sequence'), []);
+  const events = indexData('missing-events');
+  assert.deepEqual(report('missing-events', loadToml(ES('test_missing_events.toml')), events, { ...OTHER, tiebreakerField: 'sequence' }, 'sequence'), []);
 });
 
-test('ES EQL suite: sample', { skip }, () => {
-  const events = ['sample1', 'sample2', 'sample3'].flatMap((f) => loadData(ES('data', `${f}.data`)));
-  assert.deepEqual(report('sample', loadToml(ES('test_sample.toml')), events, { eventCategoryField: 'event_type' }, 'id'), []);
+test('ES EQL suite: sample (three indices, three mappings)', { skip }, () => {
+  const events = ['sample1', 'sample2', 'sample3'].flatMap((f) => indexData(f));
+  assert.deepEqual(report('sample', loadToml(ES('test_sample.toml')), events, OTHER, 'id'), []);
 });
 
 test('ES EQL suite: several samples per key (max_samples_per_key)', { skip }, () => {
-  const events = loadData(ES('data', 'sample-multi.data'));
-  assert.deepEqual(report('sample-multi', loadToml(ES('test_sample_multi.toml')), events, { eventCategoryField: 'event_type' }, 'id'), []);
+  const events = indexData('sample-multi');
+  assert.deepEqual(report('sample-multi', loadToml(ES('test_sample_multi.toml')), events, OTHER, 'id'), []);
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { sharedPath } from '../helpers/shared.js';
 import { compileEql, sortEvents, type EqlMatch, type EqlOptions } from '../../src/lang/eql/index.js';
+import { parseMapping, type FieldMapping } from '../../src/fields/mapping.js';
 
 export interface Spec { name?: string; query: string; expected_event_ids: number[] | number[][]; join_keys?: string[]; case_sensitive?: boolean; case_insensitive?: boolean; max_samples_per_key?: number; size?: number }
 export type Ev = { doc: Record<string, unknown> };
@@ -12,14 +13,41 @@ export function loadToml(file: string): Spec[] {
   return (parse(readFileSync(file, 'utf8')) as unknown as { queries: Spec[] }).queries;
 }
 
-export function loadData(file: string, transform?: (d: Record<string, unknown>) => void): Ev[] {
-  const text = readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
-  const arr = JSON.parse(text) as Record<string, unknown>[];
-  return arr.map((d) => { transform?.(d); return { doc: d }; });
+/**
+ * Each document's index mapping, as Elasticsearch's loader creates one index per data file with
+ * that file's mapping. Pass `byDoc` as EqlOptions.mapping.
+ */
+const MAPPINGS = new WeakMap<object, FieldMapping>();
+export const byDoc = (d: Record<string, unknown>): FieldMapping | undefined => MAPPINGS.get(d);
+
+/**
+ * A mapping file as the ES loader reads it: `#` comment lines dropped, and the
+ * `[runtime_random_keyword_type]` placeholder (randomly keyword or wildcard in ES, both plain
+ * strings) made keyword. `rename` renames mapped fields (see the extra suite).
+ */
+export function loadMapping(file: string, rename: Record<string, string> = {}): FieldMapping {
+  let text = readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+  text = text.replaceAll('[runtime_random_keyword_type]', 'keyword');
+  for (const [from, to] of Object.entries(rename)) text = text.replaceAll(`"${from}"`, `"${to}"`);
+  return parseMapping(text, file);
 }
 
-export function endgameData(file: string): Ev[] {
-  return loadData(file, (d) => { d['@timestamp'] = Math.floor(Number(d.timestamp) / 10000) - 11644473600000; });
+export function loadData(file: string, opts: { transform?: (d: Record<string, unknown>) => void; mapping?: FieldMapping } = {}): Ev[] {
+  const text = readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*\/\//.test(l)).join('\n');
+  const arr = JSON.parse(text) as Record<string, unknown>[];
+  return arr.map((d) => {
+    opts.transform?.(d);
+    if (opts.mapping) MAPPINGS.set(d, opts.mapping);
+    return { doc: d };
+  });
+}
+
+/** The endgame-140 index: test_data.json with the FILETIME → @timestamp transform (and, as ES has it, mapping-default.json). */
+export function endgameData(file: string, mapping?: FieldMapping): Ev[] {
+  return loadData(file, {
+    transform: (d) => { d['@timestamp'] = Math.floor(Number(d.timestamp) / 10000) - 11644473600000; },
+    mapping,
+  });
 }
 
 export function idsOf(matches: EqlMatch<Ev>[], idField: string): number[] {

@@ -5,6 +5,7 @@ import { SkipLedger, type TrawlEvent } from '../../input/index.js';
 import { QueryError } from '../../lang/query-error.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
 import { openSink, parseInstant, stderr, UsageError } from '../output.js';
+import { loadMappingArgs, mappingFor } from './query-mapping.js';
 import type { QueryFlags } from './query.js';
 
 const LANGUAGES: Record<string, QueryLanguage> = { kuery: 'kuery', kql: 'kuery', eql: 'eql', esql: 'esql' };
@@ -14,24 +15,21 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
   const language = LANGUAGES[flags.language.toLowerCase()];
   if (!language) throw new UsageError(`--language must be kuery, eql or esql (got "${flags.language}")`);
   if (!['ndjson', 'json', 'table', 'csv'].includes(flags.format)) throw new UsageError('--format must be ndjson, json, table or csv');
+  if (flags.mapping?.length && language !== 'eql') throw new UsageError('--mapping applies to EQL queries only (--language eql)');
+  const mappings = flags.mapping?.length ? await loadMappingArgs(flags.mapping) : undefined;
   const stats: QueryStats = { files: 0, bytes: 0, events: 0, ledger: new SkipLedger(), warnings: [] };
   const sink = openSink(flags.output);
   const printer = makePrinter(flags.format, flags.fields?.length ? flags.fields : DEFAULT_FIELDS);
   let matches = 0;
   try {
-    for await (const out of runQuery(
-      {
-        language,
-        query,
-        evidence,
-        now: flags.now ? parseInstant(flags.now, '--now') : undefined,
-        timestampField: flags.timestampField,
-        eventCategoryField: flags.eventCategoryField,
-        tiebreakerField: flags.tiebreakerField,
-        progress: flags.progress && process.stderr.isTTY === true,
-      },
+    const now = flags.now ? parseInstant(flags.now, '--now') : undefined;
+    const progress = flags.progress && process.stderr.isTTY === true;
+    const eqlFields = { timestampField: flags.timestampField, eventCategoryField: flags.eventCategoryField, tiebreakerField: flags.tiebreakerField };
+    const outputs = runQuery(
+      { language, query, evidence, now, ...eqlFields, progress, ...(mappings ? { mappingFor: (file: string) => mappingFor(file, mappings) } : {}) },
       stats,
-    )) {
+    );
+    for await (const out of outputs) {
       if (out.kind !== 'columns') matches++;
       const text = printer.add(out);
       if (text) await sink.write(text);
@@ -43,6 +41,7 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
     }
     throw err;
   }
+  for (const m of mappings ?? []) if (!m.used) stats.warnings.push(`--mapping ${m.arg}: no evidence file was read with it`);
   await sink.write(printer.end());
   await sink.close();
   const skipped = Object.entries(stats.ledger.byKind);

@@ -8,6 +8,7 @@ export interface QueryFlags {
   timestampField?: string;
   eventCategoryField?: string;
   tiebreakerField?: string;
+  mapping?: string[];
   output?: string;
   progress: boolean;
   now?: string;
@@ -33,6 +34,12 @@ export function registerQuery(program: Command): void {
     .option('--timestamp-field <field>', 'EQL: event time field', '@timestamp')
     .option('--event-category-field <field>', 'EQL: event category field', 'event.category')
     .option('--tiebreaker-field <field>', 'EQL: orders events with equal timestamps')
+    .option(
+      '--mapping <[GLOB=]FILE>',
+      'EQL: read fields through an Elasticsearch index mapping (date formats, null_value, aliases), ' +
+        'for the evidence files GLOB matches (a file, directory or glob), else for all; repeatable, the last match wins',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--no-progress', 'no progress bar on stderr')
     .option('--now <time>', 'evaluation clock for now-relative date math')
@@ -42,7 +49,15 @@ export function registerQuery(program: Command): void {
 Examples:
   trawl query 'event.category:process and process.name:python*' samples/
   trawl query -l eql 'sequence by process.entity_id [process where true] [file where true]' logs/
-  trawl query -l esql 'FROM logs-* | STATS c = COUNT(*) BY host.name | SORT c DESC' logs/ -f table`,
+  trawl query -l esql 'FROM logs-* | STATS c = COUNT(*) BY host.name | SORT c DESC' logs/ -f table
+
+  EQL with index mappings: each evidence file is read as Elasticsearch indexed it with its mapping
+  (dates in the mapping's format compare and join as epoch millis, null_value replaces nulls,
+  alias fields read their target). FILE is {"properties": ...}, {"mappings": ...} or a
+  GET <index>/_mapping response; GLOB=FILE limits a mapping to the files GLOB matches:
+  trawl query -l eql 'sample by @timestamp_pretty [alert where true] [failure where true]' eu/ us/ \\
+    --mapping 'eu/**=eu-mapping.json' --mapping us/=us-mapping.json
+  trawl query -l eql 'any where event.category == "alert"' logs/ --mapping mapping.json`,
     )
     .action(async (query: string, evidence: string[], flags: QueryFlags) => {
       // Loaded on use: `trawl --help` must not pay for every query language.

@@ -1,4 +1,5 @@
-import { memoField } from './field-memo.js';
+import type { DateFormat } from '../../fields/mapping.js';
+import { memoField, type MappedFields } from './field-memo.js';
 import { QueryError } from '../query-error.js';
 import type { Expr, Lit } from './ast.js';
 import { cidrMatcher, ENDGAME_ONLY, lookupFunction, type Ty } from './functions.js';
@@ -8,7 +9,12 @@ import { luceneRegex, scalarCmp, scalarEq, toStr, type Val } from './values.js';
 
 export type Eval = (doc: Record<string, unknown>) => Val;
 
-export interface ExprCtx { src: string; fields: Set<string> }
+export interface ExprCtx {
+  src: string;
+  fields: Set<string>;
+  /** Under an index mapping: how fields are read (absent: documents as they are). */
+  mapped?: MappedFields;
+}
 
 const isNull = (v: Val) => v === null || v === undefined;
 
@@ -34,7 +40,7 @@ export function compileExpr(e: Expr, ctx: ExprCtx): Eval {
     case 'literal': { const v = e.value; return () => v; }
     case 'field': {
       ctx.fields.add(e.path);
-      return memoField(e.path);
+      return ctx.mapped ? ctx.mapped.field(e.path) : memoField(e.path);
     }
     case 'not': {
       checkType(ctx, e.arg, 'boolean', 'not');
@@ -136,6 +142,18 @@ function compileIn(e: Extract<Expr, { type: 'in' }>, ctx: ExprCtx): Eval {
       return false;
     };
   }
+  const dated = dateLiteralSet(e, ctx);
+  if (dated) {
+    return (d) => {
+      const v = a(d);
+      if (v === null || v === undefined) return null;
+      const t = dated(d) ?? test;
+      let hit = false;
+      if (Array.isArray(v)) { for (let i = 0; i < v.length && !hit; i++) hit = t(v[i], d); }
+      else hit = t(v, d);
+      return neg ? !hit : hit;
+    };
+  }
   return (d) => {
     const v = a(d);
     if (v === null || v === undefined) return null;
@@ -143,6 +161,50 @@ function compileIn(e: Extract<Expr, { type: 'in' }>, ctx: ExprCtx): Eval {
     if (Array.isArray(v)) { for (let i = 0; i < v.length && !hit; i++) hit = test(v[i], d); }
     else hit = test(v, d);
     return neg ? !hit : hit;
+  };
+}
+
+/**
+ * Under a mapping, string literals compared with a date field are read with that field's format,
+ * as Elasticsearch's term and range queries on a date field read them ("17-12-2022" against a
+ * dd-MM-yyyy field is that day's epoch millis). A literal the format cannot read stays a string
+ * (then compared as ISO 8601 or epoch millis, as without a mapping).
+ */
+function dateLiteral(field: Expr, lit: Expr, ctx: ExprCtx): Eval | undefined {
+  if (!ctx.mapped || field.type !== 'field' || lit.type !== 'literal' || typeof lit.value !== 'string') return undefined;
+  const formatOf = ctx.mapped.dateFormat(field.path);
+  if (!formatOf) return undefined;
+  const s = lit.value;
+  const read = new Map<DateFormat, Val>();
+  return (d) => {
+    const f = formatOf(d);
+    if (!f) return s;
+    let v = read.get(f);
+    if (v === undefined) {
+      v = f.parse(s) ?? s;
+      read.set(f, v);
+    }
+    return v;
+  };
+}
+
+/** dateLiteral for `field in (…)` over constants: the literal set for the document's date format, or undefined (use the plain set). */
+function dateLiteralSet(e: Extract<Expr, { type: 'in' }>, ctx: ExprCtx): ((d: Record<string, unknown>) => ((x: Val) => boolean) | undefined) | undefined {
+  if (!ctx.mapped || e.arg.type !== 'field') return undefined;
+  if (!e.list.every((x) => x.type === 'literal') || !e.list.some((x) => typeof (x as { value: Lit }).value === 'string')) return undefined;
+  const formatOf = ctx.mapped.dateFormat(e.arg.path);
+  if (!formatOf) return undefined;
+  const values = e.list.map((x) => (x as { value: Lit }).value);
+  const sets = new Map<DateFormat, (x: Val) => boolean>();
+  return (d) => {
+    const f = formatOf(d);
+    if (!f) return undefined;
+    let t = sets.get(f);
+    if (!t) {
+      t = literalSet(values.map((v) => (typeof v === 'string' ? f.parse(v) ?? v : v)), e.ci);
+      sets.set(f, t);
+    }
+    return t;
   };
 }
 
@@ -182,7 +244,8 @@ function arith(op: string, a: Val, b: Val, float = false): Val {
 }
 
 function compileCompare(e: Extract<Expr, { type: 'compare' }>, ctx: ExprCtx): Eval {
-  const l = compileExpr(e.left, ctx), r = compileExpr(e.right, ctx);
+  const dl = dateLiteral(e.right, e.left, ctx), dr = dateLiteral(e.left, e.right, ctx);
+  const l = dl ?? compileExpr(e.left, ctx), r = dr ?? compileExpr(e.right, ctx);
   const lt = staticType(e.left), rt = staticType(e.right);
   if (lt !== 'any' && rt !== 'any' && lt !== 'null' && rt !== 'null' && lt !== rt) {
     throw new QueryError(`cannot compare ${lt} with ${rt}`, ctx.src, e.location.min, 'type');
@@ -191,7 +254,7 @@ function compileCompare(e: Extract<Expr, { type: 'compare' }>, ctx: ExprCtx): Ev
   if (op === '==' || op === '!=') {
     const eq = op === '==';
     // field == "literal": one precomputed comparison (scalarEq is symmetric)
-    const lit = e.right.type === 'literal' ? e.right : e.left.type === 'literal' ? e.left : null;
+    const lit = dl || dr ? null : e.right.type === 'literal' ? e.right : e.left.type === 'literal' ? e.left : null;
     if (lit && lit.value !== null) {
       const other = lit === e.right ? l : r;
       const is = literalSet([lit.value], false);

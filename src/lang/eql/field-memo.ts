@@ -1,4 +1,6 @@
 import { compileField, type FieldGetter } from '../../fields/index.js';
+import type { DateFormat, FieldMapping } from '../../fields/mapping.js';
+import type { EqlMapping } from './types.js';
 
 /**
  * Field getters shared by every compiled EQL query, each remembering its last document. A hunt
@@ -12,17 +14,93 @@ const memos = new Map<string, FieldGetter>();
 export function memoField(path: string): FieldGetter {
   let g = memos.get(path);
   if (!g) {
-    const get = compileField(path);
-    let lastDoc: unknown = undefined;
-    let lastVal: unknown = undefined;
-    g = (doc) => {
-      if (doc === lastDoc) return lastVal;
-      const v = get(doc);
-      lastDoc = doc;
-      lastVal = v;
-      return v;
-    };
+    g = memo(compileField(path));
     memos.set(path, g);
   }
   return g;
+}
+
+function memo(get: FieldGetter): FieldGetter {
+  let lastDoc: unknown = undefined;
+  let lastVal: unknown = undefined;
+  return (doc) => {
+    if (doc === lastDoc) return lastVal;
+    const v = get(doc);
+    lastDoc = doc;
+    lastVal = v;
+    return v;
+  };
+}
+
+/** How compiled queries read fields under a mapping: getters by path, and date formats by path. */
+export interface MappedFields {
+  field(path: string): FieldGetter;
+  /** The date format `path` has in a document's mapping; undefined when it is never a date. */
+  dateFormat(path: string): ((doc: Record<string, unknown>) => DateFormat | undefined) | undefined;
+}
+
+const mapped = new WeakMap<object, MappedFields>();
+
+/**
+ * Getters that read through `mapping` (shared, like memoField, by every query compiled with the
+ * same mapping or lookup). A single mapping resolves each path once, at compile time; a lookup
+ * asks it per document, remembering the last mapping seen so that a stream of events from one
+ * file resolves each path once.
+ */
+export function mappedFields(mapping: EqlMapping): MappedFields {
+  let m = mapped.get(mapping);
+  if (!m) {
+    m = typeof mapping === 'function' ? perDocument(mapping) : single(mapping);
+    mapped.set(mapping, m);
+  }
+  return m;
+}
+
+function single(mapping: FieldMapping): MappedFields {
+  const getters = new Map<string, FieldGetter>();
+  return {
+    field(path) {
+      let g = getters.get(path);
+      if (!g) {
+        const r = mapping.reader(path);
+        g = r ? memo(r) : memoField(path);
+        getters.set(path, g);
+      }
+      return g;
+    },
+    dateFormat(path) {
+      const f = mapping.dateFormat(path);
+      return f ? () => f : undefined;
+    },
+  };
+}
+
+function perDocument(lookup: (doc: Record<string, unknown>) => FieldMapping | undefined): MappedFields {
+  const getters = new Map<string, FieldGetter>();
+  return {
+    field(path) {
+      let g = getters.get(path);
+      if (g) return g;
+      const plain = memoField(path);
+      let lastMapping: FieldMapping | undefined = undefined;
+      let read: FieldGetter = plain;
+      let lastDoc: unknown = undefined;
+      let lastVal: unknown = undefined;
+      g = (doc) => {
+        if (doc === lastDoc) return lastVal;
+        const m = lookup(doc as Record<string, unknown>);
+        if (m !== lastMapping) {
+          lastMapping = m;
+          read = m?.reader(path) ?? plain;
+        }
+        const v = read(doc);
+        lastDoc = doc;
+        lastVal = v;
+        return v;
+      };
+      getters.set(path, g);
+      return g;
+    },
+    dateFormat: (path) => (doc) => lookup(doc)?.dateFormat(path),
+  };
 }

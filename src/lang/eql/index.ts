@@ -4,13 +4,13 @@ import type { EventQuery, Expr, Pipe, Query, Stage } from './ast.js';
 import { chainOperands, compileExpr, compilePred, type ExprCtx } from './compile-expr.js';
 import type { Discriminator } from '../discriminator.js';
 import { eqlDiscriminators } from './discriminators.js';
-import { memoField } from './field-memo.js';
+import { mappedFields, memoField, type MappedFields } from './field-memo.js';
 import { parseEql } from './parser.js';
 import { runSample, type SampleStage } from './sample.js';
 import { runSequence, type MissingStage, type SeqOptions, type SeqStage } from './sequence.js';
 import type { EqlInput, EqlMatch, EqlOptions } from './types.js';
 
-export type { EqlInput, EqlMatch, EqlOptions } from './types.js';
+export type { EqlInput, EqlMapping, EqlMatch, EqlOptions } from './types.js';
 export type { SeqOptions } from './sequence.js';
 export { parseEql } from './parser.js';
 
@@ -47,9 +47,11 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
   const ast = parseEql(src);
   const catField = options.eventCategoryField ?? 'event.category';
   const tsField = options.timestampField ?? '@timestamp';
-  const ctx: ExprCtx = { src, fields: new Set() };
-  const catGet = memoField(catField);
-  const tsGet = compileField(tsField);
+  // Without a mapping nothing below differs from reading documents as they are.
+  const mapped = options.mapping ? mappedFields(options.mapping) : undefined;
+  const ctx: ExprCtx = { src, fields: new Set(), mapped };
+  const catGet = mapped ? mapped.field(catField) : memoField(catField);
+  const tsGet = mapped ? mapped.field(tsField) : compileField(tsField);
   const time = (d: Doc) => parseTimestamp(tsGet(d)) ?? 0;
 
   const compileEvent = (q: EventQuery): ((d: Doc) => boolean) => {
@@ -108,10 +110,14 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       until = { filter: f, keys: keyFns(ast.until, ast.by) };
     }
     const spec = { stages: real, missing, until, maxspan: ast.maxspan, time };
+    const shown = mapped ? showDateKeys([...ast.by, ...(ast.stages.find((st) => !st.missing)?.by ?? [])], mapped) : undefined;
     return {
       kind: 'sequence', stats,
       filter: anyOf(stageFilters),
-      run: (events, opts) => pipes(runSequence(spec, events, stats, opts)),
+      run: (events, opts) => {
+        const matches = runSequence(spec, events, stats, opts);
+        return pipes(shown ? matches.map(shown) : matches);
+      },
       requiredTerms: common,
       discriminators: eqlDiscriminators(ast, catField),
       fields: [...ctx.fields, ...(ctx.fields.size ? [tsField] : [])].filter((x, i, a) => a.indexOf(x) === i),
@@ -135,6 +141,24 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     requiredTerms: common,
     discriminators: eqlDiscriminators(ast, catField),
     fields: [...ctx.fields],
+  };
+}
+
+/**
+ * Sequence join keys on date fields as Elasticsearch shows them: in the field's format (taken
+ * from the first event's mapping), not as the epoch millis they are compared by.
+ */
+function showDateKeys(keys: Expr[], mapped: MappedFields): <E extends EqlInput>(m: EqlMatch<E>) => EqlMatch<E> {
+  const formats = keys.map((k) => (k.type === 'field' ? mapped.dateFormat(k.path) : undefined));
+  if (formats.every((f) => f === undefined)) return (m) => m;
+  return (m) => {
+    const doc = m.events[0]?.doc;
+    if (!m.join_keys || !doc) return m;
+    const shownKeys = m.join_keys.map((v, i) => {
+      const f = typeof v === 'number' ? formats[i]?.(doc) : undefined;
+      return f ? f.format(v as number) : v;
+    });
+    return { ...m, join_keys: shownKeys };
   };
 }
 
@@ -190,8 +214,10 @@ function termsOf(q: EventQuery, catField: string): RequiredTerm[] {
 }
 
 export function sortEvents<E extends EqlInput>(events: E[], options: EqlOptions = {}): E[] {
-  const tsGet = compileField(options.timestampField ?? '@timestamp');
-  const tbGet = options.tiebreakerField ? compileField(options.tiebreakerField) : null;
+  const mapped = options.mapping ? mappedFields(options.mapping) : undefined;
+  const get = (path: string) => (mapped ? mapped.field(path) : compileField(path));
+  const tsGet = get(options.timestampField ?? '@timestamp');
+  const tbGet = options.tiebreakerField ? get(options.tiebreakerField) : null;
   const keyed = events.map((e, i) => {
     const tb = tbGet ? tbGet(e.doc) : undefined;
     return { e, i, ts: parseTimestamp(tsGet(e.doc)) ?? Number.NEGATIVE_INFINITY, tb: Array.isArray(tb) ? tb[0] : tb };

@@ -1,5 +1,4 @@
 import { parseTimestamp } from '../../fields/index.js';
-import { QueryError } from '../query-error.js';
 import { compileLucene, isRegexError, type LuceneRegex } from '../regex/index.js';
 
 const numeric = (s: string) => s.trim() !== '' && !isNaN(Number(s));
@@ -37,55 +36,11 @@ export function scalarCmp(a: Val, b: Val): number | undefined {
  * literal holds it verbatim.
  */
 export function luceneRegex(pattern: string, ci: boolean, src: string, offset: number): LuceneRegex {
-  rejectNestedQuantifiers(pattern, src, offset);
   try {
     return compileLucene(pattern, { caseInsensitive: ci });
   } catch (e) {
     if (isRegexError(e)) throw e.toQueryError(src, literalOffsets(src, offset, pattern));
     throw e;
-  }
-}
-
-/**
- * Kept from the backtracking days so that queries relying on the (documented, tested) error keep
- * getting it: a quantified group whose body starts with a quantified atom, like `(a+)+`.
- * The engine itself runs such patterns in linear time.
- */
-function rejectNestedQuantifiers(pattern: string, src: string, offset: number): void {
-  pattern = pattern.replace(/(\*|\+|\?|\})\?/g, '$1');
-  // nested quantifier: a group whose body has a quantifier, itself quantified
-  const stack: boolean[] = [];
-  const opens: number[] = [];
-  let prevQuant = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\') { i++; prevQuant = false; continue; }
-    if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      i = end < 0 ? pattern.length : end;
-      prevQuant = false;
-      continue;
-    }
-    if (c === '(') { stack.push(false); opens.push(i); prevQuant = false; continue; }
-    if (c === ')') {
-      const inner = stack.pop() ?? false;
-      const open = opens.pop() ?? 0;
-      const next = pattern[i + 1];
-      const unbounded = next === '*' || next === '+' || (next === '{' && /^\{\d+,\}/.test(pattern.slice(i + 1)));
-      if (inner && unbounded && startsQuantified(pattern, open + 1)) {
-        throw new QueryError('nested quantifiers are not supported (catastrophic backtracking)', src, offset);
-      }
-      if (inner && stack.length) stack[stack.length - 1] = true;
-      prevQuant = false;
-      continue;
-    }
-    if (c === '*' || c === '+' || c === '?' || c === '{') {
-      if (stack.length) stack[stack.length - 1] = true;
-      if (c === '{') { const e = pattern.indexOf('}', i); if (e > 0) i = e; }
-      prevQuant = true;
-      continue;
-    }
-    void prevQuant;
   }
 }
 
@@ -103,15 +58,4 @@ export function toStr(v: Val): string | null {
   if (Array.isArray(v)) return v.length ? toStr(v[0]) : null;
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
-}
-
-/** Whether the first atom at `i` is `.` or carries a quantifier: with an unbounded outer quantifier, the repetitions can split the input in exponentially many ways. */
-function startsQuantified(p: string, i: number): boolean {
-  let j = i;
-  if (p[j] === '.') return true;
-  if (p[j] === '\\') j += 2;
-  else if (p[j] === '[') { const e = p.indexOf(']', j + 2); j = e < 0 ? p.length : e + 1; }
-  else if (p[j] === '(') return true;
-  else j += 1;
-  return p[j] === '*' || p[j] === '+' || p[j] === '?' || p[j] === '{';
 }
