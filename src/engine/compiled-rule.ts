@@ -28,6 +28,12 @@ interface CompiledBase {
    * cheapest one so an event meets only the rules that could match it. Empty: always evaluated.
    */
   discriminators: Discriminator[];
+  /**
+   * The same contract per alternative (an EQL sequence's stages): every event the rule can match
+   * satisfies all discriminators of at least one stage. With it the router chooses per route key:
+   * stages that key rules out are dropped, and each remaining stage brings its own condition.
+   */
+  stageDiscriminators?: Discriminator[][];
   timeOf: TimeOf;
 }
 

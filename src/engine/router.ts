@@ -1,7 +1,7 @@
 import { compileField, toValues, type FieldGetter } from '../fields/index.js';
 import { eventIndex } from '../input/index-name.js';
 import type { TrawlEvent } from '../input/event.js';
-import { discriminatorCost, exactPatterns, type Discriminator } from '../lang/discriminator.js';
+import { discriminatorCost, exactPatterns, valuePasses, type Discriminator, type FieldPatterns } from '../lang/discriminator.js';
 import type { CompiledRule } from './compiled-rule.js';
 
 /**
@@ -31,13 +31,13 @@ interface Requirement {
 export class RuleRouter {
   private readonly getters = ROUTE_FIELDS.map((f) => compileField(f));
   private readonly requirements: Requirement[][];
-  private readonly chosen: (Discriminator | undefined)[];
+  private readonly stages: Discriminator[][][];
   private readonly cache = new Map<string, RouteGroup>();
   private readonly out: CompiledRule[] = [];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     this.requirements = rules.map((r) => requirementsOf(r));
-    this.chosen = rules.map((r) => cheapestDiscriminator(r));
+    this.stages = rules.map((r) => stagesOf(r));
   }
 
   /** The rules `ev` must be tested against. The array is reused: consume it before the next call. */
@@ -45,21 +45,29 @@ export class RuleRouter {
     const index = eventIndex(ev);
     // The key is built straight from the field values: this runs for every event, and the
     // value lists are only needed on a cache miss.
+    // Events sharing a key must have the same route values (a group's rules are chosen from the
+    // first one's): strings and other values are told apart, so "5" and 5 or "" and a missing
+    // field never share a key.
     let key = index ?? '';
     for (const get of this.getters) {
       const v = get(ev.doc);
-      key += Array.isArray(v) ? `\u0001${v.join('\u0002')}` : `\u0001${v === undefined ? '' : String(v)}`;
+      if (typeof v === 'string') key += `\u0001${v}`;
+      else if (Array.isArray(v)) {
+        key += '\u0001[';
+        for (const x of v) key += typeof x === 'string' ? `\u0002${x}` : `\u0003${JSON.stringify(x)}`;
+      } else key += `\u0004${v === undefined ? '' : JSON.stringify(v)}`;
     }
     let group = this.cache.get(key);
     if (!group) {
       if (this.cache.size >= MAX_CACHE) this.cache.clear();
-      group = this.select(index, this.getters.map((get) => toValues(get(ev.doc)).map(String)));
+      group = this.select(index, this.getters.map((get) => toValues(get(ev.doc))));
       this.cache.set(key, group);
     }
     return group.rulesFor(ev.doc, this.out);
   }
 
-  private select(index: string | undefined, slots: string[][]): RouteGroup {
+  private select(index: string | undefined, values: unknown[][]): RouteGroup {
+    const slots = values.map((vals) => vals.map(String));
     const lower = slots.map((vals) => vals.map((v) => v.toLowerCase()));
     const admitted: { rule: CompiledRule; disc: Discriminator | undefined }[] = [];
     this.rules.forEach((rule, i) => {
@@ -68,10 +76,57 @@ export class RuleRouter {
         const vals = req.caseInsensitive ? lower[req.slot] : slots[req.slot];
         if (!vals.some((v) => req.values.has(v))) return;
       }
-      admitted.push({ rule, disc: this.chosen[i] });
+      const disc = stageUnion(this.stages[i], values);
+      // No stage can match an event with these route values.
+      if (disc === null) return;
+      admitted.push({ rule, disc });
     });
     return new RouteGroup(admitted);
   }
+}
+
+/**
+ * A rule's condition for one route key, from its stages: a stage whose route-field conditions
+ * the key's values fail cannot match here and is dropped; each other stage contributes its most
+ * selective remaining condition. null: no stage can match; undefined: some stage has nothing
+ * indexable left, so the rule meets every event of the key.
+ */
+function stageUnion(stages: Discriminator[][], routeValues: unknown[][]): Discriminator | null | undefined {
+  const union: FieldPatterns[] = [];
+  for (const stage of stages) {
+    let best: Discriminator | undefined;
+    let bestCost = Infinity;
+    let impossible = false;
+    for (const d of stage) {
+      const rest = resolveRouteFields(d, routeValues);
+      if (rest === true) continue;
+      if (rest.length === 0) {
+        impossible = true;
+        break;
+      }
+      if (rest.some((p) => p.prefixes.includes('') || p.suffixes.includes(''))) continue;
+      const cost = discriminatorCost(rest);
+      if (cost < bestCost) [best, bestCost] = [rest, cost];
+    }
+    if (impossible) continue;
+    if (!best) return undefined;
+    union.push(...best);
+  }
+  return union.length ? union : null;
+}
+
+/**
+ * A discriminator with its route-field alternatives decided by the key's values: true when one
+ * of them holds (the discriminator tells nothing more here), else the other alternatives.
+ */
+function resolveRouteFields(d: Discriminator, routeValues: unknown[][]): FieldPatterns[] | true {
+  const rest: FieldPatterns[] = [];
+  for (const p of d) {
+    const slot = (ROUTE_FIELDS as readonly string[]).indexOf(p.field);
+    if (slot < 0) rest.push(p);
+    else if (routeValues[slot].some((v) => valuePasses(p, v))) return true;
+  }
+  return rest;
 }
 
 /** One field's slice of the discrimination index: lower-cased value → positions in the group. */
@@ -174,26 +229,13 @@ function lengthsOf(map: Map<string, number[]>): number[] {
 }
 
 /**
- * The rule's most selective indexable condition outside the route fields (those already split
- * the rules at level 1), or undefined: the rule is then tested against every event of its key.
+ * A rule's necessary conditions as stages (one stage unless the language reports several), its
+ * route terms among them. Route-field conditions are kept: each route key decides them.
  */
-function cheapestDiscriminator(rule: CompiledRule): Discriminator | undefined {
-  const routed = new Set<string>(ROUTE_FIELDS);
-  const options: Discriminator[] = [
-    ...rule.route
-      .filter((t) => !routed.has(t.field) && t.values.length > 0 && !t.values.some(coercible))
-      .map((t) => [exactPatterns(t.field, t.values)]),
-    ...rule.discriminators.filter((d) => d.length > 0 && d.every((p) => !routed.has(p.field))),
-  ];
-  let best: Discriminator | undefined;
-  let bestCost = Infinity;
-  for (const d of options) {
-    // An empty string prefix or suffix would admit every value: no discrimination at all.
-    if (d.some((p) => p.prefixes.includes('') || p.suffixes.includes(''))) continue;
-    const cost = discriminatorCost(d);
-    if (cost < bestCost) [best, bestCost] = [d, cost];
-  }
-  return best;
+function stagesOf(rule: CompiledRule): Discriminator[][] {
+  const terms = rule.route.filter((t) => t.values.length > 0 && !t.values.some(coercible)).map((t) => [exactPatterns(t.field, t.values)]);
+  const stages = rule.stageDiscriminators ?? [rule.discriminators];
+  return stages.map((stage) => [...terms, ...stage.filter((d) => d.length > 0)]);
 }
 
 /**

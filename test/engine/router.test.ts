@@ -52,6 +52,24 @@ test('router: numeric-looking terms are not index keys (loose comparison would m
   assert.deepEqual(routed(router, e), ['pid']);
 });
 
+test('router: sequence stages route on their own conditions, decided per route key', () => {
+  const router = new RuleRouter([
+    compiled('sequence by process.entity_id [process where process.name == "cp"] [file where event.action == "deletion"]', 'eql', 'seq'),
+    compiled('process where event.action == "exec" or process.name == "cp"', 'eql', 'or'),
+  ]);
+  const at = '2026-01-01T00:00:00Z';
+  const proc = (name: string, action = 'fork') => ev(at, { event: { category: 'process', action }, process: { name } });
+  const file = (action: string) => ev(at, { event: { category: 'file', action }, process: { name: 'cp' } });
+  assert.deepEqual(routed(router, proc('cp')), ['or', 'seq']);
+  assert.deepEqual(routed(router, proc('mv')), [], 'the process stage needs cp; the file stage cannot match a process event');
+  assert.deepEqual(routed(router, proc('mv', 'exec')), ['or'], 'event.action decided by the route key');
+  assert.deepEqual(routed(router, file('deletion')), ['seq']);
+  assert.deepEqual(routed(router, file('creation')), [], 'a file event only meets the file stage, which needs a deletion');
+  // the key tells values apart by type: a string "deletion" and an array holding it are both seen
+  assert.deepEqual(routed(router, ev(at, { event: { category: ['file'], action: ['deletion'] } })), ['seq']);
+  assert.deepEqual(routed(router, ev(at, { event: { category: 'file', action: 'deletion' } })), ['seq']);
+});
+
 /**
  * The index must never hide a rule from an event it matches: on real evidence, routing with the
  * whole corpus loaded selects exactly the rules that evaluating every rule would.

@@ -34,6 +34,7 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
     stateful: true,
     route,
     discriminators,
+    stageDiscriminators: query.stageDiscriminators,
     candidate: (doc) => query.filter(doc),
     // Stages are re-tested on the candidates, so evaluation reads every field the query names.
     project: ruleProjection(rule, [...query.fields, ...[rule.tiebreaker_field, rule.event_category_override].filter((f): f is string => !!f)]),

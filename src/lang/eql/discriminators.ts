@@ -17,6 +17,17 @@ export function eqlDiscriminators(ast: Query, catField: string): Discriminator[]
   return unions(stages.map((s) => eventDiscriminators(s.query, catField)), catField);
 }
 
+/**
+ * Per stage of a sequence or sample (until and missing-event stages included), its own
+ * discriminators: every candidate satisfies all of one stage's. The engine resolves them per
+ * route key, which a union fixed here cannot do (a file event only ever meets a file stage).
+ */
+export function eqlStageDiscriminators(ast: Query, catField: string): Discriminator[][] | undefined {
+  if (ast.type === 'eventQuery') return undefined;
+  const stages = ast.stages.concat(ast.type === 'sequence' && ast.until ? [ast.until] : []);
+  return stages.map((s) => eventDiscriminators(s.query, catField));
+}
+
 function eventDiscriminators(q: EventQuery, catField: string): Discriminator[] {
   const out = conditions(q.condition, catField);
   if (q.category !== null) out.unshift([exactPatterns(catField, [q.category])]);

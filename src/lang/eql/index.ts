@@ -3,7 +3,7 @@ import { QueryError } from '../query-error.js';
 import type { EventQuery, Expr, Pipe, Query, Stage } from './ast.js';
 import { chainOperands, compileExpr, compilePred, type ExprCtx } from './compile-expr.js';
 import type { Discriminator } from '../discriminator.js';
-import { eqlDiscriminators } from './discriminators.js';
+import { eqlDiscriminators, eqlStageDiscriminators } from './discriminators.js';
 import { mappedFields, memoField, type MappedFields } from './field-memo.js';
 import { parseEql } from './parser.js';
 import { runSample, type SampleStage } from './sample.js';
@@ -25,6 +25,8 @@ export interface EqlQuery {
   requiredTerms: RequiredTerm[];
   /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
   discriminators: Discriminator[];
+  /** Sequences and samples: the discriminators of each stage (see eqlStageDiscriminators). */
+  stageDiscriminators?: Discriminator[][];
   fields: string[];
 }
 
@@ -120,6 +122,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       },
       requiredTerms: common,
       discriminators: eqlDiscriminators(ast, catField),
+      stageDiscriminators: eqlStageDiscriminators(ast, catField),
       fields: [...ctx.fields, ...(ctx.fields.size ? [tsField] : [])].filter((x, i, a) => a.indexOf(x) === i),
     };
   }
@@ -140,6 +143,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     run: (events) => pipes(runSample(stages, events, perKey, stats)),
     requiredTerms: common,
     discriminators: eqlDiscriminators(ast, catField),
+    stageDiscriminators: eqlStageDiscriminators(ast, catField),
     fields: [...ctx.fields],
   };
 }
