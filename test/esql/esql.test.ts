@@ -153,3 +153,26 @@ test('constant expressions that fail still warn; shadowed STATS names warn once 
   assert.deepEqual(s.rows[0].values, [3]);
   assert.deepEqual(s.warnings.map((w) => w.message), ["Line 1:16: Field 'c' shadowed by field at line 1:30"]);
 });
+
+test('long values beyond 2^53 stay exact (reader text in, exact decimal text out) and overflow warns', () => {
+  // the reader delivers integers beyond 2^53 as their exact text; process.pid is a long
+  const r = run('FROM logs-* | EVAL next = process.pid + 1, wrap = process.pid * 2 | KEEP process.pid, next, wrap', [{ process: { pid: '9223372036854775806' } }, { process: { pid: 7 } }]);
+  assert.deepEqual(r.rows.map((x) => x.values), [['9223372036854775806', '9223372036854775807', null], [7, 8, 14]]);
+  assert.ok(r.warnings.some((w) => w.message.endsWith('java.lang.ArithmeticException: long overflow')));
+  const eq = run('FROM logs-* | WHERE process.pid == 9007199254740993 | KEEP process.pid', [{ process: { pid: '9007199254740993' } }, { process: { pid: '9007199254740992' } }]);
+  assert.deepEqual(eq.rows.map((x) => x.values), [['9007199254740993']]);
+});
+
+test('ORs of equalities on one field warn as the IN Elasticsearch rewrites them to', () => {
+  const r = run('FROM logs-* | WHERE user.name == "a" OR user.name == "b" | KEEP user.name', [{ user: { name: ['a', 'b'] } }, { user: { name: 'b' } }]);
+  assert.deepEqual(r.rows.map((x) => x.values), [['b']]);
+  assert.ok(r.warnings.some((w) => w.message.startsWith('Line 1:21: evaluation of [user.name] failed')), JSON.stringify(r.warnings));
+});
+
+test('SORT ties come out in the order of Elasticsearch\'s TopN heap; the null STATS group first', () => {
+  const docs = [1, 2, 3, 4, 5].map((i) => ({ n: i, k: i % 2 ? null : 'x' }));
+  const s = run('FROM logs-* | SORT k | KEEP n', docs);
+  assert.deepEqual(s.rows.map((x) => x.values[0]), [2, 4, 3, 5, 1]);
+  const g = run('FROM logs-* | STATS c = COUNT(*) BY k', docs);
+  assert.deepEqual(g.rows.map((x) => x.values), [[3, null], [2, 'x']]);
+});

@@ -73,6 +73,12 @@ export interface InternalOptions {
   allFields?: boolean;
   /** Known field types (conformance datasets): FROM yields exactly these columns. */
   schema?: Record<string, EsqlType>;
+  /**
+   * long / unsigned_long values beyond 2^53 are exact bigints inside the engine. In results they
+   * are their exact decimal text by default (JSON-safe, as the reader delivers such numbers);
+   * `true` keeps the bigints.
+   */
+  bigints?: boolean;
 }
 
 const META_TYPES: Record<string, XType> = { _id: 'keyword', _index: 'keyword', _version: 'long', _score: 'double', _source: 'unknown', _ignored: 'keyword', _index_mode: 'keyword' };
@@ -80,6 +86,7 @@ const META_TYPES: Record<string, XType> = { _id: 'keyword', _index: 'keyword', _
 export function compileInternal(query: string, options: InternalOptions = {}): EsqlQuery {
   const now = options.now ?? Date.now();
   const ast = parseEsql(query);
+  ast.commands = combineFilters(ast.commands);
   const session = sessionSettings(ast.settings, query);
   const first = ast.commands[0];
   const isFrom = first.type === 'from';
@@ -167,7 +174,7 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
           if (options.allFields && planned.docsOpen && isFrom) ({ cols, rowsV } = withAllFields(finalCols, docColumns, out, planned.removed));
           const columns: EsqlColumn[] = cols.map((c, i) => ({ name: c.name, type: resolveTypeOf(c.type, rowsV, i) }));
           const rows: EsqlRow<S>[] = out.map((r, k) => {
-            const values = rowsV[k].map((v, i) => formatOut(v, columns[i].type));
+            const values = rowsV[k].map((v, i) => formatOut(v, columns[i].type, options.bigints === true));
             return r.src !== undefined ? { values, source: r.src as S } : { values };
           });
           finished = { columns, rows, warnings: [...warnings].map(([message, count]) => ({ message, count })), peakGroups: st.peakGroups };
@@ -245,9 +252,10 @@ function resolveTypeOf(t: XType, rows: unknown[][], i: number): EsqlType {
   return 'keyword';
 }
 
-function formatOut(v: unknown, t: EsqlType): unknown {
+function formatOut(v: unknown, t: EsqlType, bigints: boolean): unknown {
   if (v === undefined) return null;
-  if (Array.isArray(v)) return v.map((x) => formatOut(x, t));
+  if (Array.isArray(v)) return v.map((x) => formatOut(x, t, bigints));
+  if (typeof v === 'bigint') return bigints ? v : v.toString();
   if ((t === 'date' || t === 'date_nanos') && typeof v === 'number') return formatDate(v);
   if (t === 'keyword' && v !== null && typeof v === 'object') return JSON.stringify(v);
   return v;
@@ -375,6 +383,23 @@ function plan(commands: Command[], src: string, now: number, session: Session, d
     schema = st.schema;
   }
   return { stages, initial, fromCols, metadata, timeBucketField, candidates: walker?.conjuncts ?? [], rowValues, groupColumns: groups?.columns, planWarnings: p.planWarnings, docsOpen, removed: (n: string) => removedPatterns.some((r) => r.test(n)) };
+}
+
+/**
+ * Consecutive WHEREs are one filter in Elasticsearch (CombineFilters: `WHERE a | WHERE b` is
+ * `WHERE a AND b`, the AND taking a's source). The rows are the same; b is then evaluated, and
+ * warns, on the rows where a is null as well.
+ */
+function combineFilters(commands: Command[]): Command[] {
+  const out: Command[] = [];
+  for (const c of commands) {
+    const prev = out[out.length - 1];
+    if (c.type === 'where' && prev?.type === 'where') {
+      const cond: Expr = { type: 'binary', op: 'and', left: prev.cond, right: c.cond, location: prev.cond.location };
+      out[out.length - 1] = { type: 'where', cond, location: { min: prev.location.min, max: c.location.max } };
+    } else out.push(c);
+  }
+  return out;
 }
 
 interface Session {

@@ -1,7 +1,7 @@
 import type { Location } from './ast.js';
 import type { CExpr, CompileCtx } from './expr.js';
 import { parseIsoDate } from './dates.js';
-import { formatDate, formatIp, normalizeIp, parseIp, type XType } from './types.js';
+import { formatDate, formatIp, LONG_MAX, LONG_MIN, normalizeIp, normInt, parseExactInteger, parseIp, UL_MAX, type XType } from './types.js';
 import { warn, warnSite } from './warnings.js';
 
 const CAST_NAMES: Record<string, XType> = {
@@ -36,38 +36,56 @@ export function convertValue(v: unknown, to: XType, from: XType): unknown {
     case 'long':
     case 'unsigned_long': {
       let n: number;
+      // exact integers (beyond 2^53 too) are range-checked exactly
+      let exact: number | bigint | undefined;
       if (typeof v === 'boolean') n = v ? 1 : 0;
       else if (typeof v === 'number') n = v;
-      else if (typeof v === 'string') {
+      else if (typeof v === 'bigint') {
+        exact = v;
+        n = Number(v);
+      } else if (typeof v === 'string') {
         if (from === 'date') n = Date.parse(v);
         else {
-          n = parseNumber(v);
+          exact = parseExactInteger(v);
+          n = exact === undefined ? parseNumber(v) : Number(exact);
         }
       } else throw new ConvError(`${INVALID}: Cannot parse number [${String(v)}]`);
+      const outOfRange = () => new ConvError(`${INVALID}: [${typeof v === 'number' && from === 'double' ? javaDouble(v) : String(v)}] out of [${to}] range`);
+      if (exact === undefined && Number.isInteger(n) && !Number.isSafeInteger(n) && from !== 'double') exact = BigInt(n);
+      if (exact !== undefined && typeof exact === 'bigint') {
+        const lo = to === 'integer' ? -2147483648n : to === 'long' ? LONG_MIN : 0n;
+        const hi = to === 'integer' ? 2147483647n : to === 'long' ? LONG_MAX : UL_MAX;
+        if (exact < lo || exact > hi) throw outOfRange();
+        return normInt(exact);
+      }
       const r = to === 'unsigned_long' ? Math.trunc(n) : Math.round(n);
       const lo = to === 'integer' ? -2147483648 : to === 'long' ? -9223372036854775808 : 0;
       const hi = to === 'integer' ? 2147483647 : to === 'long' ? 9223372036854775807 : 18446744073709551615;
-      if (!Number.isFinite(n) || r < lo || r > hi) {
-        throw new ConvError(`${INVALID}: [${typeof v === 'number' ? javaDouble(v) : String(v)}] out of [${to}] range`);
-      }
+      if (!Number.isFinite(n) || r < lo || r > hi) throw outOfRange();
       // Elasticsearch rounds doubles to the nearest integral value (Math.round), halves up
-      return r;
+      return Number.isSafeInteger(r) ? r : normInt(BigInt(r));
     }
     case 'double': {
       if (typeof v === 'boolean') return v ? 1 : 0;
       if (typeof v === 'number') return v;
+      if (typeof v === 'bigint') return Number(v);
       if (typeof v === 'string') return parseNumber(v);
       throw new ConvError(`${INVALID}: Cannot parse number [${String(v)}]`);
     }
     case 'boolean': {
       if (typeof v === 'boolean') return v;
       if (typeof v === 'number') return v !== 0;
+      if (typeof v === 'bigint') return v !== 0n;
       if (typeof v === 'string') return v.toLowerCase() === 'true';
       return false;
     }
     case 'date':
     case 'date_nanos': {
       if (typeof v === 'number') return from === 'double' ? Math.trunc(v) : v;
+      if (typeof v === 'bigint') {
+        if (v > LONG_MAX || v < LONG_MIN) throw new ConvError(`${INVALID}: [${v}] out of [long] range`);
+        return Number(v);
+      }
       if (typeof v === 'string') {
         const t = parseIsoDate(v);
         if (t === undefined) throw new ConvError(`java.lang.IllegalArgumentException: failed to parse date field [${v}] with format [strict_date_optional_time]`);

@@ -85,6 +85,31 @@ export function addSpan(ms: number, s: SpanValue, sign: 1 | -1): number {
   return m + sign * days * 86_400_000;
 }
 
+/**
+ * Why Java rejects `ms + sign * span` (ZonedDateTime.plus(Period|Duration), then toEpochMilli),
+ * as the exception text Elasticsearch warns with; undefined when the result is representable.
+ * Years beyond ±999,999,999 and epoch days beyond LocalDate's range throw DateTimeException;
+ * instants beyond a long of milliseconds overflow.
+ */
+export function spanError(ms: number, s: SpanValue, sign: 1 | -1, result: number): string | undefined {
+  if (s.ms === undefined) {
+    const { months, days } = periodParts(s);
+    if (months) {
+      const d = new Date(ms);
+      if (!Number.isNaN(d.getTime())) {
+        const year = Math.floor((d.getUTCFullYear() * 12 + d.getUTCMonth() + sign * months) / 12);
+        if (year < -999_999_999 || year > 999_999_999) return `java.time.DateTimeException: Invalid value for Year (valid values -999999999 - 999999999): ${year}`;
+      }
+    }
+    if (days) {
+      const epochDay = Math.floor(result / 86_400_000);
+      if (epochDay < -365_243_219_162 || epochDay > 365_241_780_471) return `java.time.DateTimeException: Invalid value for EpochDay (valid values -365243219162 - 365241780471): ${epochDay}`;
+    }
+  }
+  if (!(result <= 9223372036854775807 && result >= -9223372036854775808)) return 'java.lang.ArithmeticException: long overflow';
+  return undefined;
+}
+
 const DAYS_0001_TO_1970 = 719_162;
 
 /** Truncate to a duration (epoch-aligned) or a calendar period. */

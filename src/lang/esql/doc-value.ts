@@ -1,5 +1,5 @@
 import { parseTimestamp } from '../../fields/timestamp.js';
-import { normalizeIp, type XType } from './types.js';
+import { normalizeIp, parseExactInteger, type XType } from './types.js';
 
 /** A document value (already normalised: scalars, multi-value arrays, null) as a column of type `t`. */
 export function convertDocValue(v: unknown, t: XType): unknown {
@@ -20,7 +20,8 @@ export function convertDocValue(v: unknown, t: XType): unknown {
     return one(v) ?? null;
   }
   if (t === 'integer' || t === 'long' || t === 'double' || t === 'unsigned_long') {
-    const one = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? Number(x) : x);
+    // integers beyond 2^53 arrive as their exact text (the reader keeps them so): exact bigints
+    const one = (x: unknown) => (typeof x === 'string' && x.trim() !== '' ? (t !== 'double' ? parseExactInteger(x) : undefined) ?? Number(x) : x);
     return Array.isArray(v) ? v.map(one) : one(v);
   }
   if (t === 'boolean') {

@@ -12,7 +12,12 @@ export function compileAssignments(fields: Assignment[], input: Schema, p: PlanC
     const name = f.name ?? (f.expr.type === 'column' ? f.expr.name : p.src.slice(f.expr.location.min, f.expr.location.max + 1));
     const drop = findCol(schema.cols, name);
     const cols: Column[] = schema.cols.filter((_, i) => i !== drop);
-    cols.push({ name, type: c.type === 'text' ? 'keyword' : c.type, known: knownValue(c, f.expr, schema) });
+    const col: Column = { name, type: c.type === 'text' ? 'keyword' : c.type, known: knownValue(c, f.expr, schema) };
+    if (f.expr.type === 'column') {
+      const from = findCol(schema.cols, f.expr.name);
+      if (from >= 0) col.copyOf = schema.cols[from].copyOf ?? schema.cols[from];
+    }
+    cols.push(col);
     schema = { cols, open: schema.open };
     steps.push({ c, drop });
     noteBucket(f, name, p);

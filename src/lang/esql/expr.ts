@@ -1,19 +1,28 @@
 import { compileWildcard, type Matcher } from '../wildcard.js';
 import { compileLucene, compileSearch, isRegexError } from '../regex/index.js';
+import type { Node as RegexNode } from '../regex/ast.js';
+import { parseLucene } from '../regex/parse-lucene.js';
 import type { TimeZone } from './time-zone.js';
 import { QueryError } from '../query-error.js';
 import type { BinaryOp, Expr, Location } from './ast.js';
 import { callFunction } from './functions.js';
 import { castTo, castTargetType } from './convert.js';
-import { addSpan, durationMs, periodParts, type SpanValue } from './dates.js';
+import { addSpan, durationMs, periodParts, spanError, type SpanValue } from './dates.js';
 import {
   compareValues,
+  LONG_MAX,
+  LONG_MIN,
+  normInt,
+  parseExactInteger,
+  toBig,
+  UL_MAX,
   isNumeric,
   isString,
   normalizeIp,
   widenNumeric,
   type XType,
 } from './types.js';
+import { combineDisjunctions, type DisjunctionTyping } from './disjunctions.js';
 import { MV_WARNING, warn, warnSite, withWarningSink, type WarnSite } from './warnings.js';
 
 /** A row flowing through the pipeline. `doc` is the input document while the row still has one. */
@@ -44,6 +53,11 @@ export interface Column {
   type: XType;
   /** Same value on every row, set by EVAL/ROW from a constant expression. */
   known?: { value: unknown };
+  /**
+   * The column this one is a plain copy of (EVAL z = y, RENAME), followed to its origin: the same
+   * value on every row. STATS treats grouping by a copy of a grouping column as the same key.
+   */
+  copyOf?: Column;
 }
 
 export interface CompileCtx {
@@ -167,13 +181,18 @@ export function compileExpr(e: Expr, ctx: CompileCtx): CExpr {
         const v = a.ev(r);
         if (v === null) return null;
         if (Array.isArray(v)) return warn(site, MV_WARNING);
+        if (typeof v === 'bigint') return v === LONG_MIN && t !== 'unsigned_long' ? warn(site, LONG_OVERFLOW) : normInt(-v);
         if (typeof v !== 'number') return null;
         if (t === 'integer' && v === -2147483648) return warn(site, 'java.lang.ArithmeticException: integer overflow');
-        if (t === 'long' && v <= -9223372036854775808) return warn(site, 'java.lang.ArithmeticException: long overflow');
         return -v;
       } });
     }
     case 'binary':
+      if (e.op === 'or' && !ctx.aggregate && !combined.has(e)) {
+        const r = combineDisjunctions(e, disjunctionTyping(ctx));
+        markOrChain(r);
+        if (r !== e) return compileExpr(r, ctx);
+      }
       return fold(compileBinary(e, ctx));
     case 'isnull': {
       const a = compileExpr(e.arg, ctx);
@@ -192,6 +211,34 @@ export function compileExpr(e: Expr, ctx: CompileCtx): CExpr {
     case 'match':
       return fold(callFunction({ type: 'function', name: 'match', args: [e.field, e.query], location: e.location }, ctx));
   }
+}
+
+/** OR nodes already through CombineDisjunctions (their sub-chains need no second pass). */
+const combined = new WeakSet<Expr>();
+function markOrChain(e: Expr): void {
+  if (e.type === 'binary' && e.op === 'or') {
+    combined.add(e);
+    markOrChain(e.left);
+    markOrChain(e.right);
+  }
+}
+
+function disjunctionTyping(ctx: CompileCtx): DisjunctionTyping {
+  const memo = new Map<Expr, CExpr>();
+  const c = (e: Expr) => {
+    let x = memo.get(e);
+    if (!x) memo.set(e, (x = compileExpr(e, ctx)));
+    return x;
+  };
+  return {
+    constant: (e) => c(e).constant,
+    isIp: (e) => c(e).type === 'ip',
+    ipText: (e) => {
+      const x = c(e);
+      const v = x.constant ? constantValue(x) : undefined;
+      return typeof v === 'string' ? normalizeIp(v) : undefined;
+    },
+  };
 }
 
 export function checkBool(ctx: CompileCtx, a: CExpr, e: Expr): void {
@@ -314,7 +361,7 @@ function compileBinary(e: Expr & { type: 'binary' }, ctx: CompileCtx): CExpr {
       const y = b.ev(r);
       if (x === null || y === null) return null;
       if (Array.isArray(x) || Array.isArray(y)) return warn(site, MV_WARNING);
-      return f(toNum(x), toNum(y));
+      return f(x, y);
     },
   };
 }
@@ -323,7 +370,17 @@ function toNum(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') return Number(v);
+  if (typeof v === 'bigint') return Number(v);
   return NaN;
+}
+
+/** An integral value (number, bigint, integer text) as an exact integer, else undefined. */
+function toExact(v: unknown): number | bigint | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'string') return parseExactInteger(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return undefined;
 }
 
 const I32_MIN = -2147483648;
@@ -331,47 +388,135 @@ const I32_MAX = 2147483647;
 const I64 = 9223372036854775808;
 const U64 = 18446744073709551616;
 
-function arith(op: string, t: XType, site: WarnSite): (x: number, y: number) => unknown {
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const LONG_OVERFLOW = 'java.lang.ArithmeticException: long overflow';
+const UL_OVERFLOW = 'java.lang.ArithmeticException: unsigned_long overflow';
+const DIV_ZERO = 'java.lang.ArithmeticException: / by zero';
+
+/**
+ * Arithmetic of two non-null single values. integer and double compute on numbers; long and
+ * unsigned_long are exact (Java's long / unsigned 64-bit arithmetic): on numbers while the result
+ * stays a safe integer, in BigInt beyond, with Elasticsearch's overflow warnings.
+ */
+function arith(op: string, t: XType, site: WarnSite): (x: unknown, y: unknown) => unknown {
   const check = (v: number, tt: XType): unknown => {
     if (tt === 'integer') return v < I32_MIN || v > I32_MAX ? warn(site, 'java.lang.ArithmeticException: integer overflow') : v;
-    if (tt === 'long') return v < -I64 || v >= I64 ? warn(site, 'java.lang.ArithmeticException: long overflow') : v;
-    if (tt === 'unsigned_long') return v < 0 || v >= U64 ? warn(site, 'java.lang.ArithmeticException: unsigned_long overflow') : v;
-    if (!Number.isFinite(v)) return warn(site, 'java.lang.ArithmeticException: / by zero');
+    if (!Number.isFinite(v)) return warn(site, DIV_ZERO);
     return v;
   };
-  const intLike = (x: number, y: number) => (t === 'unknown' ? (Number.isInteger(x) && Number.isInteger(y) ? 'long' : 'double') : t);
+  const dbl = numberOp(op, site, check, 'double');
+  const int = numberOp(op, site, check, 'integer');
+  const long = exactOp(op, site, false);
+  const ul = exactOp(op, site, true);
+  switch (t) {
+    case 'double':
+      return (x, y) => dbl(toNum(x), toNum(y));
+    case 'integer':
+      return (x, y) => int(toNum(x), toNum(y));
+    case 'long':
+      return long;
+    case 'unsigned_long':
+      return ul;
+  }
+  // unknown (document values typed at run time): integral operands are longs
+  return (x, y) => (toExact(x) !== undefined && toExact(y) !== undefined ? long(x, y) : dbl(toNum(x), toNum(y)));
+}
+
+function numberOp(op: string, site: WarnSite, check: (v: number, tt: XType) => unknown, tt: XType): (x: number, y: number) => unknown {
   switch (op) {
     case '+':
-      return (x, y) => check(x + y, intLike(x, y));
+      return (x, y) => check(x + y, tt);
     case '-':
-      return (x, y) => check(x - y, intLike(x, y));
+      return (x, y) => check(x - y, tt);
     case '*':
-      return (x, y) => {
-        const tt = intLike(x, y);
-        if (tt === 'long' || tt === 'unsigned_long') {
-          const r = x * y;
-          if (Math.abs(r) >= 2 ** 53) {
-            const big = BigInt(Math.trunc(x)) * BigInt(Math.trunc(y));
-            if (tt === 'long' && (big >= 9223372036854775808n || big < -9223372036854775808n)) return warn(site, 'java.lang.ArithmeticException: long overflow');
-            if (tt === 'unsigned_long' && (big >= 18446744073709551616n || big < 0n)) return warn(site, 'java.lang.ArithmeticException: unsigned_long overflow');
-            return Number(big);
-          }
-          return r;
-        }
-        return check(x * y, tt);
-      };
+      return (x, y) => check(x * y, tt);
     case '/':
       return (x, y) => {
-        const tt = intLike(x, y);
-        if (y === 0) return warn(site, 'java.lang.ArithmeticException: / by zero');
-        if (tt === 'double') return check(x / y, tt);
+        if (y === 0 && tt !== 'double') return warn(site, DIV_ZERO);
+        if (tt === 'double') return y === 0 ? warn(site, DIV_ZERO) : check(x / y, tt);
         return check(Math.trunc(x / y), tt);
       };
     case '%':
+      return (x, y) => (y === 0 ? warn(site, DIV_ZERO) : check(x % y, tt));
+  }
+  throw new Error(`bad op ${op}`);
+}
+
+/** long (or unsigned_long) arithmetic: number fast path, exact BigInt beyond 2^53. */
+function exactOp(op: string, site: WarnSite, unsigned: boolean): (x: unknown, y: unknown) => unknown {
+  const lo = unsigned ? 0n : LONG_MIN;
+  const hi = unsigned ? UL_MAX : LONG_MAX;
+  const overflow = unsigned ? UL_OVERFLOW : LONG_OVERFLOW;
+  // a fractional value in a long column (a document's JSON): computed as a double, truncated
+  const inexact = numberOp(op, site, (v) => (Number.isFinite(v) ? v : warn(site, DIV_ZERO)), 'long');
+  const slow = (x: unknown, y: unknown): unknown => {
+    const a = toExact(x);
+    const b = toExact(y);
+    if (a === undefined || b === undefined) return inexact(toNum(x), toNum(y));
+    const p = toBig(a);
+    const q = toBig(b);
+    let r: bigint;
+    switch (op) {
+      case '+':
+        r = p + q;
+        break;
+      case '-':
+        r = p - q;
+        break;
+      case '*':
+        r = p * q;
+        break;
+      case '/':
+        if (q === 0n) return warn(site, DIV_ZERO);
+        r = p / q; // truncates toward zero, as Java's long division
+        break;
+      default:
+        if (q === 0n) return warn(site, DIV_ZERO);
+        r = p % q; // the sign of the dividend, as Java's %
+    }
+    return r < lo || r > hi ? warn(site, overflow) : normInt(r);
+  };
+  switch (op) {
+    case '+':
       return (x, y) => {
-        const tt = intLike(x, y);
-        if (y === 0) return warn(site, 'java.lang.ArithmeticException: / by zero');
-        return check(x % y, tt);
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x + y;
+          if (r <= MAX_SAFE && r >= (unsigned ? 0 : -MAX_SAFE)) return r;
+        }
+        return slow(x, y);
+      };
+    case '-':
+      return (x, y) => {
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x - y;
+          if (r <= MAX_SAFE && r >= (unsigned ? 0 : -MAX_SAFE)) return r;
+        }
+        return slow(x, y);
+      };
+    case '*':
+      return (x, y) => {
+        if (typeof x === 'number' && typeof y === 'number') {
+          const r = x * y;
+          if (r <= MAX_SAFE && r >= (unsigned ? 0 : -MAX_SAFE)) return r === 0 ? 0 : r;
+        }
+        return slow(x, y);
+      };
+    case '/':
+      return (x, y) => {
+        if (typeof x === 'number' && typeof y === 'number' && y !== 0 && Number.isInteger(x) && Number.isInteger(y)) {
+          // exact for safe integers: x - x % y is a multiple of y
+          const r = (x - (x % y)) / y;
+          return r === 0 ? 0 : r;
+        }
+        return slow(x, y);
+      };
+    case '%':
+      return (x, y) => {
+        if (typeof x === 'number' && typeof y === 'number' && y !== 0 && Number.isInteger(x) && Number.isInteger(y)) {
+          const r = x % y;
+          return r === 0 ? 0 : r;
+        }
+        return slow(x, y);
       };
   }
   throw new Error(`bad op ${op}`);
@@ -428,7 +573,11 @@ function dateArith(ctx: CompileCtx, e: Expr & { type: 'binary' }, a: CExpr, b: C
       if (Array.isArray(d)) return warn(site, MV_WARNING);
       if (typeof d === 'string') d = Date.parse(d);
       if (typeof d !== 'number' || Number.isNaN(d)) return null;
-      return addSpan(d, sp, sign);
+      const res = addSpan(d, sp, sign);
+      // in JS Date's range (±275,000 years) every result is a valid Java instant too
+      if (res >= -8.64e15 && res <= 8.64e15) return res;
+      const err = spanError(d, sp, sign, res);
+      return err === undefined ? res : warn(site, err);
     },
   };
 }
@@ -453,6 +602,11 @@ function cmpTest(op: string): (c: number) => boolean {
 /** Compare two single values whose runtime types may differ (unknown document fields). */
 export function compareDynamic(x: unknown, y: unknown, t: XType): number | undefined {
   if (typeof x === typeof y) return compareValues(x, y, t);
+  if (typeof x === 'bigint' || typeof y === 'bigint') {
+    if (typeof x === 'number' || typeof y === 'number') return compareValues(x, y, t);
+    if (typeof x === 'string') return compareDynamic(parseExactInteger(x) ?? Number(x), y, t);
+    if (typeof y === 'string') return compareDynamic(x, parseExactInteger(y) ?? Number(y), t);
+  }
   if (typeof x === 'number' && typeof y === 'string') {
     const n = Number(y);
     return y.trim() !== '' && !Number.isNaN(n) ? compareValues(x, n, 'double') : compareValues(String(x), y, 'keyword');
@@ -571,6 +725,33 @@ function legacyLuceneSource(p: string): string {
 }
 
 
+/** Whether a Lucene regexp is `.*`-like: its automaton loops on every character from the start. */
+function luceneMatchesAll(p: string): boolean {
+  let node: RegexNode;
+  try {
+    node = parseLucene(p);
+  } catch {
+    return false;
+  }
+  const total = (n: RegexNode): boolean => {
+    switch (n.type) {
+      case 'group':
+        return total(n.child);
+      case 'concat':
+        return n.items.length > 0 && n.items.every(total);
+      case 'alt':
+        return n.items.every(total);
+      case 'repeat':
+        return n.min === 0 && n.max === -1 && (total(n.child) || anyChar(n.child));
+      default:
+        return false;
+    }
+  };
+  const anyChar = (n: RegexNode): boolean =>
+    n.type === 'set' ? n.set.length === 2 && n.set[0] === 0 && n.set[1] === 0x10ffff : n.type === 'group' ? anyChar(n.child) : n.type === 'alt' ? n.items.some(anyChar) : false;
+  return total(node);
+}
+
 /** Maps offsets in a string literal's value to the query when the literal spells it verbatim; else its start. */
 export function literalOffsets(src: string, loc: { min: number }, value: string): (o: number) => number {
   const at = loc.min;
@@ -591,8 +772,11 @@ function compileLike(e: Expr & { type: 'like' }, ctx: CompileCtx): CExpr {
     if (typeof v !== 'string') typeError(ctx, `pattern of [${text(ctx, e)}] must be a constant string`, p.location);
     return v;
   });
-  // ES rewrites `x LIKE "*"` to `x IS NOT NULL`: NOT LIKE "*" keeps the null rows.
-  if (e.op === 'like' && pats.includes('*')) {
+  // ES rewrites a pattern (list) that matches every string, `x LIKE "*"` or `x RLIKE ".*"`, to
+  // `x IS NOT NULL`: NOT LIKE "*" keeps the null rows. "Every string" is Lucene's structural test
+  // on the determinized automaton (one accepting state looping on every character), so a list
+  // mixing "*" with other patterns is not rewritten.
+  if (pats.length > 0 && pats.every((p) => (e.op === 'like' ? /^\*+$/.test(p) : luceneMatchesAll(p)))) {
     return { type: 'boolean', constant: a.constant, ev: e.negated ? (r) => a.ev(r) === null : (r) => a.ev(r) !== null };
   }
   const regexes: Matcher[] = pats.map((p, i) => {

@@ -7,7 +7,7 @@ import { dateDiff, dayName, diffUnit, extractField, formatJavaDate, monthName, p
 import { compareDynamic, compileExpr, constantValue, likeToRegex, literalOffsets, luceneToRegex, text, typeError, type CExpr, type CompileCtx } from './expr.js';
 import { kqlPredicate } from './kql-bridge.js';
 import { inLocalTime } from './time-zone.js';
-import { compareValues, ipBytes, isNumeric, isString, normalizeIp, widenNumeric, type XType } from './types.js';
+import { compareValues, ipBytes, isNumeric, isString, LONG_MAX, LONG_MIN, normalizeIp, normInt, toBig, UL_MAX, widenNumeric, type XType } from './types.js';
 import { MV_WARNING, warn, warnSite } from './warnings.js';
 
 type Cat = 'str' | 'num' | 'int' | 'date' | 'bool' | 'ip' | 'any' | 'span' | 'strOrIp';
@@ -287,8 +287,10 @@ const CONV_TARGET = new Map<string, XType>();
 for (const [names, t] of CONV) for (const n of names) CONV_TARGET.set(n, t);
 
 // ---------- math ----------
-function mathDef(name: string | string[], f: (x: number) => number, ret: XType | ((t: XType[]) => XType) = 'double', check?: (x: number) => string | undefined) {
+function mathDef(name: string | string[], f: (x: number) => number, ret: XType | ((t: XType[]) => XType) = 'double', check?: (x: number) => string | undefined, big?: (x: bigint) => unknown) {
   def(name, { min: 1, max: 1, args: ['num'], ret, impl: (a) => {
+    // a long / unsigned_long beyond 2^53
+    if (big && typeof a[0] === 'bigint') return big(a[0]);
     const x = num(a[0]);
     const err = check?.(x);
     if (err) throw new EvalError(err);
@@ -297,9 +299,12 @@ function mathDef(name: string | string[], f: (x: number) => number, ret: XType |
   } });
 }
 const numRet = (t: XType[]) => (t[0] === 'unknown' ? 'unknown' : t[0] ?? 'double');
-mathDef('abs', Math.abs, numRet);
-mathDef('ceil', Math.ceil, numRet);
-mathDef('floor', Math.floor, numRet);
+mathDef('abs', Math.abs, numRet, undefined, (x) => {
+  if (x === LONG_MIN) throw new EvalError('java.lang.ArithmeticException: long overflow');
+  return x < 0n ? normInt(-x) : x;
+});
+mathDef('ceil', Math.ceil, numRet, undefined, (x) => x);
+mathDef('floor', Math.floor, numRet, undefined, (x) => x);
 mathDef('sqrt', Math.sqrt, 'double', (x) => (x < 0 ? 'java.lang.ArithmeticException: Square root of negative' : undefined));
 mathDef('cbrt', Math.cbrt);
 mathDef('exp', Math.exp);
@@ -341,8 +346,11 @@ def('pi', { min: 0, max: 0, args: [], ret: 'double', impl: () => Math.PI });
 def('e', { min: 0, max: 0, args: [], ret: 'double', impl: () => Math.E });
 def('tau', { min: 0, max: 0, args: [], ret: 'double', impl: () => 2 * Math.PI });
 def('round', { min: 1, max: 2, args: ['num', 'int'], ret: numRet, impl: (a, t) => {
-  const x = num(a[0]);
   const d = a.length > 1 ? num(a[1]) : 0;
+  // long / unsigned_long: exact, half up (away from zero), overflow checked
+  if ((t[0] === 'long' || t[0] === 'unsigned_long' || typeof a[0] === 'bigint') && d < 0) return roundExact(a[0] as number | bigint, -d, t[0] === 'unsigned_long');
+  if (typeof a[0] === 'bigint') return a[0];
+  const x = num(a[0]);
   const isInt = t[0] !== 'double' && !(t[0] === 'unknown' && !Number.isInteger(x));
   if (isInt && d >= 0) return x;
   const f = Math.pow(10, d);
@@ -351,6 +359,21 @@ def('round', { min: 1, max: 2, args: ['num', 'int'], ret: numRet, impl: (a, t) =
   const r = Number((Math.sign(x) * Math.round(Number(`${Math.abs(x)}e${d}`))).toString() + `e${-d}`);
   return Number.isFinite(r) ? r : x;
 } });
+const allIntegral = (v: unknown) => asList(v).every((x) => typeof x === 'bigint' || Number.isInteger(x));
+
+function roundExact(v: number | bigint, digits: number, unsigned: boolean): unknown {
+  const n = toBig(typeof v === 'number' ? Math.trunc(v) : v);
+  if (digits > 40) return 0;
+  const m = 10n ** BigInt(digits);
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  let q = abs / m;
+  if ((abs % m) * 2n >= m) q += 1n;
+  const r = (neg ? -q : q) * m;
+  if (unsigned ? r > UL_MAX : r > LONG_MAX || r < LONG_MIN) throw new EvalError(`java.lang.ArithmeticException: ${unsigned ? 'unsigned_long' : 'long'} overflow`);
+  return normInt(r);
+}
+
 def('round_to', { min: 2, max: 100, args: ['any'], ret: same(0), impl: (a) => {
   const x = num(a[0]);
   const pts = a.slice(1).map(num).sort((p, q) => p - q);
@@ -425,7 +448,7 @@ def('day_name', { min: 1, max: 1, args: ['date'], ret: 'keyword', impl: (a) => d
 def('month_name', { min: 1, max: 1, args: ['date'], ret: 'keyword', impl: (a) => monthName(dateVal(a[0])) });
 
 // ---------- ip ----------
-def('cidr_match', { min: 2, max: 100, args: ['ip', 'str'], ret: 'boolean', mv: true, impl: (a) => {
+def('cidr_match', { min: 2, max: 100000, args: ['ip', 'str'], ret: 'boolean', mv: true, impl: (a) => {
   if (a[0] === null) return null;
   const ips = asList(a[0]);
   if (ips.length > 1) return WARN_MV;
@@ -529,10 +552,15 @@ def('mv_contains', { min: 2, max: 2, args: ['any', 'any'], mv: true, ret: 'boole
 } });
 def('mv_sum', { min: 1, max: 1, args: ['num'], mv: true, ret: same(0), impl: (a, t) => {
   if (a[0] === null) return null;
+  if ((t[0] === 'long' || t[0] === 'unsigned_long') && allIntegral(a[0])) {
+    // exact: Java's long / unsigned 64-bit sums, overflow checked
+    let s = 0n;
+    for (const x of asList(a[0])) s += toBig(x as number | bigint);
+    if (t[0] === 'long' ? s > LONG_MAX || s < LONG_MIN : s > UL_MAX) throw new EvalError(`java.lang.ArithmeticException: ${t[0]} overflow`);
+    return normInt(s);
+  }
   const sum = asList(a[0]).reduce<number>((s, x) => s + num(x), 0);
   if (t[0] === 'integer' && (sum > 2147483647 || sum < -2147483648)) throw new EvalError('java.lang.ArithmeticException: integer overflow');
-  if (t[0] === 'long' && Math.abs(sum) >= 9223372036854775808) throw new EvalError('java.lang.ArithmeticException: long overflow');
-  if (t[0] === 'unsigned_long' && sum > 18446744073709551616) throw new EvalError('java.lang.ArithmeticException: unsigned_long overflow');
   return sum;
 } });
 def('mv_avg', { min: 1, max: 1, args: ['num'], mv: true, ret: 'double', impl: (a) => {
@@ -542,6 +570,14 @@ def('mv_avg', { min: 1, max: 1, args: ['num'], mv: true, ret: 'double', impl: (a
 } });
 def('mv_median', { min: 1, max: 1, args: ['num'], mv: true, ret: same(0), impl: (a, t) => {
   if (a[0] === null) return null;
+  if ((t[0] === 'long' || t[0] === 'unsigned_long') && allIntegral(a[0])) {
+    const l = asList(a[0]).map((x) => toBig(x as number | bigint)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    const m = l.length >> 1;
+    if (l.length % 2) return normInt(l[m]);
+    const s = l[m - 1] + l[m];
+    // the floor of the mean
+    return normInt(s / 2n - (s < 0n && s % 2n !== 0n ? 1n : 0n));
+  }
   const l = asList(a[0]).map(num).sort((x, y) => x - y);
   const m = l.length >> 1;
   if (l.length % 2) return l[m];
@@ -667,6 +703,11 @@ export function callFunction(e: Expr & { type: 'function' }, ctx: CompileCtx): C
       return mvLikeFn(e, ctx);
   }
   if (name === 'to_ip' && args.length === 2) return toIpWithOptions(e, ctx);
+  if (name === 'abs' && args.length === 1) {
+    // Elasticsearch folds ABS of an unsigned_long to its argument (multi-values included)
+    const c = compileExpr(args[0], ctx);
+    if (c.type === 'unsigned_long') return c;
+  }
   const conv = CONV_TARGET.get(name);
   if (conv) {
     if (args.length !== 1) typeError(ctx, `[${name.toUpperCase()}] takes exactly one argument`, e.location);

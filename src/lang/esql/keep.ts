@@ -84,7 +84,7 @@ export function compileRename(cmd: Command & { type: 'rename' }, input: Schema, 
     if (i < 0) throw new QueryError(`Unknown column [${from.pattern}]`, p.src, from.location.min, 'type');
     const b = p.bucketOf.get(from.pattern);
     if (b) p.bucketOf.set(to.pattern, b);
-    cols = cols.map((c, k) => (k === i ? { name: to.pattern, type: c.type } : c));
+    cols = cols.map((c, k) => (k === i ? { name: to.pattern, type: c.type, copyOf: c.copyOf ?? c } : c));
     const dup = cols.findIndex((c, k) => k !== i && c.name === to.pattern);
     if (dup >= 0) {
       cols = cols.filter((_, k) => k !== dup);

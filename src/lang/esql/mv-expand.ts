@@ -11,7 +11,8 @@ export function compileMvExpand(cmd: Command & { type: 'mv_expand' }, input: Sch
   if (i < 0) throw new QueryError(`Unknown column [${cmd.column.pattern}]`, p.src, cmd.column.location.min, 'type');
   const idx = i;
   // expanded values differ row by row: a constant list column is no longer constant
-  const schema: Schema = input.cols[idx].known ? { cols: input.cols.map((c, k) => (k === idx ? { name: c.name, type: c.type } : c)), open: input.open } : input;
+  // and it is no longer a copy of another column (nor another column a copy of it)
+  const schema: Schema = { cols: input.cols.map((c, k) => (k === idx ? { name: c.name, type: c.type } : c)), open: input.open };
   return {
     schema,
     build: (next) => ({

@@ -1,5 +1,6 @@
 import { QueryError } from '../query-error.js';
 import type { AggField, Assignment, BinaryOp, Command, Expr, Location, NamePattern, Query, Setting, SortKey } from './ast.js';
+import { normInt } from './types.js';
 
 /**
  * Scannerless recursive-descent parser for ES|QL. Different commands tokenise differently (index
@@ -619,8 +620,8 @@ class Parser {
       if (isInt) {
         const big = BigInt(text);
         if (big <= 2147483647n) lit = { type: 'literal', valueType: 'integer', value: Number(big), location: { min: start, max: this.pos - 1 } };
-        else if (big <= 9223372036854775807n) lit = { type: 'literal', valueType: 'long', value: Number(big), location: { min: start, max: this.pos - 1 } };
-        else if (big <= 18446744073709551615n) lit = { type: 'literal', valueType: 'unsigned_long', value: Number(big), location: { min: start, max: this.pos - 1 } };
+        else if (big <= 9223372036854775807n) lit = { type: 'literal', valueType: 'long', value: normInt(big), location: { min: start, max: this.pos - 1 } };
+        else if (big <= 18446744073709551615n) lit = { type: 'literal', valueType: 'unsigned_long', value: normInt(big), location: { min: start, max: this.pos - 1 } };
         else lit = { type: 'literal', valueType: 'double', value: Number(text), location: { min: start, max: this.pos - 1 } };
       } else lit = { type: 'literal', valueType: 'double', value: Number(text), location: { min: start, max: this.pos - 1 } };
       // time span: number followed by a unit
@@ -671,7 +672,8 @@ class Parser {
             } while (this.eat(','));
           }
           this.expect(')');
-          return { type: 'function', name: w, args, location: { min: start, max: this.pos - 1 } };
+          // AUTO_BUCKET is BUCKET's name before Elasticsearch 8.14
+          return { type: 'function', name: w === 'auto_bucket' ? 'bucket' : w, args, location: { min: start, max: this.pos - 1 } };
         }
         if (KEYWORDS_AFTER_EXPR.has(w) && after !== '.' && w !== 'where' && w !== 'by' && w !== 'as') {
           // a keyword where an expression was expected
@@ -750,10 +752,14 @@ class Parser {
 }
 
 function negLiteral(arg: Expr & { type: 'literal' }, start: number): Expr {
-  const v = -(arg.value as number);
+  const x = arg.value as number | bigint;
   let valueType = arg.valueType;
+  let v: number | bigint = typeof x === 'bigint' ? normInt(-x) : -x;
   if (valueType === 'long' && v >= -2147483648) valueType = 'integer';
-  if (valueType === 'unsigned_long') valueType = v >= -9223372036854775808 ? 'long' : 'double';
+  if (valueType === 'unsigned_long') {
+    valueType = v >= -9223372036854775808n ? 'long' : 'double';
+    if (valueType === 'double') v = Number(v);
+  }
   return { type: 'literal', valueType, value: v, location: { min: start, max: arg.location.max } };
 }
 

@@ -43,37 +43,71 @@ function cmp(x: unknown, y: unknown, t: XType): number {
   return compareValues(x, y, t);
 }
 
+/**
+ * SORT, as Elasticsearch's TopN operator runs it: a Lucene PriorityQueue (binary heap) whose top is
+ * the worst row, bounded by the LIMIT that follows (else unbounded, which is the same for at most
+ * the default 1000 rows), popped worst-first and reversed. Rows that compare equal therefore come
+ * out in the heap's order, not in input order, exactly as Elasticsearch returns them.
+ */
 export function compileSort(cmd: Command & { type: 'sort' }, input: Schema, p: PlanCtx, limit?: number): Stage {
   const compare = compileSortKeys(cmd, input, p);
+  // lessThan(a, b): a sorts after b (the heap keeps the worst row on top)
+  const less = (a: Row, b: Row) => compare(a, b) > 0;
   return {
     schema: input,
     build: (next) => {
-      const rows: (Row & { seq: number })[] = [];
-      let seq = 0;
-      const full = (a: Row & { seq: number }, b: Row & { seq: number }) => compare(a, b) || a.seq - b.seq;
+      const heap: Row[] = [undefined as unknown as Row]; // 1-based
+      let size = 0;
+      const upHeap = (pos: number) => {
+        let i = pos;
+        const node = heap[i];
+        let j = i >>> 1;
+        while (j > 0 && less(node, heap[j])) {
+          heap[i] = heap[j];
+          i = j;
+          j >>>= 1;
+        }
+        heap[i] = node;
+      };
+      const downHeap = (pos: number) => {
+        let i = pos;
+        const node = heap[i];
+        let j = i << 1;
+        let k = j + 1;
+        if (k <= size && less(heap[k], heap[j])) j = k;
+        while (j <= size && less(heap[j], node)) {
+          heap[i] = heap[j];
+          i = j;
+          j = i << 1;
+          k = j + 1;
+          if (k <= size && less(heap[k], heap[j])) j = k;
+        }
+        heap[i] = node;
+      };
       return {
         push(row) {
-          const r = { ...row, seq: seq++ };
-          if (limit === undefined) {
-            rows.push(r);
+          const r: Row = { v: row.v, doc: row.doc, src: row.src };
+          if (limit !== undefined && size >= limit) {
+            // insertWithOverflow: replaces the top unless the new row sorts after it
+            if (size > 0 && !less(r, heap[1])) {
+              heap[1] = r;
+              downHeap(1);
+            }
             return;
           }
-          if (limit === 0) return;
-          // bounded: keep the best `limit` rows (sorted insertion, cap length)
-          if (rows.length === limit && full(r, rows[rows.length - 1]) >= 0) return;
-          let lo = 0;
-          let hi = rows.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (full(rows[mid], r) <= 0) lo = mid + 1;
-            else hi = mid;
-          }
-          rows.splice(lo, 0, r);
-          if (rows.length > limit) rows.pop();
+          heap[++size] = r;
+          upHeap(size);
         },
         finish() {
-          if (limit === undefined) rows.sort(full);
-          for (const r of rows) next.push({ v: r.v, doc: r.doc, src: r.src });
+          const out: Row[] = new Array(size);
+          for (let n = size - 1; n >= 0; n--) {
+            out[n] = heap[1];
+            heap[1] = heap[size];
+            heap.length = size;
+            size--;
+            if (size > 0) downHeap(1);
+          }
+          for (const r of out) next.push(r);
           next.finish();
         },
       };

@@ -3,7 +3,7 @@ import type { AggField, Assignment, Command, Expr } from './ast.js';
 import { checkBool, compareDynamic, compileExpr, constantValue, typeError, type CExpr, type Column, type CompileCtx, type Row } from './expr.js';
 import { isAggregateName } from './functions.js';
 import { exprCtx, findCol, type PlanCtx, type Schema, type Stage } from './pipeline.js';
-import { isNumeric, type XType } from './types.js';
+import { isNumeric, LONG_MAX, LONG_MIN, normInt, UL_MAX, type XType } from './types.js';
 import { lineCol, MV_WARNING, warn, warnSite } from './warnings.js';
 
 interface Acc {
@@ -21,7 +21,7 @@ interface AggSlot {
 
 const list = (v: unknown): unknown[] => (v === null || v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const fromList = (l: unknown[]): unknown => (l.length === 0 ? null : l.length === 1 ? l[0] : l);
-const keyOf = (v: unknown) => (typeof v === 'string' ? `s${v}` : typeof v === 'number' ? `n${v}` : JSON.stringify(v));
+const keyOf = (v: unknown) => (typeof v === 'string' ? `s${v}` : typeof v === 'number' || typeof v === 'bigint' ? `n${v}` : JSON.stringify(v));
 
 function numericAcc(f: (xs: number[]) => unknown): () => Acc {
   return () => {
@@ -110,19 +110,54 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
       }, 'long');
     case 'sum':
       needNum();
+      if (t === 'long' || t === 'integer' || t === 'unsigned_long') {
+        // exact: a number while the sum is a safe integer, a bigint beyond; Java's overflow at the end
+        const unsigned = t === 'unsigned_long';
+        return slot(() => {
+          let s = 0;
+          let big: bigint | undefined;
+          let any = false;
+          let inexact = false;
+          return {
+            add: (v) => {
+              for (const x of list(v)) {
+                any = true;
+                if (inexact) {
+                  s += Number(x);
+                  continue;
+                }
+                if (big === undefined && typeof x === 'number') {
+                  const r = s + x;
+                  if (r <= Number.MAX_SAFE_INTEGER && r >= -Number.MAX_SAFE_INTEGER) {
+                    s = r;
+                    continue;
+                  }
+                }
+                if (typeof x === 'number' && !Number.isInteger(x)) {
+                  inexact = true;
+                  s += x;
+                  continue;
+                }
+                big = (big ?? BigInt(s)) + (typeof x === 'bigint' ? x : BigInt(x as number));
+              }
+            },
+            result: () => {
+              if (!any) return null;
+              if (big === undefined || inexact) return big === undefined ? s : Number(big) + s;
+              if (unsigned ? big > UL_MAX || big < 0n : big > LONG_MAX || big < LONG_MIN) return warn(site, `java.lang.ArithmeticException: ${unsigned ? 'unsigned_long' : 'long'} overflow`);
+              return normInt(big);
+            },
+          };
+        }, unsigned ? 'unsigned_long' : 'long');
+      }
       return slot(() => {
         let s = 0;
         let any = false;
-        let overflow = false;
         return {
           add: (v) => { for (const x of list(v)) { s += Number(x); any = true; } },
-          result: () => {
-            if (!any) return null;
-            if ((t === 'long' || t === 'integer') && Math.abs(s) >= 9223372036854775808) overflow = true;
-            return overflow ? warn(site, 'java.lang.ArithmeticException: long overflow') : s;
-          },
+          result: () => (any ? s : null),
         };
-      }, t === 'double' || t === 'unknown' || t === 'unsigned_long' || t === 'null' ? t : 'long');
+      }, t === 'double' || t === 'unknown' || t === 'null' ? t : 'long');
     case 'avg':
       needNum();
       return slot(numericAcc((xs) => xs.reduce((a, b) => a + b, 0) / xs.length), 'double');
@@ -226,6 +261,22 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
       if (order !== 'asc' && order !== 'desc') typeError(ctx, `Invalid order value in [${ctx.src.slice(e.location.min, e.location.max + 1)}], expected [ASC, DESC] but got [${order}]`, e.args[2].location);
       if (!(n > 0)) typeError(ctx, `Limit must be greater than 0 in [${ctx.src.slice(e.location.min, e.location.max + 1)}], found [${n}]`, e.args[1].location);
       const sign = order === 'asc' ? 1 : -1;
+      // TOP(field, n, order, outputField): the outputField values of the rows with the top fields
+      const out = e.args[3] ? compileExpr(e.args[3], ctx) : undefined;
+      if (out && (e.args[3] === undefined || ctx.src.slice(e.args[3].location.min, e.args[3].location.max + 1) !== ctx.src.slice(a0.location.min, a0.location.max + 1))) {
+        const ot = out.type;
+        return slot(() => {
+          const xs: [unknown, unknown][] = [];
+          return {
+            add: (v, row) => {
+              const o = out.ev(row);
+              if (o === null) return;
+              for (const x of list(v)) for (const y of list(o)) xs.push([x, y]);
+            },
+            result: () => fromList([...xs].sort((x, y) => (compareDynamic(x[0], y[0], t) ?? 0) * sign).slice(0, n).map((p) => p[1])),
+          };
+        }, ot === 'text' ? 'keyword' : ot);
+      }
       return slot(() => {
         const xs: unknown[] = [];
         return {
@@ -239,14 +290,24 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
       const by = e.args[1] ? compileExpr(e.args[1], ctx) : undefined;
       if (!by) typeError(ctx, `[${name.toUpperCase()}] expects a value and a sort field`, e.location);
       const sign = name === 'first' ? -1 : 1;
+      // null sort keys sort last: a row without one is taken only while no row has one (the first such row)
       return slot(() => {
         let best: unknown = null;
         let bestKey: unknown = null;
+        let any = false;
         return {
           add: (v, row) => {
             const k = by.ev(row);
-            if (k === null || Array.isArray(k)) return;
+            if (k === null) {
+              if (!any) {
+                any = true;
+                best = v;
+              }
+              return;
+            }
+            if (Array.isArray(k)) return;
             if (bestKey === null || (compareDynamic(k, bestKey, by.type) ?? 0) * sign > 0) {
+              any = true;
               bestKey = k;
               best = v;
             }
@@ -276,7 +337,7 @@ function makeAgg(e: Expr & { type: 'function' }, ctx: CompileCtx, filter: CExpr 
 interface Compiled {
   slots: AggSlot[];
   outs: { name: string; c: CExpr }[];
-  groups: { name: string; c: CExpr; passthrough: number }[];
+  groups: { name: string; c: CExpr; passthrough: number; sameAs: number }[];
   outCols: Column[];
 }
 
@@ -327,14 +388,20 @@ function substitute(e: Expr, aliases: Map<string, Expr>): Expr {
 function compileStatsParts(cmd: Command & { type: 'stats' }, input: Schema, p: PlanCtx): Compiled {
   const inCtx = exprCtx(p, input);
   const slots: AggSlot[] = [];
-  const groups: { name: string; c: CExpr; passthrough: number }[] = [];
+  const groups: { name: string; c: CExpr; passthrough: number; sameAs: number }[] = [];
   const { aggs, by } = unshadowed(cmd, p);
+  const origins: (Column | undefined)[] = [];
   const aliases = new Map<string, Expr>();
   for (const g of by) {
     const c = compileExpr(g.expr, inCtx);
     const name = g.name ?? (g.expr.type === 'column' ? g.expr.name : p.src.slice(g.expr.location.min, g.expr.location.max + 1));
     const passthrough = g.expr.type === 'column' && !g.name ? findCol(input.cols, g.expr.name) : -1;
-    groups.push({ name, c, passthrough });
+    // a copy of an earlier grouping column (EVAL z = y, RENAME) is the same key, not a second one
+    const ci = g.expr.type === 'column' ? findCol(input.cols, g.expr.name) : -1;
+    const origin = ci >= 0 ? (input.cols[ci].copyOf ?? input.cols[ci]) : undefined;
+    const sameAs = origin ? origins.indexOf(origin) : -1;
+    origins.push(origin);
+    groups.push({ name, c, passthrough, sameAs });
     // aggregates read a grouping alias (BY s = 2) rather than an input column of that name
     if (g.name) aliases.set(g.name, g.expr);
   }
@@ -408,7 +475,13 @@ export function compileStats(cmd: Command & { type: 'stats' }, input: Schema, p:
         const keyVals = groups.map((g) => g.c.ev(row));
         // multi-valued group keys: the row joins every combination
         let combos: unknown[][] = [[]];
-        for (const k of keyVals) {
+        for (let j = 0; j < keyVals.length; j++) {
+          const same = groups[j].sameAs;
+          if (same >= 0) {
+            for (const c of combos) c.push(c[same]);
+            continue;
+          }
+          const k = keyVals[j];
           const vs = Array.isArray(k) ? [...new Map(k.map((x) => [keyOf(x), x])).values()] : [k];
           const nc: unknown[][] = [];
           for (const c of combos) for (const x of vs) nc.push([...c, x]);
@@ -436,7 +509,7 @@ export function compileStats(cmd: Command & { type: 'stats' }, input: Schema, p:
             table.set('', { keys: [], accs: slots.map((s) => s.create()) });
             if (st.peakGroups < 1) st.peakGroups = 1;
           }
-          for (const g of table.values()) {
+          for (const g of groupOrder(table, groups)) {
             const results = g.accs.map((a) => a.result());
             const ar = aggRow(results, g.keys);
             const vals = [...outs.map((o) => o.c.ev(ar)), ...g.keys];
@@ -447,6 +520,25 @@ export function compileStats(cmd: Command & { type: 'stats' }, input: Schema, p:
       };
     },
   };
+}
+
+/**
+ * Output order of STATS groups, as Elasticsearch's block hashes number them: first-seen order,
+ * except that a single grouping key reserves group 0 for null (the null group comes first) and a
+ * boolean key numbers its groups null, false, true whatever the input order.
+ */
+function groupOrder<G extends { keys: unknown[] }>(table: Map<string, G>, groups: { c: CExpr; sameAs: number }[]): Iterable<G> {
+  const distinct = groups.filter((g) => g.sameAs < 0);
+  if (distinct.length !== 1) return table.values();
+  const at = groups.indexOf(distinct[0]);
+  const all = [...table.values()];
+  if (distinct[0].c.type === 'boolean') {
+    const rank = (v: unknown) => (v === null ? 0 : v === false ? 1 : 2);
+    return all.sort((a, b) => rank(a.keys[at]) - rank(b.keys[at]));
+  }
+  const nul = all.findIndex((g) => g.keys[at] === null);
+  if (nul > 0) all.unshift(all.splice(nul, 1)[0]);
+  return all;
 }
 
 function compileInlineStats(cmd: Command & { type: 'stats' }, input: Schema, p: PlanCtx): Stage {

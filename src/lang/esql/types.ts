@@ -61,6 +61,34 @@ export function runtimeType(v: unknown): EsqlType {
   }
 }
 
+// ---------- long / unsigned_long beyond 2^53 ----------
+/*
+ * long and unsigned_long values are JS numbers while they are safe integers (|v| <= 2^53 - 1) and
+ * bigints only beyond: the common values stay on the fast number paths, and a bigint always means
+ * "outside the safe range" (one canonical form, so === and Map keys still work).
+ */
+export const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+export const LONG_MIN = -(2n ** 63n);
+export const LONG_MAX = 2n ** 63n - 1n;
+export const UL_MAX = 2n ** 64n - 1n;
+
+/** The canonical form of an exact integer: a number when safe, else the bigint. */
+export function normInt(b: bigint): number | bigint {
+  return b <= MAX_SAFE_BIG && b >= -MAX_SAFE_BIG ? Number(b) : b;
+}
+
+/** An integral number or bigint as a bigint. */
+export function toBig(v: number | bigint): bigint {
+  return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+/** Decimal integer text as an exact integer (canonical form), or undefined when it is not one. */
+export function parseExactInteger(s: string): number | bigint | undefined {
+  const t = s.trim();
+  if (!/^[+-]?\d+$/.test(t)) return undefined;
+  return t.length <= 15 ? Number(t) : normInt(BigInt(t));
+}
+
 // ---------- IP ----------
 /** Parse an IPv4/IPv6 address to 16 bytes (IPv4 mapped), or undefined. */
 export function parseIp(s: string): Uint8Array | undefined {
@@ -240,6 +268,10 @@ export function compareValues(a: unknown, b: unknown, t: XType): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : Number.isNaN(b) ? -1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return compareUtf8(a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
+  // exact integers beyond 2^53 against numbers: JS compares bigint and number exactly
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
+    return a < b ? -1 : a > b ? 1 : a == b ? 0 : typeof a === 'number' && Number.isNaN(a) ? 1 : -1;
+  }
   // mixed runtime types (unknown columns): order by type name then value
   const ta = typeof a;
   const tb = typeof b;

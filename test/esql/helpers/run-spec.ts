@@ -39,7 +39,7 @@ export function runSpec(t: SpecTest, dataDir: string): string | undefined {
   const schema = sources.length ? mergedSchema(sources.map((x) => x.ds)) : undefined;
   let result;
   try {
-    const query = compileInternal(q, { now: Date.now(), schema });
+    const query = compileInternal(q, { now: Date.now(), schema, bigints: true });
     const ex = query.createExecutor();
     for (const { name, ds } of sources) for (const d of ds.docs) ex.push(d, { _index: name, _id: undefined });
     result = ex.finish();
@@ -54,23 +54,32 @@ export function runSpec(t: SpecTest, dataDir: string): string | undefined {
   const types = t.columns.map((c) => c.type);
   const actual = result.rows.map((r) => r.values.map((v, i) => canon(v, types[i])));
   const expected = t.rows.map((r) => r.map((c, i) => canonExpected(c, types[i])));
-  if (actual.length !== expected.length) return `row count ${actual.length} != ${expected.length}\n  got ${JSON.stringify(actual.slice(0, 5))}`;
+  if (actual.length !== expected.length) return `row count ${actual.length} != ${expected.length}\n  got ${show(actual.slice(0, 5))}`;
   const eqRow = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => cellEq(x, b[i], types[i]));
   if (t.ignoreOrder) {
     const rest = [...expected];
     for (const a of actual) {
       const k = rest.findIndex((b) => eqRow(a, b));
-      if (k < 0) return `unexpected row ${JSON.stringify(a)}`;
+      if (k < 0) return `unexpected row ${show(a)}`;
       rest.splice(k, 1);
     }
   } else {
     for (let i = 0; i < actual.length; i++) {
-      if (!eqRow(actual[i], expected[i])) return `row ${i} differs:\n  got  ${JSON.stringify(actual[i])}\n  want ${JSON.stringify(expected[i])}`;
+      if (!eqRow(actual[i], expected[i])) return `row ${i} differs:\n  got  ${show(actual[i])}\n  want ${show(expected[i])}`;
     }
   }
   // warnings
   const gotW = result.warnings.map((w) => w.message).sort();
   const wantW = t.warnings;
+  // `warningRegex:` blocks list allowed warnings (Elasticsearch's AssertWarnings.AllowedRegexes):
+  // every warning must match one of them; here each of them must also match some warning
+  if (wantW.length && wantW.every((w) => w.regex)) {
+    const res = wantW.map((w) => ({ text: w.text, re: safeRegex(w.text) }));
+    const test = (re: RegExp | undefined, g: string) => re !== undefined && (re.test(g) || re.test(headerEscaped(g)));
+    for (const g of gotW) if (!res.some((r) => test(r.re, g))) return `unexpected warning ${JSON.stringify(g)} (allowed: ${JSON.stringify(res.map((r) => r.text))})`;
+    for (const r of res) if (!gotW.some((g) => test(r.re, g))) return `missing warning ${r.text}\n  got ${JSON.stringify(gotW)}`;
+    return undefined;
+  }
   const unmatched = [...gotW];
   for (const w of wantW) {
     // Elasticsearch sends warnings in HTTP Warning headers, where quotes and backslashes are escaped
@@ -89,6 +98,11 @@ export function runSpec(t: SpecTest, dataDir: string): string | undefined {
   }
   if (unmatched.length) return `unexpected warnings ${JSON.stringify(unmatched)}`;
   return undefined;
+}
+
+/** JSON text of canonical cells (bigints as numbers). */
+function show(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x)).replace(/"(-?\d+)n"/g, '$1');
 }
 
 function safeRegex(s: string): RegExp | undefined {
@@ -121,10 +135,17 @@ type Canon = unknown;
 function canonScalar(v: unknown, t: string): Canon {
   if (v === null || v === undefined) return null;
   switch (t) {
-    case 'integer':
     case 'long':
+    case 'unsigned_long': {
+      // exact: integers beyond 2^53 compare as bigints (an expected cell is exact decimal text)
+      if (typeof v === 'bigint') return v;
+      const s = String(v).trim();
+      if (/^-?\d+$/.test(s)) return BigInt(s);
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      return typeof v === 'number' ? v : Number(v);
+    }
+    case 'integer':
     case 'double':
-    case 'unsigned_long':
     case 'counter_long':
     case 'counter_double':
       return typeof v === 'number' ? v : Number(v);
