@@ -55,7 +55,10 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
     const ctx = o.ctx(rule);
     try {
       if (isStreaming(rule)) {
-        const timed = timedOnly(set.stream(id), size.count, (n) => ctx.warn(untimedMessage(n)));
+        const source = set.stream(id);
+        // In memory: cut the untimed tail off the array itself; a generator per candidate costs
+        // more than some rules' whole evaluation.
+        const timed = Array.isArray(source) ? timedArray(source, (n) => ctx.warn(untimedMessage(n))) : timedOnly(source, size.count, (n) => ctx.warn(untimedMessage(n)));
         append(hits, rule.evaluateStream(timed, { ...ctx, stateBytes: o.limits.stateBytes }));
       } else {
         if (size.heapBytes > o.limits.refuseBytes) {
@@ -97,6 +100,17 @@ function append(into: Hit[], more: Hit[]): void {
 
 function untimedMessage(n: number): string {
   return `${n} candidate event(s) without a usable timestamp were not evaluated`;
+}
+
+/** Untimed candidates sort last: drop them from a sorted array (it is the rule's own), counted. */
+function timedArray(list: Candidate[], onUntimed: (n: number) => void): Candidate[] {
+  let n = list.length;
+  while (n > 0 && list[n - 1].ts === undefined) n--;
+  if (n < list.length) {
+    onUntimed(list.length - n);
+    list.length = n;
+  }
+  return list;
 }
 
 /** Untimed candidates sort last: stop at the first one and count the rest. */
