@@ -1,5 +1,5 @@
 import { compileField, toValues, type FieldGetter } from '../fields/index.js';
-import { eventIndex } from '../input/index-name.js';
+import { dataStreamPart, eventIndex } from '../input/index-name.js';
 import type { TrawlEvent } from '../input/event.js';
 import { discriminatorCost, exactPatterns, valuePasses, type Discriminator, type FieldPatterns } from '../lang/discriminator.js';
 import type { CompiledRule } from './compiled-rule.js';
@@ -32,7 +32,8 @@ export class RuleRouter {
   private readonly getters = ROUTE_FIELDS.map((f) => compileField(f));
   private readonly requirements: Requirement[][];
   private readonly stages: Discriminator[][][];
-  private readonly cache = new Map<string, RouteGroup>();
+  private readonly root: KeyNode = { next: new Map(), group: undefined };
+  private groups = 0;
   private readonly out: CompiledRule[] = [];
 
   constructor(readonly rules: readonly CompiledRule[]) {
@@ -42,28 +43,23 @@ export class RuleRouter {
 
   /** The rules `ev` must be tested against. The array is reused: consume it before the next call. */
   rulesFor(ev: TrawlEvent): CompiledRule[] {
-    const index = eventIndex(ev);
-    // The key is built straight from the field values: this runs for every event, and the
-    // value lists are only needed on a cache miss.
-    // Events sharing a key must have the same route values (a group's rules are chosen from the
-    // first one's): strings and other values are told apart, so "5" and 5 or "" and a missing
-    // field never share a key.
-    let key = index ?? '';
-    for (const get of this.getters) {
-      const v = get(ev.doc);
-      if (typeof v === 'string') key += `\u0001${v}`;
-      else if (Array.isArray(v)) {
-        key += '\u0001[';
-        for (const x of v) key += typeof x === 'string' ? `\u0002${x}` : `\u0003${JSON.stringify(x)}`;
-      } else key += `\u0004${v === undefined ? '' : JSON.stringify(v)}`;
-    }
-    let group = this.cache.get(key);
+    // One small map per key part instead of one joined key: this runs for every event, and
+    // building, flattening and hashing a long string cost more than the lookups (the index is
+    // keyed by its parts, never built unless the key is new).
+    const doc = ev.doc;
+    let node = ev.index === undefined ? this.root : step(this.root, `\u0005${ev.index}`);
+    node = step(node, keyPart(dataStreamPart(doc, 'dataset')));
+    node = step(node, keyPart(dataStreamPart(doc, 'namespace')));
+    for (const get of this.getters) node = step(node, keyPart(get(doc)));
+    let group = node.group;
     if (!group) {
-      if (this.cache.size >= MAX_CACHE) this.cache.clear();
-      group = this.select(index, this.getters.map((get) => toValues(get(ev.doc))));
-      this.cache.set(key, group);
+      if (++this.groups > MAX_CACHE) {
+        this.root.next.clear();
+        this.groups = 0;
+      }
+      group = node.group = this.select(eventIndex(ev), this.getters.map((get) => toValues(get(doc))));
     }
-    return group.rulesFor(ev.doc, this.out);
+    return group.rulesFor(doc, this.out);
   }
 
   private select(index: string | undefined, values: unknown[][]): RouteGroup {
@@ -83,6 +79,34 @@ export class RuleRouter {
     });
     return new RouteGroup(admitted);
   }
+}
+
+/** The route-key trie: one level per key part. */
+interface KeyNode {
+  next: Map<string, KeyNode>;
+  group: RouteGroup | undefined;
+}
+
+function step(node: KeyNode, part: string): KeyNode {
+  let n = node.next.get(part);
+  if (!n) node.next.set(part, (n = { next: new Map(), group: undefined }));
+  return n;
+}
+
+/**
+ * A key part for one value. Events sharing a key must have the same route values (a group's
+ * rules are chosen from the first one's): strings and one-string arrays (the same values) are
+ * themselves; anything else is tagged, so "5" and 5, or "" and a missing field, differ.
+ */
+function keyPart(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) {
+    if (v.length === 1 && typeof v[0] === 'string') return v[0] as string;
+    let k = '\u0001';
+    for (const x of v) k += typeof x === 'string' ? `\u0002${x}` : `\u0003${JSON.stringify(x) ?? ''}`;
+    return k;
+  }
+  return v === undefined ? '\u0000' : `\u0004${JSON.stringify(v) ?? ''}`;
 }
 
 /**

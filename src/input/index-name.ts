@@ -12,19 +12,23 @@ export function eventIndex(ev: Pick<TrawlEvent, 'doc' | 'index'>): string | unde
     const m = BACKING.exec(ev.index);
     return m ? m[1] : ev.index;
   }
-  const ds = ev.doc['data_stream'];
-  let dataset: unknown;
-  let namespace: unknown;
-  if (ds && typeof ds === 'object' && !Array.isArray(ds)) {
-    dataset = (ds as Record<string, unknown>)['dataset'];
-    namespace = (ds as Record<string, unknown>)['namespace'];
-  }
-  dataset ??= ev.doc['data_stream.dataset'];
-  namespace ??= ev.doc['data_stream.namespace'];
+  const dataset = dataStreamPart(ev.doc, 'dataset');
+  const namespace = dataStreamPart(ev.doc, 'namespace');
   if (typeof dataset === 'string' && dataset && typeof namespace === 'string' && namespace) {
     return `logs-${dataset}-${namespace}`;
   }
   return undefined;
+}
+
+/**
+ * `data_stream.dataset` or `.namespace` as found (nested, else dotted): with `ev.index`, all
+ * eventIndex reads — callers keying on an event's index can key on these without building it.
+ */
+export function dataStreamPart(doc: Record<string, unknown>, part: 'dataset' | 'namespace'): unknown {
+  const ds = doc['data_stream'];
+  let v: unknown;
+  if (ds && typeof ds === 'object' && !Array.isArray(ds)) v = (ds as Record<string, unknown>)[part];
+  return v ?? doc[`data_stream.${part}`];
 }
 
 export interface IndexMatcher {
