@@ -1,5 +1,6 @@
 import type { TrawlEvent } from '../input/event.js';
 import { approxHeapBytes, CANDIDATE_OVERHEAD, CandidateStore, compareCandidates } from './candidates/index.js';
+import type { Projection } from '../fields/projection.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule } from './compiled-rule.js';
 import type { Hit } from './hit.js';
 import { eventHit } from './make-hit.js';
@@ -22,13 +23,31 @@ export class Scanner {
   readonly faults = new Map<string, RuleFault>();
   private readonly router: RuleRouter;
 
+  /** Whether candidates are being kept as projections (see startProjecting). */
+  private projecting = false;
+
   constructor(
-    rules: readonly CompiledRule[],
+    private readonly rules: readonly CompiledRule[],
     readonly store: CandidateStore = new CandidateStore(),
-    /** Keep candidates as their rule's projection (the caller can re-read hits' documents). */
-    private readonly projectCandidates = false,
   ) {
     this.router = new RuleRouter(rules);
+  }
+
+  get isProjecting(): boolean {
+    return this.projecting;
+  }
+
+  /**
+   * From now on keep stateful rules' candidates as their projections, and project the ones
+   * held: for when the store runs over its budget, since projections take a fraction of the
+   * memory and need no disk. The caller must be able to read hits' documents back afterwards.
+   */
+  startProjecting(): void {
+    if (this.projecting) return;
+    this.projecting = true;
+    const projections = new Map<string, Projection>();
+    for (const r of this.rules) if (r.stateful && r.project) projections.set(r.rule.rule_id, r.project);
+    this.store.projectAll(projections);
   }
 
   /** In-memory candidates by rule id (all of them unless the store spilled). */
@@ -46,7 +65,7 @@ export class Scanner {
           if (rule.match(ev.doc)) this.hits.push(eventHit(rule.hitRule, ev, rule.timeOf(ev.doc)));
         } else if (rule.candidate(ev.doc)) {
           const ts = rule.timeOf(ev.doc);
-          if (this.projectCandidates && rule.project) {
+          if (this.projecting && rule.project) {
             // A projection belongs to one rule: weighed exactly, freed when its list spills.
             const doc = rule.project(ev.doc);
             this.store.add(rule.rule.rule_id, { ...ev, doc, ts }, approxHeapBytes(doc) + CANDIDATE_OVERHEAD);

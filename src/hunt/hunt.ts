@@ -40,8 +40,9 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   /** Parent of the temporary spill directory; default the OS temp dir. */
   tempDir?: string;
   /**
-   * Keep stateful rules' candidates as projections and read hits' documents back afterwards
-   * (default; never for stdin). false keeps whole documents: the reference the tests compare to.
+   * When candidates exceed their memory share, keep them as projections (the fields their rules
+   * read) and read hits' documents back afterwards, before spilling to disk (default; never for
+   * stdin). false keeps whole documents: the reference the tests compare to.
    */
   projectCandidates?: boolean;
 }
@@ -97,7 +98,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const spillDir = openSpillDir(opts.tempDir, (message) => (spillError = message));
   const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
   const claims = new TaskClaims(plan, scanners);
-  // Candidates are kept as projections only when hits' documents can be read back: not stdin.
+  // Past the memory budget candidates become projections, but only when hits' documents can be
+  // read back afterwards: not from stdin.
   const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
   // The bar's library is loaded only when there is a bar to draw.
   const progress: Progress = opts.progress
@@ -171,9 +173,10 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     // Tasks nobody started are evidence left unread: the hunt is incomplete.
     if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
     evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted);
-    if (projectCandidates) {
+    const projected = scan.candidates.projected;
+    if (projected.size > 0) {
+      notes.stats['candidate_projected_rules'] = projected.size;
       const { readBackDocuments } = await import('./read-back.js');
-      const projected = new Set(stateful.filter((r) => r.project).map((r) => r.rule.rule_id));
       const missing = await readBackDocuments(evaluated.hits, projected);
       if (missing > 0) {
         notes.warnings.push(`${missing} hit document(s) could not be read back from the evidence (changed since the scan?); those hits show only the fields their rules read`);

@@ -28,8 +28,16 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
     const byLine = new Map<number, Doc>();
     docs.set(file, byLine);
     try {
+      // Stop at the last wanted line: hits cluster, and the rest of the file is only framing.
+      let last = 0;
+      for (const l of lines) if (l > last) last = l;
       for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), lines })) {
-        for (const ev of batch) if (!byLine.has(ev.line)) byLine.set(ev.line, ev.doc);
+        let done = false;
+        for (const ev of batch) {
+          if (!byLine.has(ev.line)) byLine.set(ev.line, ev.doc);
+          if (ev.line >= last && byLine.size >= lines.size) done = true;
+        }
+        if (done) break;
       }
     } catch {
       // Unreadable now: its hits keep their projections and are counted below.

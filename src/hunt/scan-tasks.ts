@@ -46,7 +46,7 @@ export async function scanTasks(
   projectCandidates = false,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
-  const scanner = new Scanner(set.compiled, candidates, projectCandidates);
+  const scanner = new Scanner(set.compiled, candidates);
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex() : undefined;
@@ -70,7 +70,11 @@ export async function scanTasks(
       }
       events += batch.length;
       hooks.onEvents(batch.length);
-      if (candidates.overBudget) await candidates.spill();
+      if (candidates.overBudget) {
+        // Projections first: they usually bring the store back under budget without the disk.
+        if (projectCandidates && !scanner.isProjecting) scanner.startProjecting();
+        if (candidates.overBudget) await candidates.spill();
+      }
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         lastYield = performance.now();

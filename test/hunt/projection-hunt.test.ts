@@ -13,14 +13,37 @@ import { RULES, tempDir } from './evidence-fixtures.js';
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const NOW = Date.parse('2026-11-23T00:00:00Z');
 
-/** Hunts twice — candidates as projections (read back for hits) and whole — and compares. */
-async function bothWays(o: Omit<HuntOptions, 'projectCandidates'>) {
-  const projected = await hunt({ ...o, now: NOW, projectCandidates: true });
+/**
+ * Hunts twice: under a memory limit small enough that candidates outgrow their share at once
+ * (projected, hits read back), and with whole documents and room to spare — and compares.
+ */
+async function bothWays(o: Omit<HuntOptions, 'projectCandidates'>, maxMemory = 1024 * 1024) {
+  const projected = await hunt({ ...o, now: NOW, maxMemory, projectCandidates: true });
   const whole = await hunt({ ...o, now: NOW, projectCandidates: false });
   assert.equal(JSON.stringify(projected.hits), JSON.stringify(whole.hits));
-  assert.deepEqual(projected.summary.warnings, whole.summary.warnings);
+  // The tight limit may also spill or trim rule state (with a warning); every other warning
+  // must be the same.
+  const limitless = (w: string[]) => w.filter((x) => !/spilled to disk|memory (limit|share)/.test(x));
+  assert.deepEqual(limitless(projected.summary.warnings), limitless(whole.summary.warnings));
+  assert.ok((projected.summary.stats['candidate_projected_rules'] ?? 0) > 0, 'candidates were projected');
+  assert.equal(whole.summary.stats['candidate_projected_rules'], undefined);
   return projected;
 }
+
+test('projected candidates: only past the memory share; a roomy hunt keeps whole documents', async () => {
+  const dir = tempDir('projection-roomy');
+  try {
+    writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);
+    const line = (i: number, outcome: string) =>
+      JSON.stringify({ '@timestamp': `2026-01-01T00:00:0${i}Z`, event: { category: 'authentication', outcome }, user: { name: 'dan' } });
+    writeFileSync(path.join(dir, 'a.ndjson'), `${line(1, 'failure')}\n${line(2, 'success')}\n`);
+    const r = await hunt({ evidence: [dir], rulePaths: [path.join(dir, 'rule.toml')], workers: 1, now: NOW });
+    assert.equal(r.hits.length, 1);
+    assert.equal(r.summary.stats['candidate_projected_rules'], undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('projected candidates: Elastic corpus hits are identical to whole-document candidates', { skip: needsShared('elastic-rules') }, async () => {
   const dir = tempDir('projection');
@@ -39,20 +62,21 @@ test('projected candidates: hits show whole documents read back from plain, gzip
   const dir = tempDir('projection-formats');
   try {
     writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);
-    // One user per file: the sequence rule joins by user.name.
+    // One user per file: the sequence rule joins by user.name. The unread field makes whole
+    // documents outgrow a 64 KB limit's candidate share, while projections and sequence state fit.
     const docs = (user: string) =>
       ['failure', 'success'].map((outcome, i) => ({
         '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
         event: { category: 'authentication', outcome },
         user: { name: user },
         host: { name: 'h1' },
-        big: { note: `unread field ${i}`, list: [1, 2, 3] },
+        big: { note: `unread field ${i} ${'x'.repeat(20_000)}`, list: [1, 2, 3] },
       }));
     const ndjson = (user: string) => docs(user).map((d) => JSON.stringify(d)).join('\n') + '\n';
     writeFileSync(path.join(dir, 'a.ndjson'), ndjson('alice'));
     writeFileSync(path.join(dir, 'b.ndjson.gz'), gzipSync(ndjson('bob')));
     writeFileSync(path.join(dir, 'c.json'), JSON.stringify(docs('carol')));
-    const r = await bothWays({ evidence: [dir], rulePaths: [path.join(dir, 'rule.toml')], workers: 1 });
+    const r = await bothWays({ evidence: [dir], rulePaths: [path.join(dir, 'rule.toml')], workers: 1 }, 64 * 1024);
     assert.equal(r.hits.length, 3);
     for (const h of r.hits) {
       const user = (h.events?.[0] as { user: { name: string } }).user.name;

@@ -26,12 +26,15 @@ export class CandidateSet {
   private readonly runs = new Map<string, RunFile[]>();
   private readonly spilled: SpillTotals = { rules: 0, files: 0, bytes: 0 };
   private merges = 0;
+  /** Rules some scanner kept projected candidates of. */
+  readonly projected = new Set<string>();
 
   constructor(private readonly fanIn = DEFAULT_FAN_IN) {
     if (fanIn < 2) throw new Error('fan-in must be at least 2');
   }
 
   add(s: CandidateSnapshot): void {
+    for (const id of s.projected ?? []) this.projected.add(id);
     if (s.spillError !== undefined) this.spilled.error ??= s.spillError;
     for (const { ruleId, list, heapBytes } of s.memory) {
       const m = this.memory.get(ruleId);

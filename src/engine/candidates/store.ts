@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import type { Projection } from '../../fields/projection.js';
 import type { Candidate } from '../compiled-rule.js';
+import { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
 import { compareCandidates } from './order.js';
 import { reclaimMemory } from './reclaim.js';
 import { writeRun, type RunFile } from './run-file.js';
@@ -12,6 +14,8 @@ export interface CandidateSnapshot {
   runs: { ruleId: string; runs: RunFile[] }[];
   /** Why spilling stopped (a full or vanished temp dir), if it did. */
   spillError?: string;
+  /** Rules whose candidates were (some or all) kept as projections: their hits need read-back. */
+  projected?: string[];
 }
 
 export interface CandidateStoreOptions {
@@ -40,6 +44,7 @@ export class CandidateStore {
   private seq = 0;
   private readonly name = `${threadId}-${storesInThread++}`;
   private spillError: string | undefined;
+  private readonly projected = new Set<string>();
 
   constructor(private readonly opts: CandidateStoreOptions = { budget: Number.POSITIVE_INFINITY }) {
     if (Number.isFinite(opts.budget) && !opts.dir) throw new Error('a candidate budget needs a spill directory');
@@ -55,6 +60,27 @@ export class CandidateStore {
 
   get overBudget(): boolean {
     return this.held > this.opts.budget && this.spillError === undefined;
+  }
+
+  /**
+   * Replace the held candidates of these rules by their projections: the whole documents they
+   * shared are freed, each projection weighed on its own. The rules' later candidates are
+   * expected to arrive projected too.
+   */
+  projectAll(projections: ReadonlyMap<string, Projection>): void {
+    for (const [ruleId, project] of projections) {
+      this.projected.add(ruleId);
+      const list = this.memory.get(ruleId);
+      if (!list) continue;
+      let bytes = 0;
+      for (let i = 0; i < list.length; i++) {
+        const doc = project(list[i].doc);
+        list[i] = { ...list[i], doc };
+        bytes += approxHeapBytes(doc) + CANDIDATE_OVERHEAD;
+      }
+      this.held += bytes - (this.heap.get(ruleId) ?? 0);
+      this.heap.set(ruleId, bytes);
+    }
   }
 
   /** Spill the largest lists until the store is well under budget. */
@@ -93,6 +119,7 @@ export class CandidateStore {
     return {
       memory: [...this.memory].map(([ruleId, list]) => ({ ruleId, list, heapBytes: this.heap.get(ruleId) ?? 0 })),
       runs: [...this.runs].map(([ruleId, runs]) => ({ ruleId, runs })),
+      projected: [...this.projected],
       ...(this.spillError === undefined ? {} : { spillError: this.spillError }),
     };
   }
