@@ -24,7 +24,8 @@ function plain<T>(v: T): T {
   if (Array.isArray(v)) return v.map(plain) as T;
   if (isTable(v)) {
     const out: Table = {};
-    for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+    // own enumerable keys in Object.entries order (the tables have no prototype to inherit from)
+    for (const k in v) out[k] = plain(v[k]);
     return out as T;
   }
   return v;

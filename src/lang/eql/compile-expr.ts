@@ -134,7 +134,9 @@ function compileIn(e: Extract<Expr, { type: 'in' }>, ctx: ExprCtx): Eval {
   const ci = e.ci, neg = e.negated;
   let test: (x: Val, d: Record<string, unknown>) => boolean;
   if (e.list.every((x) => x.type === 'literal')) {
-    test = literalSet(e.list.map((x) => (x as { value: Lit }).value), ci);
+    // Built on the first event that reaches it: most rules never see one.
+    const values = e.list.map((x) => (x as { value: Lit }).value);
+    test = (x) => (test = literalSet(values, ci))(x);
   } else {
     const list = e.list.map((x) => compileExpr(x, ctx));
     test = (x, d) => {
@@ -257,7 +259,8 @@ function compileCompare(e: Extract<Expr, { type: 'compare' }>, ctx: ExprCtx): Ev
     const lit = dl || dr ? null : e.right.type === 'literal' ? e.right : e.left.type === 'literal' ? e.left : null;
     if (lit && lit.value !== null) {
       const other = lit === e.right ? l : r;
-      const is = literalSet([lit.value], false);
+      const value = lit.value;
+      let is = (x: Val): boolean => (is = literalSet([value], false))(x);
       return (d) => {
         const a = other(d);
         if (a === null || a === undefined) return !eq;
@@ -315,11 +318,16 @@ function compileMatch(e: Extract<Expr, { type: 'match' }>, ctx: ExprCtx): Eval {
     if (e.op !== ':') throw new QueryError(`${e.op} needs constant string patterns`, ctx.src, p.location.min, 'type');
     dyn.push(compileExpr(p, ctx));
   }
-  const strTest = strs.length === 0 ? null
-    : e.op === 'regex' ? regexSet(strs.map((p) => luceneRegex(p.text, e.ci, ctx.src, p.at)))
-    : wildcardSet(strs.map((p) => p.text), e.op === ':' || e.ci);
+  // Regexes compile here (a bad one is a compile error); pattern and literal sets, which cannot
+  // fail, are built on the first event that reaches them: most rules never see one.
+  let strTest: ((s: string) => boolean) | null = null;
+  if (strs.length > 0 && e.op === 'regex') strTest = regexSet(strs.map((p) => luceneRegex(p.text, e.ci, ctx.src, p.at)));
+  else if (strs.length > 0) {
+    const texts = strs.map((p) => p.text), ci = e.op === ':' || e.ci;
+    strTest = (s) => (strTest = wildcardSet(texts, ci))(s);
+  }
   // non-string constants (`field : 5`) compare as `in~` does
-  const scalarHit = scalars.length ? literalSet(scalars, true) : null;
+  let scalarHit: ((x: Val) => boolean) | null = scalars.length ? (x) => (scalarHit = literalSet(scalars, true))(x) : null;
   const one = (x: Val, d: Record<string, unknown>): boolean => {
     if (strTest) {
       const str = typeof x === 'string' ? x : toStr(x);
@@ -377,7 +385,9 @@ function compileCall(e: Extract<Expr, { type: 'call' }>, ctx: ExprCtx): Eval {
   const ci = e.ci;
   let fn = (name === 'divide' || name === 'modulo') && e.args.some(isFloatExpr) ? (v: Val[]) => arith(name === 'divide' ? '/' : '%', v[0], v[1], true) : def.fn;
   if (name === 'cidrMatch') {
-    const inRange = cidrMatcher(e.args.slice(1).map((a) => (a as { value: string }).value));
+    const cidrs = e.args.slice(1).map((a) => (a as { value: string }).value);
+    // built on the first event that reaches it (it cannot fail)
+    let inRange = (ip: string): boolean => (inRange = cidrMatcher(cidrs))(ip);
     fn = (v) => { const ip = toStr(v[0]); return ip === null ? null : inRange(ip); };
   }
   // One argument buffer per call site, refilled per event: the functions never keep it.

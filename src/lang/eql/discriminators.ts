@@ -1,5 +1,5 @@
 import {
-  discriminatorCost, exactPatterns, wildcardPattern,
+  discriminatorCost, exactPatterns,
   type Discriminator, type FieldPatterns, type LiteralPattern,
 } from '../discriminator.js';
 import type { EventQuery, Expr, Query } from './ast.js';
@@ -12,9 +12,16 @@ import { asDate } from './values.js';
  * `until` and missing-event stages), so their conditions are unions over all stages.
  */
 export function eqlDiscriminators(ast: Query, catField: string): Discriminator[] {
-  if (ast.type === 'eventQuery') return eventDiscriminators(ast.query, catField);
+  return eqlDiscriminatorSets(ast, catField).discriminators;
+}
+
+/** eqlDiscriminators and eqlStageDiscriminators together, each stage's conditions derived once. */
+export function eqlDiscriminatorSets(ast: Query, catField: string): { discriminators: Discriminator[]; stages?: Discriminator[][] } {
+  if (ast.type === 'eventQuery') return { discriminators: eventDiscriminators(ast.query, catField) };
   const stages = ast.stages.concat(ast.type === 'sequence' && ast.until ? [ast.until] : []);
-  return unions(stages.map((s) => eventDiscriminators(s.query, catField)), catField);
+  const perStage = stages.map((s) => eventDiscriminators(s.query, catField));
+  // unions reads the stage lists without changing them: both results can share their objects.
+  return { discriminators: unions(perStage, catField), stages: perStage };
 }
 
 /**
@@ -44,9 +51,44 @@ function conditions(e: Expr, catField: string): Discriminator[] {
   return leaf ? [[leaf]] : [];
 }
 
+/**
+ * The first of each group of equal discriminators. Only discriminators alike in shape (fields and
+ * list lengths) are compared value by value: most lists have no two alike.
+ */
 function distinct(ds: Discriminator[]): Discriminator[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => { const k = JSON.stringify(d); return !seen.has(k) && !!seen.add(k); });
+  if (ds.length < 2) return ds;
+  const byShape = new Map<string, Discriminator[]>();
+  return ds.filter((d) => {
+    const k = shapeKey(d);
+    const alike = byShape.get(k);
+    if (!alike) { byShape.set(k, [d]); return true; }
+    for (const o of alike) if (sameDiscriminator(o, d)) return false;
+    alike.push(d);
+    return true;
+  });
+}
+
+function shapeKey(d: Discriminator): string {
+  let k = '';
+  for (const p of d) k += `${p.field}\u0000${p.exact.length},${p.prefixes.length},${p.suffixes.length}\u0000`;
+  return k;
+}
+
+/** Equal as JSON: the same fields with the same lists, in the same order. */
+function sameDiscriminator(a: Discriminator, b: Discriminator): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.field !== y.field || !sameList(x.exact, y.exact) || !sameList(x.prefixes, y.prefixes) || !sameList(x.suffixes, y.suffixes)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function leafPatterns(e: Expr): FieldPatterns | undefined {
@@ -71,7 +113,7 @@ function leafPatterns(e: Expr): FieldPatterns | undefined {
       const pats: LiteralPattern[] = [];
       for (const p of e.patterns) {
         if (p.type !== 'literal' || typeof p.value !== 'string') return undefined;
-        const lp = jsonSafe(wildcardPattern(p.value, false));
+        const lp = jsonSafe(eqlWildcardPattern(p.value));
         if (!lp) return undefined;
         pats.push(lp);
       }
@@ -99,8 +141,32 @@ function leafPatterns(e: Expr): FieldPatterns | undefined {
  * same way. Booleans compare as "true"/"false", which the index also spells that way.
  */
 function uncoercible(s: string): boolean {
+  // Most values are names and paths: one starting with a letter (other than the I of Infinity)
+  // is neither a number nor a date.
+  const c = s.charCodeAt(0) | 0x20;
+  if (c >= 0x61 && c <= 0x7a && c !== 0x69) return true;
   const n = asDate(s);
   return n === undefined || String(n) === s;
+}
+
+/**
+ * wildcardPattern(pattern, false) of ../discriminator.ts (no escapes, as EQL patterns have none),
+ * found with indexOf instead of a pass building an array of characters.
+ */
+function eqlWildcardPattern(pattern: string): LiteralPattern | undefined {
+  const star = pattern.indexOf('*'), any = pattern.indexOf('?');
+  const first = star < 0 ? any : any < 0 ? star : Math.min(star, any);
+  if (first < 0) return asciiLiteral('exact', pattern);
+  if (first > 0) return asciiLiteral('prefix', pattern.slice(0, first));
+  const last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
+  if (last < pattern.length - 1) return asciiLiteral('suffix', pattern.slice(last + 1));
+  return undefined;
+}
+
+/** Outside ASCII the matchers and the index can fold differently: such a pattern is not indexed. */
+function asciiLiteral(kind: LiteralPattern['kind'], text: string): LiteralPattern | undefined {
+  if (!/^[\x00-\x7f]*$/.test(text)) return undefined;
+  return { kind, text: text.toLowerCase() };
 }
 
 /**
@@ -125,29 +191,32 @@ const ROUNDS = 3;
  */
 function unions(alts: Discriminator[][], catField: string): Discriminator[] {
   const out: Discriminator[] = [];
-  const seen = new Set<string>();
+  // Each round looks at every alternative's list again: cost each discriminator once.
+  const costs = alts.map((list) => list.map(discriminatorCost));
   const add = (picks: (Discriminator | undefined)[]): Discriminator | undefined => {
     if (picks.some((p) => p === undefined)) return undefined;
     const u = union(picks as Discriminator[]);
-    const key = JSON.stringify(u);
-    if (!seen.has(key)) { seen.add(key); out.push(u); }
+    if (!out.some((o) => sameDiscriminator(o, u))) out.push(u);
     return u;
   };
   const excluded = new Set([catField]);
   for (let round = 0; round < ROUNDS; round++) {
-    const u = add(alts.map((list) => cheapest(list.filter((d) => d.every((p) => !excluded.has(p.field))))));
+    const u = add(alts.map((list, i) => cheapest(list, costs[i], (d) => d.every((p) => !excluded.has(p.field)))));
     if (!u) break;
     for (const p of u) excluded.add(p.field);
   }
-  add(alts.map(cheapest));
+  add(alts.map((list, i) => cheapest(list, costs[i])));
   return out;
 }
 
-function cheapest(list: Discriminator[]): Discriminator | undefined {
+/** The first discriminator of least cost (among those `ok` accepts). */
+function cheapest(list: Discriminator[], costs: number[], ok?: (d: Discriminator) => boolean): Discriminator | undefined {
   let best: Discriminator | undefined;
   let bestCost = Infinity;
-  for (const d of list) {
-    const c = discriminatorCost(d);
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i];
+    if (ok && !ok(d)) continue;
+    const c = costs[i];
     if (c < bestCost) { best = d; bestCost = c; }
   }
   return best;

@@ -14,10 +14,27 @@ const memos = new Map<string, FieldGetter>();
 export function memoField(path: string): FieldGetter {
   let g = memos.get(path);
   if (!g) {
-    g = memo(compileField(path));
+    g = lazyMemo(path);
     memos.set(path, g);
   }
   return g;
+}
+
+/**
+ * memo(compileField(path)), the getter built on the first read: it is generated code, and most
+ * of the paths a big rule set names are never read in a hunt (the router passes the rule no event).
+ */
+function lazyMemo(path: string): FieldGetter {
+  let get: FieldGetter = (doc) => (get = compileField(path))(doc);
+  let lastDoc: unknown = undefined;
+  let lastVal: unknown = undefined;
+  return (doc) => {
+    if (doc === lastDoc) return lastVal;
+    const v = get(doc);
+    lastDoc = doc;
+    lastVal = v;
+    return v;
+  };
 }
 
 function memo(get: FieldGetter): FieldGetter {

@@ -3,7 +3,7 @@ import { QueryError } from '../query-error.js';
 import type { EventQuery, Expr, Pipe, Query, Stage } from './ast.js';
 import { chainOperands, compileExpr, compilePred, type ExprCtx } from './compile-expr.js';
 import type { Discriminator } from '../discriminator.js';
-import { eqlDiscriminators, eqlStageDiscriminators } from './discriminators.js';
+import { eqlDiscriminatorSets } from './discriminators.js';
 import { mappedFields, memoField, type MappedFields } from './field-memo.js';
 import { parseEql } from './parser.js';
 import { runSample, type SampleStage } from './sample.js';
@@ -80,7 +80,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       kind: 'event', filter: f, stats,
       run: (events) => pipes(Array.from(events, (e) => e).filter((e) => f(e.doc)).map((e) => ({ events: [e] }))),
       requiredTerms: termsOf(ast.query, catField),
-      discriminators: eqlDiscriminators(ast, catField),
+      discriminators: eqlDiscriminatorSets(ast, catField).discriminators,
       fields: [...ctx.fields],
     };
   }
@@ -112,6 +112,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       until = { filter: f, keys: keyFns(ast.until, ast.by) };
     }
     const spec = { stages: real, missing, until, maxspan: ast.maxspan, time };
+    const discs = eqlDiscriminatorSets(ast, catField);
     const shown = mapped ? showDateKeys([...ast.by, ...(ast.stages.find((st) => !st.missing)?.by ?? [])], mapped) : undefined;
     return {
       kind: 'sequence', stats,
@@ -121,8 +122,8 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
         return pipes(shown ? matches.map(shown) : matches);
       },
       requiredTerms: common,
-      discriminators: eqlDiscriminators(ast, catField),
-      stageDiscriminators: eqlStageDiscriminators(ast, catField),
+      discriminators: discs.discriminators,
+      stageDiscriminators: discs.stages,
       fields: [...ctx.fields, ...(ctx.fields.size ? [tsField] : [])].filter((x, i, a) => a.indexOf(x) === i),
     };
   }
@@ -135,6 +136,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     return { filter, keys: (d) => ks.map((k) => k(d)), optional: by.map((k) => k.type === 'field' && k.optional) };
   });
   for (const s of stages) stageFilters.push(s.filter);
+  const discs = eqlDiscriminatorSets(ast, catField);
   const perKey = options.maxSamplesPerKey ?? 1;
   if (!Number.isInteger(perKey) || perKey < 1) throw new QueryError('max_samples_per_key must be a positive integer', src, 0, 'type');
   return {
@@ -142,8 +144,8 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     filter: anyOf(stageFilters),
     run: (events) => pipes(runSample(stages, events, perKey, stats)),
     requiredTerms: common,
-    discriminators: eqlDiscriminators(ast, catField),
-    stageDiscriminators: eqlStageDiscriminators(ast, catField),
+    discriminators: discs.discriminators,
+    stageDiscriminators: discs.stages,
     fields: [...ctx.fields],
   };
 }

@@ -3,6 +3,7 @@ import type { EventQuery, Expr, Loc, Pipe, Query, Stage } from './ast.js';
 import { lex, type Token } from './lexer.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'like', 'regex', 'where', 'sequence', 'sample', 'by', 'with', 'until', 'true', 'false', 'null', 'of', 'join', 'maxspan', 'runs']);
+const COMPARE_OPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
 
 export function parseEql(src: string): Query {
@@ -19,7 +20,9 @@ class Parser {
   private err(msg: string, at = this.t.min, kind: 'syntax' | 'type' | 'unsupported' = 'syntax'): never {
     throw new QueryError(msg, this.src, at, kind);
   }
-  private isKw(w: string, t = this.t): boolean { return t.kind === 'ident' && !t.quoted && t.value.toLowerCase() === w; }
+  private isKw(w: string, t = this.t): boolean {
+    return t.kind === 'ident' && !t.quoted && t.value.length === w.length && (t.value === w || t.value.toLowerCase() === w);
+  }
   private isOp(o: string, t = this.t): boolean { return t.kind === 'op' && t.value === o; }
   private eatKw(w: string): boolean { if (this.isKw(w)) { this.p++; return true; } return false; }
   private eatOp(o: string): boolean { if (this.isOp(o)) { this.p++; return true; } return false; }
@@ -218,12 +221,12 @@ class Parser {
   private parsePredicate(): Expr {
     const left = this.parseAdd();
     const t = this.t;
-    if (t.kind === 'op' && ['==', '!=', '<', '<=', '>', '>='].includes(t.value)) {
+    if (t.kind === 'op' && COMPARE_OPS.has(t.value)) {
       this.p++;
       const right = this.parseAdd();
       const e: Expr = { type: 'compare', op: t.value as '==', left, right, location: { min: left.location.min, max: right.location.max } };
       const nt = this.t;
-      if (nt.kind === 'op' && ['==', '!=', '<', '<=', '>', '>=', ':'].includes(nt.value)) this.err(`unexpected '${nt.value}': comparisons cannot be chained`);
+      if (nt.kind === 'op' && (COMPARE_OPS.has(nt.value) || nt.value === ':')) this.err(`unexpected '${nt.value}': comparisons cannot be chained`);
       return e;
     }
     if (this.isOp('=')) this.err("'=' is not supported, use '==' or ':'", t.min);
@@ -263,12 +266,29 @@ class Parser {
     this.expectOp('(');
     const list: Expr[] = [];
     if (!this.isOp(')')) {
-      list.push(this.parseExpr());
-      while (this.eatOp(',')) list.push(this.parseExpr());
+      list.push(this.parseListItem());
+      while (this.eatOp(',')) list.push(this.parseListItem());
     }
     this.expectOp(')');
     if (list.length === 0) this.err('empty list', this.toks[this.p - 1].min);
     return list;
+  }
+
+  /**
+   * parseExpr for one list element. Lists of rules run to hundreds of string constants: one
+   * followed by `,` or `)` parses to that literal (what the descent through every precedence
+   * level would return), without the descent.
+   */
+  private parseListItem(): Expr {
+    const t = this.t;
+    if (t.kind === 'string') {
+      const nx = this.toks[this.p + 1];
+      if (nx.kind === 'op' && (nx.value === ',' || nx.value === ')')) {
+        this.p++;
+        return { type: 'literal', value: t.text!, location: { min: t.min, max: t.max } };
+      }
+    }
+    return this.parseExpr();
   }
 
   private parseListOrOne(): Expr[] {

@@ -39,6 +39,20 @@ export function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && /\s/u.test(ch);
 }
 
+const UNICODE_SPACE = /\s/u;
+
+/** isSpace for the UTF-16 unit at `i` (false past the end). */
+function spaceAt(src: string, i: number): boolean {
+  const c = src.charCodeAt(i);
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === c && UNICODE_SPACE.test(src[i]);
+}
+
+/** Whether the unit at `i` is one of STOP's characters: ( ) : < > " { } */
+function stopAt(c: number): boolean {
+  return c === 40 || c === 41 || c === 58 || c === 60 || c === 62 || c === 34 || c === 123 || c === 125;
+}
+
 /** Characters that end an unquoted run unless escaped (`*` and `\` are handled separately). */
 const STOP = new Set(['(', ')', ':', '<', '>', '"', '{', '}']);
 /** Characters a backslash may escape in an unquoted value. */
@@ -56,7 +70,7 @@ export function tokenize(src: string): Token[] {
   const n = src.length;
   while (true) {
     const wsStart = i;
-    while (i < n && isSpace(src[i])) i++;
+    while (i < n && spaceAt(src, i)) i++;
     const spaceBefore = i > wsStart;
     if (i >= n) {
       out.push({ kind: 'eof', start: n, end: n, spaceBefore, text: '' });
@@ -113,6 +127,9 @@ function singleCharKind(ch: string): TokenKind | undefined {
 
 /** `or`/`and`/`not` (any case) at `i`, followed by whitespace. */
 export function keywordAt(src: string, i: number): 'or' | 'and' | 'not' | undefined {
+  // Only an o, a or n (any case) can start one: skip the slicing for every other character.
+  const c = src.charCodeAt(i) | 0x20;
+  if (c !== 0x6f && c !== 0x61 && c !== 0x6e) return undefined;
   for (const kw of ['or', 'and', 'not'] as const) {
     if (src.length >= i + kw.length + 1 && src.slice(i, i + kw.length).toLowerCase() === kw && isSpace(src[i + kw.length])) {
       return kw;
@@ -125,6 +142,18 @@ function readQuoted(src: string, start: number, spaceBefore: boolean): Token {
   let i = start + 1;
   let text = '';
   while (i < src.length) {
+    // Up to the next quote or backslash in one slice.
+    let j = i;
+    for (;;) {
+      const c = src.charCodeAt(j);
+      if (c === 34 || c === 92 || j >= src.length) break;
+      j++;
+    }
+    if (j > i) {
+      text += src.slice(i, j);
+      i = j;
+      if (i >= src.length) break;
+    }
     const ch = src[i];
     if (ch === '"') return { kind: 'quoted', start, end: i + 1, spaceBefore, text };
     if (ch === '\\') {
@@ -165,11 +194,24 @@ function readUnquoted(src: string, start: number, spaceBefore: boolean): Token {
   let end = start;
   const n = src.length;
   while (i < n) {
+    // A run of plain characters (no space, stop character, `*` or `\\`) is taken as one slice.
+    let j = i;
+    for (;;) {
+      const c = src.charCodeAt(j);
+      if (j >= n || c === 42 || c === 92 || stopAt(c) || (c < 128 ? c === 32 || (c >= 9 && c <= 13) : spaceAt(src, j))) break;
+      j++;
+    }
+    if (j > i) {
+      cur += src.slice(i, j);
+      i = j;
+      end = i;
+      if (i >= n) break;
+    }
     const ch = src[i];
-    if (isSpace(ch)) {
+    if (spaceAt(src, i)) {
       // Whitespace stays inside the value unless what follows ends it.
       let j = i;
-      while (j < n && isSpace(src[j])) j++;
+      while (j < n && spaceAt(src, j)) j++;
       if (j >= n || STOP.has(src[j]) || keywordAt(src, j)) break;
       cur += src.slice(i, j);
       i = j;

@@ -81,7 +81,10 @@ export function compileLucene(pattern: string, opts: LuceneOptions = {}): Lucene
   const engine = opts.engine ?? 'auto';
   const plan = engine === 'auto' ? literalPlan(node) : undefined;
   const program = compileProgram(node, { fullMatch: true, groupNames: [undefined], pattern });
-  const dfa = !plan && (engine === 'auto' || engine === 'dfa') ? shapedDfa(node, program, pattern) : undefined;
+  // The DFA strategy is settled on the first test: building it cannot fail (a Lucene program
+  // never needs context, and a failing part falls back to the whole-pattern DFA), and most
+  // patterns of a big rule set never see a string.
+  const dfa = !plan && (engine === 'auto' || engine === 'dfa') ? () => shapedDfa(node, program, pattern) : undefined;
   return new LuceneMatcher(pattern, program, plan, engine, dfa);
 }
 
@@ -126,6 +129,7 @@ export function compileSearch(pattern: string, opts: SearchOptions = {}): Search
 }
 
 class LuceneMatcher implements LuceneRegex {
+  private dfa: ((s: string) => boolean) | undefined;
   private pike: PikeVM | undefined;
   private bits: BitState | undefined;
   private readonly filter: StartFilter;
@@ -136,7 +140,7 @@ class LuceneMatcher implements LuceneRegex {
     private readonly program: Program,
     private readonly plan: LiteralPlan | undefined,
     private readonly engine: EngineChoice,
-    private readonly dfa: ((s: string) => boolean) | undefined,
+    private readonly buildDfa: (() => (s: string) => boolean) | undefined,
   ) {
     this.filter = startFilter(program);
     this.programSize = program.n;
@@ -153,7 +157,7 @@ class LuceneMatcher implements LuceneRegex {
         return (this.pike ??= new PikeVM(this.program, this.filter)).run(s, 0, true, false);
       }
       default:
-        return this.dfa!(s);
+        return (this.dfa ??= this.buildDfa!())(s);
     }
   }
 }

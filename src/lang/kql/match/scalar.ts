@@ -33,14 +33,29 @@ function docIp(s: string): bigint | undefined {
   return mayBeIp(s) ? parseIp(s) : undefined;
 }
 
+/**
+ * Tests of string literals, shared: the compiler and the discriminators both ask for each
+ * value of a rule, and rules repeat values. A ValueTest is never changed after it is made.
+ */
+const literalTests = new Map<string, ValueTest>();
+
 /** A literal query value: `foo`, `"foo"`, `42`, `true`, `null`, `10.0.0.0/8`. */
 export function literalTest(value: string | boolean | null): ValueTest {
-  if (value === null) return { exact: 'null' };
-  if (typeof value === 'boolean') {
-    const text = String(value);
-    return { exact: text, extra: (d) => d === value };
+  if (typeof value !== 'string') return scalarLiteralTest(value);
+  let t = literalTests.get(value);
+  if (!t) {
+    t = stringLiteralTest(value);
+    literalTests.set(value, t);
   }
-  const q = value;
+  return t;
+}
+
+function scalarLiteralTest(value: boolean | null): ValueTest {
+  if (value === null) return { exact: 'null' };
+  return { exact: String(value), extra: (d) => d === value };
+}
+
+function stringLiteralTest(q: string): ValueTest {
   const num = toNumber(q);
   const bool = q === 'true' ? true : q === 'false' ? false : undefined;
   const cidr = parseCidr(q);
