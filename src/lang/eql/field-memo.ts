@@ -14,30 +14,19 @@ const memos = new Map<string, FieldGetter>();
 export function memoField(path: string): FieldGetter {
   let g = memos.get(path);
   if (!g) {
-    g = lazyMemo(path);
+    g = memo(() => compileField(path));
     memos.set(path, g);
   }
   return g;
 }
 
 /**
- * memo(compileField(path)), the getter built on the first read: it is generated code, and most
- * of the paths a big rule set names are never read in a hunt (the router passes the rule no event).
+ * A getter remembering its last document. `build` runs on the first read: compileField makes
+ * generated code, and most of the paths a big rule set names are never read in a hunt (the
+ * router passes the rule no event).
  */
-function lazyMemo(path: string): FieldGetter {
-  let get: FieldGetter = (doc) => (get = compileField(path))(doc);
-  let lastDoc: unknown = undefined;
-  let lastVal: unknown = undefined;
-  return (doc) => {
-    if (doc === lastDoc) return lastVal;
-    const v = get(doc);
-    lastDoc = doc;
-    lastVal = v;
-    return v;
-  };
-}
-
-function memo(get: FieldGetter): FieldGetter {
+function memo(build: () => FieldGetter): FieldGetter {
+  let get: FieldGetter = (doc) => (get = build())(doc);
   let lastDoc: unknown = undefined;
   let lastVal: unknown = undefined;
   return (doc) => {
@@ -80,7 +69,7 @@ function single(mapping: FieldMapping): MappedFields {
       let g = getters.get(path);
       if (!g) {
         const r = mapping.reader(path);
-        g = r ? memo(r) : memoField(path);
+        g = r ? memo(() => r) : memoField(path);
         getters.set(path, g);
       }
       return g;
