@@ -7,6 +7,8 @@ import { pushDocument, type LineSink } from './ndjson-lines.js';
 
 /** Whole-document JSON smaller than this is parsed at once; larger is streamed. */
 const WHOLE_LIMIT = 64 * 1024 * 1024;
+/** Parsed elements waiting to be taken before the source stops reading. */
+const QUEUE_LIMIT = 4096;
 
 /**
  * JSON that is not NDJSON: an array of documents or hits, a `_search` response, or one
@@ -52,9 +54,25 @@ export async function* readJsonDocument(
   let headBytes = 0;
   let recording = true;
   let index = -1;
+  // Elements are taken as the last stage emits them, not pulled through an async iterator: on a
+  // parse error the pipeline destroys its streams, and elements still buffered in them would be
+  // lost — all of them when the whole (small) file was parsed before the first pull. Backpressure
+  // is applied at the source instead: it waits while too many elements are queued.
+  const queue: { key: number; value: unknown }[] = [];
+  let taken = 0;
+  let failure: Error | undefined;
+  let done = false;
+  let wake: (() => void) | undefined;
+  let resume: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
   async function* tap(): AsyncGenerator<Buffer> {
     // Pulled by hand, not for-await: when the parser stops, `source` must stay open for the fallback.
     for (;;) {
+      while (queue.length - taken > QUEUE_LIMIT) await new Promise<void>((r) => (resume = r));
       const r = await source.next();
       if (r.done) return;
       recording &&= index === -1 && headBytes + r.value.length <= WHOLE_LIMIT;
@@ -65,14 +83,40 @@ export async function* readJsonDocument(
       yield r.value;
     }
   }
-  const items = (pipeline as unknown as (...s: unknown[]) => Readable)(Readable.from(tap()), ...stages, () => {});
-  try {
-    for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
+  const items = (pipeline as unknown as (...s: unknown[]) => Readable)(Readable.from(tap()), ...stages, (err?: Error | null) => {
+    failure = err ?? undefined;
+    done = true;
+    notify();
+  });
+  items.on('data', (item: { key: number; value: unknown }) => {
+    queue.push(item);
+    notify();
+  });
+  for (;;) {
+    while (taken < queue.length) {
+      const item = queue[taken++];
       index = item.key;
       pushDocument(item.value, item.key, sink);
-      if (sink.out.length >= batch) yield;
+      if (sink.out.length >= batch) {
+        if (taken === queue.length) {
+          queue.length = 0;
+          taken = 0;
+        }
+        const r = resume;
+        resume = undefined;
+        r?.();
+        yield;
+      }
     }
-  } catch (err) {
+    queue.length = 0;
+    taken = 0;
+    const r = resume;
+    resume = undefined;
+    r?.();
+    if (done) break;
+    await new Promise<void>((res) => (wake = res));
+  }
+  if (failure) {
     if (index === -1 && recording) {
       yield* readAsLines(head, source, sink, batch);
       return;
@@ -80,7 +124,7 @@ export async function* readJsonDocument(
     sink.ledger.add('malformed-json', {
       file: sink.file,
       line: index + 1,
-      message: `${(err as Error).message} (after element ${index}; elements before it were read)`,
+      message: `${failure.message} (after element ${index}; elements before it were read)`,
     });
   }
 }

@@ -1,7 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import type { TrawlEvent } from './event.js';
 import { decodedChunks, rawChunks } from './decode.js';
-import { readJsonDocument } from './json-document.js';
 import { NdjsonFramer } from './ndjson-framer.js';
 import { DEFAULT_MAX_LINE, type LineSink } from './ndjson-lines.js';
 import { sniffText } from './sniff.js';
@@ -59,6 +58,8 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
       const wanted = options.lines;
       return wanted ? out.filter((ev) => wanted.has(ev.line)) : out;
     };
+    // Loaded on demand: stream-json is ~25 modules that NDJSON evidence, the common case, never needs.
+    const { readJsonDocument } = await import('./json-document.js');
     for await (const _ of readJsonDocument(all, kind, size, sink, BATCH)) {
       yield take();
     }
