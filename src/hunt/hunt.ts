@@ -4,7 +4,7 @@ import { SpillDir } from '../engine/candidates/spill-dir.js';
 import type { StatefulRule } from '../engine/compiled-rule.js';
 import type { Hit } from '../engine/hit.js';
 import { discoverEvidence } from '../input/discover.js';
-import type { Progress } from '../input/progress.js';
+import { createProgress } from '../input/progress.js';
 import { SkipLedger, type SkipReport } from '../input/skips.js';
 import { sniffFile } from '../input/sniff.js';
 import type { LineageIndex } from '../lineage/lineage-index.js';
@@ -101,10 +101,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   // Past the memory budget candidates become projections, but only when hits' documents can be
   // read back afterwards: not from stdin.
   const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
-  // The bar's library is loaded only when there is a bar to draw.
-  const progress: Progress = opts.progress
-    ? (await import('../input/progress.js')).createProgress({ totalBytes, totalFiles: files.length, enabled: true })
-    : NO_PROGRESS;
+  const progress = await createProgress({ totalBytes, totalFiles: files.length, enabled: opts.progress === true });
   // The bar counts files, not tasks: a file cut into ranges is done when its last range is.
   const partsLeft = new Map<string, number>();
   for (const t of plan.tasks) partsLeft.set(t.file.path, (partsLeft.get(t.file.path) ?? 0) + 1);
@@ -219,7 +216,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   return { hits, summary, rules: ruleSet.rules, lineage: scan.lineage };
 }
 
-const NO_PROGRESS: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {} };
 
 /** The main thread's share: stdin (which only it can read), then whatever is left to claim. */
 function* mainTasks(stdin: ScanTask[], claims: TaskClaims): Generator<ScanTask> {

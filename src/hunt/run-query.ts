@@ -105,7 +105,7 @@ export async function* readEvidence(
   const files = await discoverEvidence(paths, stats.ledger);
   stats.files = files.length;
   stats.bytes = files.reduce((n, f) => n + f.size, 0);
-  const progress = createProgress({ totalBytes: stats.bytes, totalFiles: files.length, enabled: progressBar });
+  const progress = await createProgress({ totalBytes: stats.bytes, totalFiles: files.length, enabled: progressBar });
   try {
     for (const file of files) {
       for await (const batch of readEvidenceFile(file, { ledger: stats.ledger, onBytes: (n) => progress.addBytes(n) })) {

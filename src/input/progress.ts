@@ -1,5 +1,3 @@
-import cliProgress from 'cli-progress';
-
 export interface Progress {
   addBytes(n: number): void;
   addEvents(n: number): void;
@@ -7,14 +5,16 @@ export interface Progress {
   stop(): void;
 }
 
-const NOOP: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {} };
+export const NO_PROGRESS: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {} };
 
 /**
  * A progress bar on stderr: bytes read (compressed bytes for gzip) over the evidence total,
- * files done, events/s. A no-op when disabled or stderr is not a terminal.
+ * files done, events/s. A no-op when disabled or stderr is not a terminal. The bar's library is
+ * loaded only when there is a bar to draw: scripted runs and workers never pay for it.
  */
-export function createProgress(opts: { totalBytes: number; totalFiles: number; enabled: boolean }): Progress {
-  if (!opts.enabled || !process.stderr.isTTY) return NOOP;
+export async function createProgress(opts: { totalBytes: number; totalFiles: number; enabled: boolean }): Promise<Progress> {
+  if (!opts.enabled || !process.stderr.isTTY) return NO_PROGRESS;
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
