@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { compileEsql } from '../../src/lang/esql/index.js';
-import { kqlAvailable } from '../../src/lang/esql/kql-bridge.js';
 import { QueryError } from '../../src/lang/query-error.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 
@@ -19,7 +18,7 @@ const seedQuery = () => {
   return text.slice(text.indexOf("query = '''") + 11, text.lastIndexOf("'''"));
 };
 
-test('seed rule 002 (python shell commands) over crafted docs', { skip: needsShared('seeds') || (!kqlAvailable() && 'pending: KQL engine (src/lang/kql) not available yet') }, () => {
+test('seed rule 002 (python shell commands) over crafted docs', { skip: needsShared('seeds') }, () => {
   const cmds = ['grep x', 'find /', 'curl a', 'env -i', 'wget b', 'whoami'];
   const doc = (i: number, cmd: string) => ({
     '@timestamp': `2026-01-01T10:00:${String(10 + i).padStart(2, '0')}Z`,
@@ -37,7 +36,7 @@ test('seed rule 002 (python shell commands) over crafted docs', { skip: needsSha
   assert.equal(row['process.parent.entity_id'], 'p1');
 });
 
-test('seed rule 002 compiles and exposes its metadata', { skip: needsShared('seeds') || (!kqlAvailable() && 'pending: KQL engine (src/lang/kql) not available yet') }, () => {
+test('seed rule 002 compiles and exposes its metadata', { skip: needsShared('seeds') }, () => {
   const q = compileEsql(seedQuery());
   assert.deepEqual(q.sources, ['logs-endpoint.events.process-*']);
   assert.deepEqual(q.metadata, ['_id', '_version', '_index']);

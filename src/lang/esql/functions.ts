@@ -842,7 +842,7 @@ function kqlFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
   if (e.args.length < 1 || a.type !== 'literal' || typeof a.value !== 'string') typeError(ctx, `${e.name.toUpperCase()} expects a constant string query`, e.location);
   if (!ctx.docAvailable) typeError(ctx, `[${e.name.toUpperCase()}] function is only supported in WHERE commands that read the source documents`, e.location);
   if (e.name === 'qstr') throw new QueryError('QSTR (Lucene query string) is not supported offline', ctx.src, e.location.min, 'unsupported');
-  const pred = kqlPredicate(a.value as string, ctx.now, (msg) => new QueryError(`KQL: ${msg}`, ctx.src, a.location.min, 'syntax'), () => new QueryError('KQL() needs the KQL engine (src/lang/kql), which is not available', ctx.src, e.location.min, 'unsupported'));
+  const pred = kqlPredicate(a.value as string, ctx.now, (msg) => new QueryError(`KQL: ${msg}`, ctx.src, a.location.min, 'syntax'));
   return { type: 'boolean', constant: false, ev: (r) => (r.doc ? pred(r.doc) : null) };
 }
 
