@@ -53,9 +53,9 @@ function log(msg: string): void {
 }
 
 function ensureBuilt(): void {
-  if (!existsSync(path.join(root, 'dist/src/cli/main.js')) || has('build')) {
+  if (!existsSync(path.join(root, 'dist/bundle/main.js')) || has('build')) {
     log('building…');
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   }
 }
 

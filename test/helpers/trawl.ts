@@ -11,10 +11,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run `trawl ARGS` as a real process (from source via tsx), optionally feeding stdin. */
-export function runTrawl(args: string[], opts: { input?: string | Buffer; cwd?: string } = {}): Promise<CliResult> {
+/**
+ * Run `trawl ARGS` as a real process (from source via tsx, or `built`: bin/trawl.js as users run
+ * it, from dist/), optionally feeding stdin.
+ */
+export function runTrawl(args: string[], opts: { input?: string | Buffer; cwd?: string; built?: boolean } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    const argv = opts.built ? [path.join(ROOT, 'bin/trawl.js'), ...args] : ['--import', 'tsx', ENTRY, ...args];
+    const child = spawn(process.execPath, argv, {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, FORCE_COLOR: '0' },
     });
