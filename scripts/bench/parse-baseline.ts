@@ -76,24 +76,25 @@ if (isMainThread) {
   if (workers === 1) {
     for (const j of jobs) lines += await scanJob(j, parse);
   } else {
-    const queue = [...jobs];
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        while (queue.length) {
-          const job = queue.shift()!;
-          const w = spawnWorker(new URL(import.meta.url), { workerData: { job, parse } });
-          const n = await new Promise<number>((resolve, reject) => {
-            w.once('message', resolve);
-            w.once('error', reject);
-          });
-          lines += n;
-        }
+    // One thread per worker for the whole run, each claiming the next job from a shared counter:
+    // a thread per job would add a thread start-up to every job and understate the ceiling.
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const counts = await Promise.all(
+      Array.from({ length: workers }, () => {
+        const w = spawnWorker(new URL(import.meta.url), { workerData: { jobs, next, parse } });
+        return new Promise<number>((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+        });
       }),
     );
+    lines = counts.reduce((a, b) => a + b, 0);
   }
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
   process.stdout.write(`${JSON.stringify({ bytes, lines, ms: Math.round(performance.now() - t0) })}\n`);
 } else {
-  const { job, parse } = workerData as { job: Job; parse: boolean };
-  parentPort!.postMessage(await scanJob(job, parse));
+  const { jobs, next, parse } = workerData as { jobs: Job[]; next: Int32Array; parse: boolean };
+  let lines = 0;
+  for (let i = Atomics.add(next, 0, 1); i < jobs.length; i = Atomics.add(next, 0, 1)) lines += await scanJob(jobs[i], parse);
+  parentPort!.postMessage(lines);
 }
