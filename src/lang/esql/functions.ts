@@ -814,8 +814,7 @@ function caseFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
     break;
   }
   // a multi-valued condition counts as false (the next branch is tried), and says so
-  const base = warnSite(ctx.src, e.location);
-  const site = { ...base, header: base.header.replace('treating result as null', 'treating result as false') };
+  const site = warnSite(ctx.src, e.location, 'false');
   return {
     type: t,
     constant: cs.every((c) => c.constant),
