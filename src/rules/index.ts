@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseRuleToml, type RuleLoadError } from './parse.js';
@@ -26,6 +26,24 @@ export interface LoadRulesOptions {
 const DEPRECATED_DIR = '_deprecated';
 
 const inDeprecatedDir = (file: string): boolean => file.split(/[\\/]/).includes(DEPRECATED_DIR);
+
+const READ_BUFFER = 1 << 20;
+
+/**
+ * A file's text through one reused buffer: one open, one read, one close. readFileSync also
+ * stats the file and allocates a buffer per file; for the corpus's 2,192 rules that was twice
+ * the time (58-76 vs 36-38 ms). Files that fill the buffer are read again whole.
+ */
+function readSmallFile(file: string, buffer: Buffer): string {
+  const fd = openSync(file, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, buffer, 0, buffer.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(file, 'utf8');
+}
 
 /** Recursive *.toml under dir, sorted for a stable load order. */
 async function walk(dir: string, out: string[]): Promise<void> {
@@ -79,10 +97,11 @@ export async function loadRules(paths: string[], options: LoadRulesOptions = {})
 
   // Synchronous reads: for ~2,000 small files the promise API's per-file open/stat/read/close
   // round trips cost more main-thread time than reading them outright.
+  const buffer = Buffer.allocUnsafe(READ_BUFFER);
   const results = toRead.map((file): { rule?: Rule; error?: RuleLoadError } => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readSmallFile(file, buffer);
     } catch (err) {
       return { error: { file, message: `cannot read rule file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
     }

@@ -97,6 +97,22 @@ describe('loadRules: bad rules become error entries, the rest load', () => {
     assert.match(loaded.errors[0]!.message, /ENOENT/);
   });
 
+  it('reads rule files of any size, multi-byte text intact, through the reused read buffer', async () => {
+    // The loader reads through a 1 MiB buffer and rereads files that fill it: test both sides,
+    // with two-byte characters across the buffer's end in the large one.
+    const big = mkdtempSync(path.join(tmpdir(), 'trawl-rules-big-'));
+    try {
+      const note = (chars: number) => `note = """${'é'.repeat(chars)}"""`;
+      writeFileSync(path.join(big, 'a_small.toml'), ruleToml({ id: 'small-1', extra: note(500) }));
+      writeFileSync(path.join(big, 'b_large.toml'), ruleToml({ id: 'large-1', extra: note(1 << 20) }));
+      const loaded = await loadRules([big]);
+      assert.deepEqual(loaded.errors, []);
+      assert.deepEqual(loaded.rules.map((r) => [r.rule_id, r.note?.length]), [['small-1', 500], ['large-1', 1 << 20]]);
+    } finally {
+      rmSync(big, { recursive: true, force: true });
+    }
+  });
+
   it('an empty list loads nothing', async () => {
     assert.deepEqual(await loadRules([]), { rules: [], errors: [], files: 0, deprecatedSkipped: 0 });
   });
