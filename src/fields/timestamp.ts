@@ -7,6 +7,19 @@ export function parseTimestamp(value: unknown): number | undefined {
   if (Array.isArray(value)) return value.length === 1 ? parseTimestamp(value[0]) : undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string' || value.length === 0) return undefined;
+  // Every rule that keeps or hits an event asks for its time: with the corpus that is ~5 parses
+  // of the same string per event, so the last answer is kept.
+  if (value === lastText) return lastMs;
+  const ms = parseText(value);
+  lastText = value;
+  lastMs = ms;
+  return ms;
+}
+
+let lastText: string | undefined;
+let lastMs: number | undefined;
+
+function parseText(value: string): number | undefined {
   if (/^-?\d+$/.test(value)) {
     const n = Number(value);
     return Number.isFinite(n) ? n : undefined;
