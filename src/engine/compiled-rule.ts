@@ -57,6 +57,12 @@ export interface StatefulRule extends CompiledBase {
    * documents back from the evidence afterwards. Unset: evaluation needs whole documents.
    */
   project?: Projection;
+  /**
+   * When set, the candidates that can change the result (any order in, order kept): applied
+   * before the time sort when all of a rule's candidates are in memory. EQL sequences drop the
+   * events of later stages under join keys no first-stage event has.
+   */
+  prune?(candidates: Candidate[]): Candidate[];
 }
 
 export type CompiledRule = StatelessRule | StatefulRule;

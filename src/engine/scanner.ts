@@ -1,5 +1,5 @@
 import type { TrawlEvent } from '../input/event.js';
-import { approxHeapBytes, CANDIDATE_OVERHEAD, CandidateStore, compareCandidates } from './candidates/index.js';
+import { approxHeapBytes, CANDIDATE_OVERHEAD, CandidateStore, compareCandidates, pruneCandidates } from './candidates/index.js';
 import type { Projection } from '../fields/projection.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule } from './compiled-rule.js';
 import type { Hit } from './hit.js';
@@ -105,9 +105,9 @@ export function evaluateStateful(
 ): Hit[] {
   const hits: Hit[] = [];
   for (const rule of rules) {
-    const list = candidates.get(rule.rule.rule_id);
-    if (!list?.length) continue;
-    sortCandidates(list);
+    const all = candidates.get(rule.rule.rule_id);
+    if (!all?.length) continue;
+    const list = sortCandidates(pruneCandidates(all, rule.prune));
     const untimed = list.findIndex((c) => c.ts === undefined);
     const c = ctx(rule);
     if (untimed >= 0) {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ev, makeRule, run } from './fixtures.js';
+import { compile, ev, makeRule, run } from './fixtures.js';
+import { pruneCandidates } from '../../src/engine/candidates/index.js';
+import type { StatefulRule } from '../../src/engine/index.js';
 
 test('eql single-event rule streams like a query rule', () => {
   const rule = makeRule({ type: 'eql', query: 'process where process.name : "PYTHON*"' });
@@ -42,4 +44,28 @@ test('eql sequence outside maxspan is not a hit', () => {
     ev('2026-11-20T10:01:00.001Z', { event: { category: 'file' }, host: { id: 'h1' }, file: { name: 'x.sh' } }),
   ];
   assert.equal(run([rule], events).hits.length, 0);
+});
+
+test('eql sequence prunes later-stage candidates of keys no first stage opened, with the same hits and untimed count', () => {
+  const rule = makeRule({
+    type: 'eql',
+    query: 'sequence by host.id with maxspan=1m [process where process.name == "curl"] [network where true]',
+  });
+  const compiled = compile(rule) as StatefulRule;
+  assert.ok(compiled.prune);
+  const net = (t: string, host: string) => ev(t, { event: { category: 'network' }, host: { id: host } });
+  const events = [
+    net('2026-11-20T10:00:30Z', 'h1'),
+    ev('2026-11-20T10:00:00Z', { event: { category: 'process' }, host: { id: 'h1' }, process: { name: 'curl' } }),
+    ...Array.from({ length: 50 }, (_, i) => net(`2026-11-20T10:01:${String(i).padStart(2, '0')}Z`, 'h2')),
+    { ...net('2026-11-20T10:00:31Z', 'h2'), doc: { event: { category: 'network' }, host: { id: 'h2' }, '@timestamp': 'not a time' } },
+  ];
+  const candidates = events.map((e) => ({ ...e, ts: compiled.timeOf(e.doc) }));
+  const kept = pruneCandidates(candidates, compiled.prune);
+  // h2 never ran curl: its network events go, the untimed one stays (it is counted, not pruned).
+  assert.deepEqual(kept.map((c) => c.line), [events[0].line, events[1].line, events[events.length - 1].line]);
+  const { hits, warnings } = run([rule], events);
+  assert.equal(hits.length, 1);
+  assert.deepEqual(hits[0].join_keys, ['h1']);
+  assert.deepEqual(warnings, ['1 candidate event(s) without a usable timestamp were not evaluated']);
 });

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { needsShared } from '../helpers/shared.js';
 import { QueryError } from '../../src/lang/query-error.js';
-import type { EqlOptions } from '../../src/lang/eql/index.js';
-import { ES, byDoc, endgameData, loadData, loadMapping, loadToml, runSpec, type Ev, type Spec } from './es-harness.js';
+import { compileEql, sortEvents, type EqlOptions } from '../../src/lang/eql/index.js';
+import { ES, byDoc, endgameData, idsOf, keysOf, loadData, loadMapping, loadToml, runSpec, type Ev, type Spec } from './es-harness.js';
 
 const skip = needsShared('conformance/eql-es');
 
@@ -99,4 +99,32 @@ test('ES EQL suite: sample (three indices, three mappings)', { skip }, () => {
 test('ES EQL suite: several samples per key (max_samples_per_key)', { skip }, () => {
   const events = indexData('sample-multi');
   assert.deepEqual(report('sample-multi', loadToml(ES('test_sample_multi.toml')), events, OTHER, 'id'), []);
+});
+
+test('ES EQL suite: every sequence gives the same answer over its pruned input (sequenceInput)', { skip }, () => {
+  const unsupported = new Set(loadToml(ES('test_queries_unsupported.toml')).map((s) => s.query.trim()));
+  const main = [...loadToml(ES('test_queries.toml')), ...loadToml(ES('additional_test_queries.toml')), ...loadToml(ES('test_queries_date.toml'))];
+  const byLine = { ...OTHER, tiebreakerField: 'sequence' };
+  const suites: { specs: Spec[]; events: Ev[]; options: EqlOptions; id: string }[] = [
+    { specs: main.filter((s) => !unsupported.has(s.query.trim())), events: endgameData(ES('test_data.json'), loadMapping(ES('mapping-default.json'))), options: MAIN, id: 'serial_event_id' },
+    { specs: loadToml(ES('test_extra.toml')), events: indexData('extra', { optional_field_default_null: 'default_null_value_field' }), options: byLine, id: 'sequence' },
+    { specs: loadToml(ES('test_missing_events.toml')), events: indexData('missing-events'), options: byLine, id: 'sequence' },
+  ];
+  let compared = 0;
+  let dropped = 0;
+  for (const { specs, events, options, id } of suites) {
+    const sorted = sortEvents(events, options);
+    for (const s of specs) {
+      const q = compileEql(s.query.trim(), options);
+      if (q.kind !== 'sequence' || !q.prune) continue;
+      const kept = q.prune(sorted);
+      const all = q.run(sorted);
+      const some = q.run(kept);
+      assert.deepEqual([idsOf(some, id), keysOf(some)], [idsOf(all, id), keysOf(all)], s.name ?? s.query);
+      compared++;
+      dropped += sorted.length - kept.length;
+    }
+  }
+  console.log(`[eql-es sequenceInput] ${compared} sequences compared, ${dropped} events pruned in all`);
+  assert.ok(compared >= 60 && dropped > 0, `${compared} sequences, ${dropped} events pruned`);
 });

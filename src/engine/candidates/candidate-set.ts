@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Candidate } from '../compiled-rule.js';
 import { mergeSorted } from './merge.js';
-import { compareCandidates } from './order.js';
+import { compareCandidates, pruneCandidates } from './order.js';
 import { readRun, writeRunSync, type RunFile } from './run-file.js';
 import type { CandidateSnapshot } from './store.js';
 
@@ -72,17 +72,20 @@ export class CandidateSet {
     return { count, heapBytes, spilled: runs.length > 0 };
   }
 
-  /** The rule's candidates in time order; a plain array when nothing was spilled. */
-  stream(ruleId: string): Iterable<Candidate> {
-    const mem = this.sortedMemory(ruleId);
+  /**
+   * The rule's candidates in time order; a plain array when nothing was spilled. `prune` (the
+   * rule's) applies when they are all in memory: it needs to see every candidate at once.
+   */
+  stream(ruleId: string, prune?: (timed: Candidate[]) => Candidate[]): Iterable<Candidate> {
     const runs = this.reduceRuns(ruleId);
+    const mem = this.sortedMemory(ruleId, runs.length ? undefined : prune);
     if (!runs.length) return mem;
     return mergeSorted([mem, ...runs.map((r) => readRun(r.path))]);
   }
 
   /** The rule's candidates in time order, all in memory (for rules that need random access). */
-  load(ruleId: string): Candidate[] {
-    const s = this.stream(ruleId);
+  load(ruleId: string, prune?: (timed: Candidate[]) => Candidate[]): Candidate[] {
+    const s = this.stream(ruleId, prune);
     return Array.isArray(s) ? s : [...s];
   }
 
@@ -93,10 +96,11 @@ export class CandidateSet {
     this.runs.delete(ruleId);
   }
 
-  private sortedMemory(ruleId: string): Candidate[] {
+  private sortedMemory(ruleId: string, prune: ((timed: Candidate[]) => Candidate[]) | undefined): Candidate[] {
     const m = this.memory.get(ruleId);
     if (!m) return [];
     if (m.lists.length !== 1) m.lists = [m.lists.flat()];
+    if (prune) m.lists = [pruneCandidates(m.lists[0], prune)];
     return m.lists[0].sort(compareCandidates);
   }
 

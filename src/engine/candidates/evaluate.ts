@@ -55,7 +55,7 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
     const ctx = o.ctx(rule);
     try {
       if (isStreaming(rule)) {
-        const source = set.stream(id);
+        const source = set.stream(id, rule.prune);
         // In memory: cut the untimed tail off the array itself; a generator per candidate costs
         // more than some rules' whole evaluation.
         const timed = Array.isArray(source) ? timedArray(source, (n) => ctx.warn(untimedMessage(n))) : timedOnly(source, size.count, (n) => ctx.warn(untimedMessage(n)));
@@ -74,7 +74,7 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
               'this rule type needs them all in memory at once, so it was evaluated anyway',
           );
         }
-        const list = set.load(id);
+        const list = set.load(id, rule.prune);
         const untimed = list.findIndex((c) => c.ts === undefined);
         if (untimed >= 0) {
           ctx.warn(untimedMessage(list.length - untimed));

@@ -12,3 +12,17 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line;
 }
+
+/**
+ * A rule's candidates after its `prune` (when it has one), untimed ones kept aside: they sort
+ * last and are counted as not evaluated, which pruning must not change.
+ */
+export function pruneCandidates(list: Candidate[], prune: ((timed: Candidate[]) => Candidate[]) | undefined): Candidate[] {
+  if (!prune) return list;
+  const timed: Candidate[] = [];
+  const untimed: Candidate[] = [];
+  for (const c of list) (c.ts === undefined ? untimed : timed).push(c);
+  const kept = prune(timed);
+  for (const c of untimed) kept.push(c);
+  return kept;
+}

@@ -7,7 +7,7 @@ import { eqlDiscriminatorSets } from './discriminators.js';
 import { mappedFields, memoField, type MappedFields } from './field-memo.js';
 import { parseEql } from './parser.js';
 import { runSample, type SampleStage } from './sample.js';
-import { runSequence, type MissingStage, type SeqOptions, type SeqStage } from './sequence.js';
+import { runSequence, sequenceInput, type MissingStage, type SeqOptions, type SeqStage } from './sequence.js';
 import type { EqlInput, EqlMatch, EqlOptions } from './types.js';
 
 export type { EqlInput, EqlMapping, EqlMatch, EqlOptions } from './types.js';
@@ -21,6 +21,11 @@ export interface EqlQuery {
   filter(doc: Record<string, unknown>): boolean;
   /** `options` bound a sequence's live partials (other kinds ignore them). */
   run<E extends EqlInput>(events: Iterable<E>, options?: SeqOptions<E>): EqlMatch<E>[];
+  /**
+   * Sequences: the events that can change the result, in their order (`run(prune(xs))` returns
+   * what `run(xs)` does, for any order of `xs`). See sequenceInput.
+   */
+  prune?<E extends EqlInput>(events: readonly E[]): E[];
   readonly stats: { peakPartials: number };
   requiredTerms: RequiredTerm[];
   /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
@@ -121,6 +126,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
         const matches = runSequence(spec, events, stats, opts);
         return pipes(shown ? matches.map(shown) : matches);
       },
+      prune: (events) => sequenceInput(spec, events),
       requiredTerms: common,
       discriminators: discs.discriminators,
       stageDiscriminators: discs.stages,

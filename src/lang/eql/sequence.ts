@@ -33,6 +33,46 @@ const DEFAULT_EVENT_BYTES = 1024;
 const keyOf = (keys: unknown[]) => JSON.stringify(keys);
 
 /**
+ * The events that can take part in the sequence, in their order. Every partial starts at a
+ * first-stage event and is only extended, ended (until) or excluded (missing stages) by events
+ * under its own join key, so an event that matches no first stage, and no other stage under a
+ * key some first-stage event has, changes nothing: `runSequence` over the result returns what
+ * it returns over all of `events`. Taken before the time sort, this spares sorting and running
+ * the (usually many) events of a sequence's broad later stages on hosts or processes its narrow
+ * first stage never saw.
+ */
+export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonly E[]): E[] {
+  const first = spec.stages[0];
+  const opened = new Set<string>();
+  const opens = new Uint8Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const doc = events[i].doc;
+    if (!first.filter(doc)) continue;
+    opens[i] = 1;
+    opened.add(keyOf(first.keys(doc)));
+  }
+  const out: E[] = [];
+  if (opened.size === 0) return out;
+  // Stages repeated by `with runs` share their filter: test each distinct one once.
+  const others = new Map<SeqStage['filter'], SeqStage['keys']>();
+  for (const st of [...spec.stages.slice(1), ...spec.missing, ...(spec.until ? [spec.until] : [])]) others.set(st.filter, st.keys);
+  for (let i = 0; i < events.length; i++) {
+    const doc = events[i].doc;
+    let keep = opens[i] === 1;
+    if (!keep) {
+      for (const [filter, keys] of others) {
+        if (filter(doc) && opened.has(keyOf(keys(doc)))) {
+          keep = true;
+          break;
+        }
+      }
+    }
+    if (keep) out.push(events[i]);
+  }
+  return out;
+}
+
+/**
  * Runs a sequence over events in time order. Per join key and stage only the most recent pending
  * partial is kept: Elasticsearch's matcher advances the latest sequence before an event and
  * discards the older ones with it, so in time order an older one could never advance. State is
