@@ -36,7 +36,7 @@ export async function* readJsonDocument(
       const framer = new NdjsonFramer({ file: sink.file, ledger: sink.ledger, maxLine: sink.maxLine });
       framer.push(Buffer.from(text));
       framer.finish();
-      for (const ev of framer.out) sink.out.push(ev);
+      for (const ev of framer.takeAll()) sink.out.push(ev);
       return;
     }
     pushDocument(value, 1, sink);
@@ -132,7 +132,7 @@ export async function* readJsonDocument(
 async function* readAsLines(head: Buffer[], rest: AsyncIterator<Buffer>, sink: LineSink, batch: number): AsyncGenerator<void> {
   const framer = new NdjsonFramer({ file: sink.file, ledger: sink.ledger, maxLine: sink.maxLine });
   const drain = function* (): Generator<void> {
-    for (const ev of framer.out.splice(0)) sink.out.push(ev);
+    for (const ev of framer.takeAll()) sink.out.push(ev);
     if (sink.out.length >= batch) yield;
   };
   for (const c of head) {

@@ -69,12 +69,10 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
   framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines });
   for await (const chunk of withHead(first.value, chunks)) {
     framer.push(chunk);
-    const batch = framer.takeBatch();
-    if (batch) yield batch;
+    for (let batch = framer.takeBatch(); batch; batch = framer.takeBatch()) yield batch;
   }
   framer.finish();
-  const last = framer.takeBatch(true);
-  if (last) yield last;
+  for (let batch = framer.takeBatch(true); batch; batch = framer.takeBatch(true)) yield batch;
 }
 
 async function* readRange(
@@ -111,16 +109,14 @@ async function* readRange(
     consumed += r.value.length;
     if (own) options.onBytes?.(own);
     framer.push(r.value);
-    const batch = framer.takeBatch();
-    if (batch) yield batch;
+    for (let batch = framer.takeBatch(); batch; batch = framer.takeBatch()) yield batch;
     if (framer.done) {
       await chunks.return(undefined);
       break;
     }
   }
   framer.finish();
-  const last = framer.takeBatch(true);
-  if (last) yield last;
+  for (let batch = framer.takeBatch(true); batch; batch = framer.takeBatch(true)) yield batch;
 }
 
 /** Newlines in [0, end): the line number a range starts after. */
