@@ -19,6 +19,9 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
  */
 export function pruneCandidates(list: Candidate[], prune: ((timed: Candidate[]) => Candidate[]) | undefined): Candidate[] {
   if (!prune) return list;
+  let untimedCount = 0;
+  for (let i = 0; i < list.length; i++) if (list[i].ts === undefined) untimedCount++;
+  if (untimedCount === 0) return prune(list);
   const timed: Candidate[] = [];
   const untimed: Candidate[] = [];
   for (const c of list) (c.ts === undefined ? untimed : timed).push(c);
