@@ -60,9 +60,12 @@ export interface StatefulRule extends CompiledBase {
   /**
    * When set, the candidates that can change the result (any order in, order kept): applied
    * before the time sort when all of a rule's candidates are in memory. EQL sequences drop the
-   * events of later stages under join keys no first-stage event has.
+   * events of later stages under join keys no first-stage event has. Candidates split among
+   * scanners are pruned each with `opened`, the union of every part's `pruneKeys`.
    */
-  prune?(candidates: Candidate[]): Candidate[];
+  prune?(candidates: Candidate[], opened?: ReadonlySet<string>): Candidate[];
+  /** With prune: what these candidates tell the other parts' pruning (EQL: first-stage join keys). */
+  pruneKeys?(candidates: Candidate[]): Set<string>;
 }
 
 export type CompiledRule = StatelessRule | StatefulRule;

@@ -14,6 +14,7 @@ import type { HitFilter } from './filter-hits.js';
 import { defaultMaxMemory, planMemory } from './memory-budget.js';
 import type { MergedScan } from './merge-scans.js';
 import { startPool, type Pool } from './pool.js';
+import { localPruneKeys, prunable, unionPruneKeys } from './prune-exchange.js';
 import type { RuleSet, RuleSetOptions } from './rule-set.js';
 import { planTasks, TaskClaims, type ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
@@ -143,6 +144,12 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       };
       const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, withLineage, store, claims, projectCandidates);
       pool?.release((scanner) => claims.idle(scanner));
+      if (pool && prunable(stateful).length) {
+        // Workers prune what they copy back with everyone's keys (see prune-exchange.ts); the
+        // main thread's own candidates are pruned with the merged lists at evaluation.
+        const theirs = await pool.pruneKeys();
+        pool.sendPruneKeys(unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]));
+      }
       outputs = [own, ...(pool ? await pool.results : [])];
     } catch (err) {
       // Stop the other scanners before the cleanup below removes their spill files.

@@ -1,4 +1,5 @@
 import type { CandidateStoreOptions } from '../engine/candidates/store.js';
+import type { PruneKeys } from './prune-exchange.js';
 import type { RuleSetOptions } from './rule-set.js';
 import type { ScanPlan } from './scan-plan.js';
 import type { ScanOutput } from './scan-tasks.js';
@@ -19,8 +20,15 @@ export interface WorkerInit {
   claims: SharedArrayBuffer;
 }
 
-/** Workers claim their tasks from shared memory; messages only report back. */
+/**
+ * Workers claim their tasks from shared memory; messages report back. One exchange goes the
+ * other way: when rules prune their candidates, a worker done scanning sends its keys and waits
+ * for everyone's before it prunes and sends its result.
+ */
 export type FromWorker =
   | { type: 'progress'; bytes: number; events: number }
   | { type: 'taskDone'; path: string }
+  | { type: 'pruneKeys'; keys: PruneKeys }
   | { type: 'result'; output: ScanOutput };
+
+export type ToWorker = { type: 'pruneKeys'; keys: PruneKeys };

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { FromWorker, WorkerInit } from './pool-messages.js';
+import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
+import type { PruneKeys } from './prune-exchange.js';
 import { spawnWorker } from './spawn-worker.js';
 import type { ScanOutput } from './scan-tasks.js';
 
@@ -27,6 +28,12 @@ export interface Pool {
   release(idle: (scanner: number) => boolean): void;
   /** Stop every worker still running (after a failure, before spill files are removed). */
   terminate(): Promise<void>;
+  /**
+   * Every worker's prune keys (see scan-worker), once all have sent theirs ({} for a released
+   * one); rejects like `results` when a worker fails. Then `sendPruneKeys` answers them all.
+   */
+  pruneKeys(): Promise<PruneKeys[]>;
+  sendPruneKeys(keys: PruneKeys): void;
 }
 
 const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, interrupted: false });
@@ -39,6 +46,8 @@ const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] 
  */
 export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hooks: PoolHooks): Pool {
   const running = new Map<number, { worker: Worker; settle(output: ScanOutput): void }>();
+  const keysFrom = new Map<number, (keys: PruneKeys) => void>();
+  const keys = Promise.all(Array.from({ length: count }, (_, k) => new Promise<PruneKeys>((resolve) => keysFrom.set(k + 1, resolve))));
   const results = Promise.all(
     Array.from(
       { length: count },
@@ -47,6 +56,7 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
           const scanner = k + 1;
           const worker = spawnWorker(workerUrl(), { workerData: { ...init, scanner } satisfies WorkerInit });
           const settle = (output: ScanOutput) => {
+            keysFrom.get(scanner)?.({});
             if (!running.delete(scanner)) return;
             resolve(output);
             void worker.terminate();
@@ -58,6 +68,8 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
               hooks.onEvents(m.events);
             } else if (m.type === 'taskDone') {
               hooks.onTaskDone(m.path);
+            } else if (m.type === 'pruneKeys') {
+              keysFrom.get(scanner)?.(m.keys);
             } else if (m.type === 'result') {
               settle(m.output);
             }
@@ -82,6 +94,11 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
       const workers = [...running.values()].map((r) => r.worker);
       running.clear();
       await Promise.all(workers.map((w) => w.terminate()));
+    },
+    // A failed worker never sends its keys: `results` has rejected by then, and so does this.
+    pruneKeys: () => Promise.race([keys, results.then(() => keys)]),
+    sendPruneKeys(all) {
+      for (const { worker } of running.values()) worker.postMessage({ type: 'pruneKeys', keys: all } satisfies ToWorker);
     },
   };
 }

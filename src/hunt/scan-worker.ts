@@ -7,7 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadRuleSet } from './rule-set.js';
 import { TaskClaims } from './scan-plan.js';
 import { scanTasks } from './scan-tasks.js';
-import type { FromWorker, WorkerInit } from './pool-messages.js';
+import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
+import { localPruneKeys, prunable, pruneSnapshot } from './prune-exchange.js';
+import type { StatefulRule } from '../engine/compiled-rule.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker must run in a worker thread');
@@ -49,4 +51,11 @@ const output = await scanTasks(
   init.projectCandidates,
 );
 flush();
+// The main thread decides the same from the same rules: the exchange happens or not for both.
+const stateful = set.compiled.filter((r): r is StatefulRule => r.stateful);
+if (prunable(stateful).length) {
+  const all = new Promise<ToWorker>((resolve) => port.once('message', resolve));
+  post({ type: 'pruneKeys', keys: localPruneKeys(stateful, output.candidates) });
+  pruneSnapshot(stateful, output.candidates, (await all).keys);
+}
 post({ type: 'result', output });

@@ -15,17 +15,23 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
 
 /**
  * A rule's candidates after its `prune` (when it has one), untimed ones kept aside: they sort
- * last and are counted as not evaluated, which pruning must not change.
+ * last and are counted as not evaluated, which pruning must not change. `opened`: see
+ * StatefulRule.prune.
  */
-export function pruneCandidates(list: Candidate[], prune: ((timed: Candidate[]) => Candidate[]) | undefined): Candidate[] {
+export function pruneCandidates(
+  list: Candidate[],
+  prune: ((timed: Candidate[], opened?: ReadonlySet<string>) => Candidate[]) | undefined,
+  opened?: ReadonlySet<string>,
+): Candidate[] {
   if (!prune) return list;
-  let untimedCount = 0;
-  for (let i = 0; i < list.length; i++) if (list[i].ts === undefined) untimedCount++;
-  if (untimedCount === 0) return prune(list);
-  const timed: Candidate[] = [];
-  const untimed: Candidate[] = [];
-  for (const c of list) (c.ts === undefined ? untimed : timed).push(c);
-  const kept = prune(timed);
-  for (const c of untimed) kept.push(c);
+  const timed = timedOnly(list);
+  const kept = prune(timed, opened);
+  if (timed !== list) for (const c of list) if (c.ts === undefined) kept.push(c);
   return kept;
+}
+
+/** The candidates with a time; the list itself when all have one (the usual case). */
+export function timedOnly(list: Candidate[]): Candidate[] {
+  for (let i = 0; i < list.length; i++) if (list[i].ts === undefined) return list.filter((c) => c.ts !== undefined);
+  return list;
 }

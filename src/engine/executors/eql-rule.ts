@@ -37,6 +37,7 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
     stageDiscriminators: query.stageDiscriminators,
     candidate: (doc) => query.filter(doc),
     prune: query.prune,
+    pruneKeys: query.openings,
     // Stages are re-tested on the candidates, so evaluation reads every field the query names.
     project: ruleProjection(rule, [...query.fields, ...[rule.tiebreaker_field, rule.event_category_override].filter((f): f is string => !!f)]),
     evaluate: (candidates, ctx) => stateful.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),

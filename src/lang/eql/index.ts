@@ -7,7 +7,7 @@ import { eqlDiscriminatorSets } from './discriminators.js';
 import { mappedFields, memoField, type MappedFields } from './field-memo.js';
 import { parseEql } from './parser.js';
 import { runSample, type SampleStage } from './sample.js';
-import { runSequence, sequenceInput, type MissingStage, type SeqOptions, type SeqStage } from './sequence.js';
+import { runSequence, sequenceInput, sequenceOpenings, type MissingStage, type SeqOptions, type SeqStage } from './sequence.js';
 import type { EqlInput, EqlMatch, EqlOptions } from './types.js';
 
 export type { EqlInput, EqlMapping, EqlMatch, EqlOptions } from './types.js';
@@ -23,9 +23,12 @@ export interface EqlQuery {
   run<E extends EqlInput>(events: Iterable<E>, options?: SeqOptions<E>): EqlMatch<E>[];
   /**
    * Sequences: the events that can change the result, in their order (`run(prune(xs))` returns
-   * what `run(xs)` does, for any order of `xs`). See sequenceInput.
+   * what `run(xs)` does, for any order of `xs`). See sequenceInput. For input split into parts,
+   * pass the union of every part's `openings`.
    */
-  prune?<E extends EqlInput>(events: readonly E[]): E[];
+  prune?<E extends EqlInput>(events: readonly E[], opened?: ReadonlySet<string>): E[];
+  /** Sequences: the join keys these events' first-stage matches open (see sequenceOpenings). */
+  openings?<E extends EqlInput>(events: readonly E[]): Set<string>;
   readonly stats: { peakPartials: number };
   requiredTerms: RequiredTerm[];
   /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
@@ -126,7 +129,8 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
         const matches = runSequence(spec, events, stats, opts);
         return pipes(shown ? matches.map(shown) : matches);
       },
-      prune: (events) => sequenceInput(spec, events),
+      prune: (events, opened) => sequenceInput(spec, events, opened),
+      openings: (events) => sequenceOpenings(spec, events),
       requiredTerms: common,
       discriminators: discs.discriminators,
       stageDiscriminators: discs.stages,

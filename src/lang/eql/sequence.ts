@@ -32,6 +32,17 @@ const DEFAULT_EVENT_BYTES = 1024;
 
 const keyOf = (keys: unknown[]) => JSON.stringify(keys);
 
+/** The join keys first-stage events open: what `sequenceInput` needs to know of all the input. */
+export function sequenceOpenings<E extends EqlInput>(spec: SeqSpec, events: readonly E[]): Set<string> {
+  const first = spec.stages[0];
+  const opened = new Set<string>();
+  for (let i = 0; i < events.length; i++) {
+    const doc = events[i].doc;
+    if (first.filter(doc)) opened.add(keyOf(first.keys(doc)));
+  }
+  return opened;
+}
+
 /**
  * The events that can take part in the sequence, in their order. Every partial starts at a
  * first-stage event and is only extended, ended (until) or excluded (missing stages) by events
@@ -39,26 +50,19 @@ const keyOf = (keys: unknown[]) => JSON.stringify(keys);
  * key some first-stage event has, changes nothing: `runSequence` over the result returns what
  * it returns over all of `events`. Taken before the time sort, this spares sorting and running
  * the (usually many) events of a sequence's broad later stages on hosts or processes its narrow
- * first stage never saw.
+ * first stage never saw. `opened` may hold more keys than `events` open (input split among
+ * scanners prunes each share with the keys of all of them).
  */
-export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonly E[]): E[] {
-  const first = spec.stages[0];
-  const opened = new Set<string>();
-  const opens = new Uint8Array(events.length);
-  for (let i = 0; i < events.length; i++) {
-    const doc = events[i].doc;
-    if (!first.filter(doc)) continue;
-    opens[i] = 1;
-    opened.add(keyOf(first.keys(doc)));
-  }
+export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonly E[], opened: ReadonlySet<string> = sequenceOpenings(spec, events)): E[] {
   const out: E[] = [];
   if (opened.size === 0) return out;
+  const first = spec.stages[0].filter;
   // Stages repeated by `with runs` share their filter: test each distinct one once.
   const others = new Map<SeqStage['filter'], SeqStage['keys']>();
   for (const st of [...spec.stages.slice(1), ...spec.missing, ...(spec.until ? [spec.until] : [])]) others.set(st.filter, st.keys);
   for (let i = 0; i < events.length; i++) {
     const doc = events[i].doc;
-    let keep = opens[i] === 1;
+    let keep = first(doc);
     if (!keep) {
       for (const [filter, keys] of others) {
         if (filter(doc) && opened.has(keyOf(keys(doc)))) {
