@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, runTrawl } from '../helpers/trawl.js';
+import { tempDir } from '../helpers/temp.js';
 
 const expected = JSON.parse(readFileSync(path.join(ROOT, 'samples/.expected-hits.json'), 'utf8')) as unknown[];
 
@@ -53,7 +53,7 @@ test('rules check: the stable JSON report; errors carry TOML positions and exit 
   const ok = await runTrawl(['rules', 'check', 'rules/', '-f', 'json']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.deepEqual(JSON.parse(ok.stdout), { total: 4, compiled: 4, unsupported: [], errors: [] });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-rules-'));
+  const dir = tempDir('rules');
   copyFileSync(path.join(ROOT, 'rules/credential_access_systemkey_access_via_command_line.toml'), path.join(dir, 'good.toml'));
   writeFileSync(
     path.join(dir, 'bad.toml'),
@@ -81,7 +81,7 @@ test('hunt -f json: the planted hits and a summary; exit 0 on clean input', asyn
 });
 
 test('hunt over input with a bad line still reports the hits and exits 1', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-bad-'));
+  const dir = tempDir('bad');
   const lines = readFileSync(path.join(ROOT, 'samples/mac-02/events.ndjson'), 'utf8').split('\n');
   lines.splice(3, 0, '{"truncated": ');
   writeFileSync(path.join(dir, 'events.ndjson'), lines.join('\n'));

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseMapping, type FieldMapping } from '../../src/fields/mapping.js';
 import { compileEql, sortEvents, type EqlOptions } from '../../src/lang/eql/index.js';
 import { runTrawl } from '../helpers/trawl.js';
+import { tempDir } from '../helpers/temp.js';
 
 type Doc = Record<string, unknown>;
 const DAY = 1671235200000; // 2022-12-17
@@ -88,7 +88,7 @@ test('one mapping for every document; a lookup answering undefined reads the doc
 });
 
 test('CLI: --mapping [GLOB=]FILE, per evidence file; documents printed unchanged; errors exit 2', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-eql-mapping-'));
+  const dir = tempDir('eql-mapping');
   mkdirSync(path.join(dir, 'eu'));
   mkdirSync(path.join(dir, 'us'));
   const nd = (docs: Doc[]) => docs.map((d) => JSON.stringify(d)).join('\n') + '\n';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileDateFormat, MappingError, parseMapping, readMappingFile } from '../../src/fields/mapping.js';
+import { tempDir } from '../helpers/temp.js';
 
 const DAY = Date.UTC(2022, 11, 17); // 1671235200000
 const AT = Date.UTC(2022, 11, 17, 10, 11, 12, 123);
@@ -148,7 +148,7 @@ test('bad mappings: clear errors that name the file', () => {
   for (const [text, message] of bad) {
     assert.throws(() => parseMapping(text, 'm.json'), (e: unknown) => e instanceof MappingError && message.test(e.message), text);
   }
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'trawl-mapping-'));
+  const dir = tempDir('mapping');
   assert.throws(() => readMappingFile(path.join(dir, 'missing.json')), /missing\.json: cannot read the mapping \(no such file\)/);
   writeFileSync(path.join(dir, 'broken.json'), '{"properties": {');
   assert.throws(() => readMappingFile(path.join(dir, 'broken.json')), (e: unknown) => e instanceof MappingError && e.message.startsWith(path.join(dir, 'broken.json')));

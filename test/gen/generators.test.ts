@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ROOT } from '../helpers/trawl.js';
+import { tempDir } from '../helpers/temp.js';
 
 function run(script: string, args: string[]): void {
   execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', script), ...args], { cwd: ROOT, stdio: 'pipe' });
@@ -19,7 +20,7 @@ function filesUnder(dir: string): string[] {
 }
 
 test('samples/ is exactly what the generator writes (regenerate with npm run samples)', () => {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'trawl-samples-'));
+  const out = tempDir('samples');
   run('generate-samples.ts', ['--out', out]);
   const committed = path.join(ROOT, 'samples');
   assert.deepEqual(filesUnder(out), filesUnder(committed));
@@ -50,8 +51,8 @@ test('sample documents have the Defend shape: sizes, timestamps, entity ids, anc
 });
 
 test('the benchmark generator is deterministic and writes gzip and plain files of the requested size', () => {
-  const a = mkdtempSync(path.join(os.tmpdir(), 'trawl-gen-a-'));
-  const b = mkdtempSync(path.join(os.tmpdir(), 'trawl-gen-b-'));
+  const a = tempDir('gen-a');
+  const b = tempDir('gen-b');
   for (const out of [a, b]) run('gen-evidence.ts', ['--size', '16MB', '--out', out, '--seed', '7', '--hosts', '5']);
   const files = filesUnder(a);
   assert.deepEqual(files, filesUnder(b));

@@ -1,12 +1,9 @@
 /** Generated rules and evidence for the spilling and resource-limit tests. */
-import { createWriteStream, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import os from 'node:os';
 import path from 'node:path';
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `trawl-test-${prefix}-`));
-}
+export { tempDir } from '../helpers/temp.js';
 
 function ruleToml(fields: Record<string, string | number | string[]>, extra = ''): string {
   const lines = Object.entries(fields).map(([k, v]) =>

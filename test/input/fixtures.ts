@@ -1,10 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tempDir as makeTempDir } from '../helpers/temp.js';
 import path from 'node:path';
 import { readEvidenceFile, SkipLedger, type TrawlEvent } from '../../src/input/index.js';
 
 export function tempDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'trawl-input-'));
+  return makeTempDir('input');
 }
 
 export function write(dir: string, name: string, data: string | Buffer): string {
