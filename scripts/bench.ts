@@ -99,27 +99,52 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function measure(name: string, set: 'plain' | 'gzip', workers: number, bytes: number, events: number, run: () => ReturnType<typeof timed>): Measure {
-  const times: number[] = [];
-  let rss = 0;
-  for (let i = 0; i < runs; i++) {
-    const r = run();
-    times.push(r.wall);
-    rss = Math.max(rss, r.rssKb);
+interface Config {
+  name: string;
+  set: 'plain' | 'gzip';
+  workers: number;
+  run: () => ReturnType<typeof timed>;
+}
+
+/**
+ * Time configurations round-robin — b, c, d, b, c, d, … — rather than all runs of one before the
+ * next: on a shared machine the speed drifts over minutes, and a ratio of two medians taken
+ * minutes apart measures the drift. Each ratio to the baseline (the first configuration) is the
+ * median of the per-round ratios, as paired runs give it.
+ */
+function measureRounds(configs: Config[], bytes: number, events: number): Measure[] {
+  const times = configs.map(() => [] as number[]);
+  const rss = configs.map(() => 0);
+  for (let round = 0; round < runs; round++) {
+    configs.forEach((c, i) => {
+      const r = c.run();
+      times[i].push(r.wall);
+      rss[i] = Math.max(rss[i], r.rssKb);
+    });
   }
-  const m = median(times);
-  const result: Measure = {
-    name,
-    set,
-    workers,
-    median_s: m,
-    runs_s: times,
-    peak_rss_mb: Math.round(rss / 1024),
-    mb_per_s: Math.round(bytes / 1e6 / m),
-    events_per_s: Math.round(events / m),
-  };
-  log(`  ${name.padEnd(34)} ${set.padEnd(5)} w=${workers}  ${m.toFixed(2)} s  ${result.mb_per_s} MB/s  ${result.peak_rss_mb} MB RSS`);
-  return result;
+  return configs.map((c, i): Measure => {
+    const m = median(times[i]);
+    const result: Measure = {
+      name: c.name,
+      set: c.set,
+      workers: c.workers,
+      median_s: m,
+      runs_s: times[i],
+      peak_rss_mb: Math.round(rss[i] / 1024),
+      mb_per_s: Math.round(bytes / 1e6 / m),
+      events_per_s: Math.round(events / m),
+      ratio_to_parse: round2(median(times[0].map((base, k) => base / times[i][k]))),
+    };
+    log(`  ${c.name.padEnd(34)} ${c.set.padEnd(5)} w=${c.workers}  ${m.toFixed(2)} s  ${result.mb_per_s} MB/s  ${result.peak_rss_mb} MB RSS  ${result.ratio_to_parse}x (b)`);
+    return result;
+  });
+}
+
+/** (a) before everything, then by workers, (e) at the end of its set. */
+function order(m: Measure): number {
+  if (m.name.startsWith('(a)')) return 0;
+  if (m.name.startsWith('(e)')) return 1000;
+  return m.workers * 10 + m.name.charCodeAt(1);
 }
 
 function main(): void {
@@ -142,32 +167,27 @@ function main(): void {
     const count = JSON.parse(timed(node, [parse, '--workers=1', ...files]).stdout).lines as number;
     log(`${set}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB, ${count} events`);
     const group: Measure[] = [];
-    if (set === 'gzip') group.push(measure('(a) raw gunzip (node zlib)', set, 1, bytes, count, () => timed(node, [parse, '--no-parse', ...files])));
     for (const w of [1, 2]) {
-      const base = measure('(b) read + frame + JSON.parse', set, w, bytes, count, () => timed(node, [parse, `--workers=${w}`, ...files]));
-      group.push(base);
       const hunt = (rules: string[]) => () =>
         timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), '--workers', String(w), '--no-progress', '-f', 'json', '-o', '/dev/null']);
-      const c = measure('(c) trawl hunt, bundled rules', set, w, bytes, count, hunt([path.join(root, 'rules')]));
-      group.push(c);
-      if (haveCorpus) {
-        const d = measure('(d) trawl hunt, elastic-rules corpus', set, w, bytes, count, hunt([path.join(corpus, 'rules'), path.join(corpus, 'rules_building_block')]));
-        group.push(d);
+      // (a) and (e) run on one core: they are compared with (b) on one worker, in its rounds.
+      const configs: Config[] = [
+        { name: '(b) read + frame + JSON.parse', set, workers: w, run: () => timed(node, [parse, `--workers=${w}`, ...files]) },
+        { name: '(c) trawl hunt, bundled rules', set, workers: w, run: hunt([path.join(root, 'rules')]) },
+      ];
+      if (haveCorpus) configs.push({ name: '(d) trawl hunt, elastic-rules corpus', set, workers: w, run: hunt([path.join(corpus, 'rules'), path.join(corpus, 'rules_building_block')]) });
+      if (w === 1 && set === 'gzip') configs.push({ name: '(a) raw gunzip (node zlib)', set, workers: 1, run: () => timed(node, [parse, '--no-parse', ...files]) });
+      if (w === 1 && haveJq) {
+        const jqCmd =
+          set === 'gzip'
+            ? `zcat ${files.map(q).join(' ')} | jq -c 'select(.process.name == "python3")' > /dev/null`
+            : `jq -c 'select(.process.name == "python3")' ${files.map(q).join(' ')} > /dev/null`;
+        configs.push({ name: '(e) jq, one predicate', set, workers: 1, run: () => timed(jqCmd, [], true) });
       }
-      for (const m of group.filter((g) => g.workers === w && !g.name.startsWith('(b)'))) m.ratio_to_parse = round2(base.median_s / m.median_s);
-      base.ratio_to_parse = 1;
+      group.push(...measureRounds(configs, bytes, count));
     }
-    if (haveJq) {
-      const jqCmd =
-        set === 'gzip'
-          ? `zcat ${files.map(q).join(' ')} | jq -c 'select(.process.name == "python3")' > /dev/null`
-          : `jq -c 'select(.process.name == "python3")' ${files.map(q).join(' ')} > /dev/null`;
-      const jq = measure('(e) jq, one predicate', set, 1, bytes, count, () => timed(jqCmd, [], true));
-      jq.ratio_to_parse = round2(group.find((g) => g.name.startsWith('(b)') && g.workers === 1)!.median_s / jq.median_s);
-      group.push(jq);
-    }
-    const a = group.find((g) => g.name.startsWith('(a)'));
-    if (a) a.ratio_to_parse = round2(group.find((g) => g.name.startsWith('(b)') && g.workers === 1)!.median_s / a.median_s);
+    // Table order: (a) first, (e) last, as before.
+    group.sort((x, y) => order(x) - order(y));
     results.push(...group);
   }
   const startup = measureStartup(node, trawl, haveCorpus);
@@ -224,9 +244,11 @@ Produced by \`npm run bench -- --size ${r.size} --runs ${r.runs}\` on ${r.date.s
 (seeded, deterministic) by \`scripts/gen-evidence.ts\`, half plain NDJSON, half gzip.
 
 Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}, ${r.machine.os}.
-Times are medians of ${r.runs} runs (wall clock, whole process, measured with /usr/bin/time), peak RSS is the maximum over the runs.
-"vs (b)" is the speed relative to (b) on the same files and the same number of workers (1.00 = as fast as
-read + frame + JSON.parse alone; (a) and (e) are compared to (b) with 1 worker).
+Times are medians of ${r.runs} runs (wall clock, whole process, measured with /usr/bin/time), taken round-robin
+(b, c, d, b, c, d, …) so that drift of a shared machine hits every row alike; peak RSS is the maximum over the runs.
+"vs (b)" is the speed relative to (b) on the same files and the same number of workers, the median of the
+per-round ratios (1.00 = as fast as read + frame + JSON.parse alone; (a) and (e) run in the rounds of (b)
+with 1 worker).
 
 | what | set | workers | median s | MB/s | events/s | vs (b) | peak RSS MB |
 |---|---|---:|---:|---:|---:|---:|---:|
