@@ -223,7 +223,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   return { hits, summary, rules: ruleSet.rules, lineage: scan.lineage };
 }
 
-
 /** The main thread's share: stdin (which only it can read), then whatever is left to claim. */
 function* mainTasks(stdin: ScanTask[], claims: TaskClaims): Generator<ScanTask> {
   for (const t of stdin) {

@@ -22,9 +22,9 @@ export interface EqlQuery {
   /** `options` bound a sequence's live partials (other kinds ignore them). */
   run<E extends EqlInput>(events: Iterable<E>, options?: SeqOptions<E>): EqlMatch<E>[];
   /**
-   * Sequences: the events that can change the result, in their order (`run(prune(xs))` returns
-   * what `run(xs)` does, for any order of `xs`). See sequenceInput. For input split into parts,
-   * pass the union of every part's `openings`.
+   * Sequences: the events that can change the result, in their order — `run` over them in time
+   * order returns what it returns over all of `xs` in time order. See sequenceInput. For input
+   * split into parts, pass the union of every part's `openings`.
    */
   prune?<E extends EqlInput>(events: readonly E[], opened?: ReadonlySet<string>): E[];
   /** Sequences: the join keys these events' first-stage matches open (see sequenceOpenings). */
