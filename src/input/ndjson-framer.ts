@@ -6,7 +6,7 @@ import type { SkipLedger } from './skips.js';
 /**
  * Lines are parsed a batch at a time, as the consumer takes them: parsing a whole 1 MiB read at
  * once kept ~400 documents alive per batch, and every young-generation GC during the batch
- * copied them all (scavenges 109 -> 63 ms over 256 MB with the bundled rules, measured with
+ * copied them all (scavenges 109 -> 73 ms over 256 MB with the bundled rules, measured with
  * --trace-gc). Small enough to stay young, large enough that per-batch async overhead is nil.
  */
 const BATCH_BYTES = 64 * 1024;
