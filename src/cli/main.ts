@@ -5,6 +5,12 @@ import { buildProgram } from './program.js';
 
 /** Runs the CLI; resolves to the process exit code (0 clean, 1 skipped input, 2 usage/rule errors). */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that went away (`trawl hunt -f ndjson | head`) is not an error: stop quietly, as
+  // Unix tools do when their pipe closes ('exit' listeners still remove spill files).
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

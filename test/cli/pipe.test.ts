@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ROOT } from '../helpers/trawl.js';
+
+const ENTRY = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url));
+
+/** Runs trawl, reads its first stdout chunk, then closes the pipe the way `| head -1` does. */
+function firstLineThenClose(args: string[]): Promise<{ code: number | null; first: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    let first = '';
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', (d) => {
+      first = String(d).split('\n')[0];
+      child.stdout.destroy();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, first, stderr }));
+  });
+}
+
+test('a closed output pipe ends the command quietly, exit 0 (trawl query … | head -1)', async () => {
+  // Every sample event matches: enough output that the writes outlast the reader.
+  const r = await firstLineThenClose(['query', '-l', 'kql', 'event.category : *', 'samples/']);
+  assert.match(r.first, /^\{/);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /EPIPE|internal error|Unhandled/);
+});
