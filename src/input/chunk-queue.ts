@@ -9,29 +9,24 @@ export async function* chunksThenError(stream: Readable): AsyncGenerator<Buffer,
   const queue: Buffer[] = [];
   let error: Error | undefined;
   let ended = false;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const arrived = wakeUp();
   stream.on('data', (c: Buffer) => {
     queue.push(c);
     if (queue.length > 8) stream.pause();
-    notify();
+    arrived.wake();
   });
   stream.on('error', (e) => {
     error ??= e;
     ended = true;
-    notify();
+    arrived.wake();
   });
   stream.on('end', () => {
     ended = true;
-    notify();
+    arrived.wake();
   });
   stream.on('close', () => {
     ended = true;
-    notify();
+    arrived.wake();
   });
   try {
     for (;;) {
@@ -43,9 +38,22 @@ export async function* chunksThenError(stream: Readable): AsyncGenerator<Buffer,
       }
       if (ended) return error;
       if (stream.isPaused()) stream.resume();
-      await new Promise<void>((r) => (wake = r));
+      await arrived.wait();
     }
   } finally {
     stream.destroy();
   }
+}
+
+/** A one-shot signal between a producer's callbacks and an async consumer: `wait()` settles at the next `wake()`. */
+export function wakeUp(): { wait(): Promise<void>; wake(): void } {
+  let resolve: (() => void) | undefined;
+  return {
+    wait: () => new Promise<void>((r) => (resolve = r)),
+    wake: () => {
+      const r = resolve;
+      resolve = undefined;
+      r?.();
+    },
+  };
 }

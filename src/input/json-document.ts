@@ -2,6 +2,7 @@ import { pipeline, Readable } from 'node:stream';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamArray } from 'stream-json/streamers/stream-array.js';
+import { wakeUp } from './chunk-queue.js';
 import { NdjsonFramer } from './ndjson-framer.js';
 import { pushDocument, type LineSink } from './ndjson-lines.js';
 
@@ -62,17 +63,12 @@ export async function* readJsonDocument(
   let taken = 0;
   let failure: Error | undefined;
   let done = false;
-  let wake: (() => void) | undefined;
-  let resume: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const arrived = wakeUp();
+  const room = wakeUp();
   async function* tap(): AsyncGenerator<Buffer> {
     // Pulled by hand, not for-await: when the parser stops, `source` must stay open for the fallback.
     for (;;) {
-      while (queue.length - taken > QUEUE_LIMIT) await new Promise<void>((r) => (resume = r));
+      while (queue.length - taken > QUEUE_LIMIT) await room.wait();
       const r = await source.next();
       if (r.done) return;
       recording &&= index === -1 && headBytes + r.value.length <= WHOLE_LIMIT;
@@ -86,11 +82,11 @@ export async function* readJsonDocument(
   const items = (pipeline as unknown as (...s: unknown[]) => Readable)(Readable.from(tap()), ...stages, (err?: Error | null) => {
     failure = err ?? undefined;
     done = true;
-    notify();
+    arrived.wake();
   });
   items.on('data', (item: { key: number; value: unknown }) => {
     queue.push(item);
-    notify();
+    arrived.wake();
   });
   for (;;) {
     while (taken < queue.length) {
@@ -98,23 +94,15 @@ export async function* readJsonDocument(
       index = item.key;
       pushDocument(item.value, item.key, sink);
       if (sink.out.length >= batch) {
-        if (taken === queue.length) {
-          queue.length = 0;
-          taken = 0;
-        }
-        const r = resume;
-        resume = undefined;
-        r?.();
+        room.wake();
         yield;
       }
     }
     queue.length = 0;
     taken = 0;
-    const r = resume;
-    resume = undefined;
-    r?.();
+    room.wake();
     if (done) break;
-    await new Promise<void>((res) => (wake = res));
+    await arrived.wait();
   }
   if (failure) {
     if (index === -1 && recording) {

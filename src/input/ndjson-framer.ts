@@ -29,7 +29,7 @@ export interface FramerOptions {
 
 /**
  * Splits decoded bytes into lines on Buffers (no whole-chunk string decoding) and parses them
- * into events batch by batch (`takeBatch`). Tracks exact 1-based line numbers, honours byte
+ * into events batch by batch (`batches`). Tracks exact 1-based line numbers, honours byte
  * ranges, and bounds line length.
  */
 export class NdjsonFramer {
@@ -50,7 +50,7 @@ export class NdjsonFramer {
   private first = true;
   /** Set once a line starting at or after `end` is reached: the caller stops reading. */
   done = false;
-  /** Bytes of the lines parsed into `out` since it was last emptied (see `takeBatch`). */
+  /** Bytes of the lines parsed into `out` since it was last emptied (see `batches`). */
   private pendingBytes = 0;
 
   constructor(o: FramerOptions) {
@@ -123,23 +123,24 @@ export class NdjsonFramer {
   }
 
   /**
-   * The parsed events once enough have accumulated. Batches are bounded in bytes, not events:
-   * a batch of big documents held too long survives into V8's old generation and costs a
-   * major GC, while small ones should still be batched to keep async overhead low.
+   * The events framed so far, parsed a batch at a time as the caller takes them: every full
+   * batch, then (`final`, at the end of input) the rest. Batches are bounded in bytes, not
+   * events: a batch of big documents held too long survives into V8's old generation and costs
+   * a major GC, while small ones should still be batched to keep async overhead low.
    */
-  takeBatch(force = false): TrawlEvent[] | undefined {
-    this.parsePending();
-    if (this.out.length === 0) return undefined;
-    if (!force && this.pendingBytes < BATCH_BYTES && this.out.length < BATCH_EVENTS) return undefined;
-    this.pendingBytes = 0;
-    return this.out.splice(0);
+  *batches(final = false): Generator<TrawlEvent[]> {
+    for (;;) {
+      this.parsePending();
+      if (this.out.length === 0) return;
+      if (!final && this.pendingBytes < BATCH_BYTES && this.out.length < BATCH_EVENTS) return;
+      this.pendingBytes = 0;
+      yield this.out.splice(0);
+    }
   }
 
   /** Every event framed so far (callers that take a whole small input at once). */
   takeAll(): TrawlEvent[] {
-    const all: TrawlEvent[] = [];
-    for (let b = this.takeBatch(true); b; b = this.takeBatch(true)) for (const ev of b) all.push(ev);
-    return all;
+    return [...this.batches(true)].flat();
   }
 
   private pend(buf: Buffer, s: number, e: number, valid: boolean): void {

@@ -69,10 +69,10 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
   framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines });
   for await (const chunk of withHead(first.value, chunks)) {
     framer.push(chunk);
-    for (let batch = framer.takeBatch(); batch; batch = framer.takeBatch()) yield batch;
+    yield* framer.batches();
   }
   framer.finish();
-  for (let batch = framer.takeBatch(true); batch; batch = framer.takeBatch(true)) yield batch;
+  yield* framer.batches(true);
 }
 
 async function* readRange(
@@ -109,14 +109,14 @@ async function* readRange(
     consumed += r.value.length;
     if (own) options.onBytes?.(own);
     framer.push(r.value);
-    for (let batch = framer.takeBatch(); batch; batch = framer.takeBatch()) yield batch;
+    yield* framer.batches();
     if (framer.done) {
       await chunks.return(undefined);
       break;
     }
   }
   framer.finish();
-  for (let batch = framer.takeBatch(true); batch; batch = framer.takeBatch(true)) yield batch;
+  yield* framer.batches(true);
 }
 
 /** Newlines in [0, end): the line number a range starts after. */
