@@ -1,4 +1,4 @@
-import { pruneCandidates, timedOnly, type CandidateSnapshot } from '../engine/candidates/index.js';
+import { pruneCandidates, timedCandidates, type CandidateSnapshot } from '../engine/candidates/index.js';
 import type { StatefulRule } from '../engine/compiled-rule.js';
 
 /**
@@ -19,7 +19,7 @@ export function localPruneKeys(rules: readonly StatefulRule[], snapshot: Candida
     if (spilled.has(id)) out[id] = null;
     else {
       const list = lists.get(id);
-      if (list?.length) out[id] = [...rule.pruneKeys!(timedOnly(list))];
+      if (list?.length) out[id] = [...rule.pruneKeys!(timedCandidates(list))];
     }
   }
   return out;

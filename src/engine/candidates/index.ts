@@ -1,5 +1,5 @@
 export { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
-export { compareCandidates, pruneCandidates, timedOnly } from './order.js';
+export { compareCandidates, pruneCandidates, timedCandidates } from './order.js';
 export { CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from './store.js';
 export { CandidateSet, type SpillTotals } from './candidate-set.js';
 export { SpillDir } from './spill-dir.js';

@@ -24,14 +24,14 @@ export function pruneCandidates(
   opened?: ReadonlySet<string>,
 ): Candidate[] {
   if (!prune) return list;
-  const timed = timedOnly(list);
+  const timed = timedCandidates(list);
   const kept = prune(timed, opened);
   if (timed !== list) for (const c of list) if (c.ts === undefined) kept.push(c);
   return kept;
 }
 
 /** The candidates with a time; the list itself when all have one (the usual case). */
-export function timedOnly(list: Candidate[]): Candidate[] {
+export function timedCandidates(list: Candidate[]): Candidate[] {
   for (let i = 0; i < list.length; i++) if (list[i].ts === undefined) return list.filter((c) => c.ts !== undefined);
   return list;
 }

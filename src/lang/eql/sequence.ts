@@ -34,11 +34,18 @@ const keyOf = (keys: unknown[]) => JSON.stringify(keys);
 
 /** The join keys first-stage events open: what `sequenceInput` needs to know of all the input. */
 export function sequenceOpenings<E extends EqlInput>(spec: SeqSpec, events: readonly E[]): Set<string> {
+  return openings(spec, events, undefined);
+}
+
+/** As sequenceOpenings, marking in `opens` which events match the first stage. */
+function openings<E extends EqlInput>(spec: SeqSpec, events: readonly E[], opens: Uint8Array | undefined): Set<string> {
   const first = spec.stages[0];
   const opened = new Set<string>();
   for (let i = 0; i < events.length; i++) {
     const doc = events[i].doc;
-    if (first.filter(doc)) opened.add(keyOf(first.keys(doc)));
+    if (!first.filter(doc)) continue;
+    if (opens) opens[i] = 1;
+    opened.add(keyOf(first.keys(doc)));
   }
   return opened;
 }
@@ -50,10 +57,13 @@ export function sequenceOpenings<E extends EqlInput>(spec: SeqSpec, events: read
  * key some first-stage event has, changes nothing: `runSequence` over the result returns what
  * it returns over all of `events`. Taken before the time sort, this spares sorting and running
  * the (usually many) events of a sequence's broad later stages on hosts or processes its narrow
- * first stage never saw. `opened` may hold more keys than `events` open (input split among
+ * first stage never saw. `given` keys may be more than `events` open (input split among
  * scanners prunes each share with the keys of all of them).
  */
-export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonly E[], opened: ReadonlySet<string> = sequenceOpenings(spec, events)): E[] {
+export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonly E[], given?: ReadonlySet<string>): E[] {
+  // Computing the keys here marks the first-stage events on the way: each is tested once.
+  const opens = given ? undefined : new Uint8Array(events.length);
+  const opened = given ?? openings(spec, events, opens);
   const out: E[] = [];
   if (opened.size === 0) return out;
   const first = spec.stages[0].filter;
@@ -62,7 +72,7 @@ export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonl
   for (const st of [...spec.stages.slice(1), ...spec.missing, ...(spec.until ? [spec.until] : [])]) others.set(st.filter, st.keys);
   for (let i = 0; i < events.length; i++) {
     const doc = events[i].doc;
-    let keep = first(doc);
+    let keep = opens ? opens[i] === 1 : first(doc);
     if (!keep) {
       for (const [filter, keys] of others) {
         if (filter(doc) && opened.has(keyOf(keys(doc)))) {
