@@ -140,11 +140,9 @@ function measureRounds(configs: Config[], bytes: number, events: number): Measur
   });
 }
 
-/** (a) before everything, then by workers, (e) at the end of its set. */
-function order(m: Measure): number {
-  if (m.name.startsWith('(a)')) return 0;
-  if (m.name.startsWith('(e)')) return 1000;
-  return m.workers * 10 + m.name.charCodeAt(1);
+/** Table rank within a set: (a), then the rows of 1 and of 2 workers, (e) last (the sort is stable). */
+function rank(m: Measure): number {
+  return m.name.startsWith('(a)') ? 0 : m.name.startsWith('(e)') ? 3 : m.workers;
 }
 
 function main(): void {
@@ -186,8 +184,7 @@ function main(): void {
       }
       group.push(...measureRounds(configs, bytes, count));
     }
-    // Table order: (a) first, (e) last, as before.
-    group.sort((x, y) => order(x) - order(y));
+    group.sort((x, y) => rank(x) - rank(y));
     results.push(...group);
   }
   const startup = measureStartup(node, trawl, haveCorpus);
