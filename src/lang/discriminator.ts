@@ -34,22 +34,34 @@ export type LiteralPattern = { kind: 'exact' | 'prefix' | 'suffix'; text: string
  * quotes the next character (KQL, ES|QL LIKE) or is literal (EQL).
  */
 export function wildcardPattern(pattern: string, escapes: boolean): LiteralPattern | undefined {
+  // Without escapes the wildcards are found with indexOf: rule sets hold thousands of patterns.
+  if (!escapes || pattern.indexOf('\\') < 0) return unescapedPattern(pattern);
   const chars: (string | null)[] = []; // null = a wildcard
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (escapes && c === '\\' && i + 1 < pattern.length) chars.push(pattern[++i]);
+    if (c === '\\' && i + 1 < pattern.length) chars.push(pattern[++i]);
     else chars.push(c === '*' || c === '?' ? null : c);
   }
   const first = chars.indexOf(null);
-  if (first < 0) return literal('exact', chars as string[]);
-  if (first > 0) return literal('prefix', chars.slice(0, first) as string[]);
+  if (first < 0) return literal('exact', chars.join(''));
+  if (first > 0) return literal('prefix', chars.slice(0, first).join(''));
   const last = chars.lastIndexOf(null);
-  if (last < chars.length - 1) return literal('suffix', chars.slice(last + 1) as string[]);
+  if (last < chars.length - 1) return literal('suffix', chars.slice(last + 1).join(''));
   return undefined;
 }
 
-function literal(kind: LiteralPattern['kind'], chars: string[]): LiteralPattern | undefined {
-  const text = chars.join('');
+function unescapedPattern(pattern: string): LiteralPattern | undefined {
+  const star = pattern.indexOf('*');
+  const any = pattern.indexOf('?');
+  const first = star < 0 ? any : any < 0 ? star : Math.min(star, any);
+  if (first < 0) return literal('exact', pattern);
+  if (first > 0) return literal('prefix', pattern.slice(0, first));
+  const last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
+  if (last < pattern.length - 1) return literal('suffix', pattern.slice(last + 1));
+  return undefined;
+}
+
+function literal(kind: LiteralPattern['kind'], text: string): LiteralPattern | undefined {
   // Matchers fold wildcard patterns char by char, the index folds whole strings: outside ASCII
   // the two can differ (final sigma, dotted I), so such a pattern is not indexed.
   if (!/^[\x00-\x7f]*$/.test(text)) return undefined;

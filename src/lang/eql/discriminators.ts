@@ -1,5 +1,5 @@
 import {
-  discriminatorCost, exactPatterns,
+  discriminatorCost, exactPatterns, wildcardPattern,
   type Discriminator, type FieldPatterns, type LiteralPattern,
 } from '../discriminator.js';
 import type { EventQuery, Expr, Query } from './ast.js';
@@ -113,7 +113,7 @@ function leafPatterns(e: Expr): FieldPatterns | undefined {
       const pats: LiteralPattern[] = [];
       for (const p of e.patterns) {
         if (p.type !== 'literal' || typeof p.value !== 'string') return undefined;
-        const lp = jsonSafe(eqlWildcardPattern(p.value));
+        const lp = jsonSafe(wildcardPattern(p.value, false));
         if (!lp) return undefined;
         pats.push(lp);
       }
@@ -147,26 +147,6 @@ function uncoercible(s: string): boolean {
   if (c >= 0x61 && c <= 0x7a && c !== 0x69) return true;
   const n = asDate(s);
   return n === undefined || String(n) === s;
-}
-
-/**
- * wildcardPattern(pattern, false) of ../discriminator.ts (no escapes, as EQL patterns have none),
- * found with indexOf instead of a pass building an array of characters.
- */
-function eqlWildcardPattern(pattern: string): LiteralPattern | undefined {
-  const star = pattern.indexOf('*'), any = pattern.indexOf('?');
-  const first = star < 0 ? any : any < 0 ? star : Math.min(star, any);
-  if (first < 0) return asciiLiteral('exact', pattern);
-  if (first > 0) return asciiLiteral('prefix', pattern.slice(0, first));
-  const last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
-  if (last < pattern.length - 1) return asciiLiteral('suffix', pattern.slice(last + 1));
-  return undefined;
-}
-
-/** Outside ASCII the matchers and the index can fold differently: such a pattern is not indexed. */
-function asciiLiteral(kind: LiteralPattern['kind'], text: string): LiteralPattern | undefined {
-  if (!/^[\x00-\x7f]*$/.test(text)) return undefined;
-  return { kind, text: text.toLowerCase() };
 }
 
 /**
