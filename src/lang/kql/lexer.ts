@@ -34,14 +34,12 @@ export interface Token {
   segments?: string[];
 }
 
-/** KQL's Space rule (space, tab, CR, LF, NBSP and the other Unicode spaces). */
-export function isSpace(ch: string | undefined): boolean {
-  return ch !== undefined && /\s/u.test(ch);
-}
-
 const UNICODE_SPACE = /\s/u;
 
-/** isSpace for the UTF-16 unit at `i` (false past the end). */
+/**
+ * KQL's Space rule (space, tab, CR, LF, NBSP and the other Unicode spaces) for the UTF-16 unit
+ * at `i` (false past the end).
+ */
 function spaceAt(src: string, i: number): boolean {
   const c = src.charCodeAt(i);
   if (c < 128) return c === 32 || (c >= 9 && c <= 13);
@@ -131,7 +129,7 @@ export function keywordAt(src: string, i: number): 'or' | 'and' | 'not' | undefi
   const c = src.charCodeAt(i) | 0x20;
   if (c !== 0x6f && c !== 0x61 && c !== 0x6e) return undefined;
   for (const kw of ['or', 'and', 'not'] as const) {
-    if (src.length >= i + kw.length + 1 && src.slice(i, i + kw.length).toLowerCase() === kw && isSpace(src[i + kw.length])) {
+    if (src.length >= i + kw.length + 1 && src.slice(i, i + kw.length).toLowerCase() === kw && spaceAt(src, i + kw.length)) {
       return kw;
     }
   }
@@ -198,7 +196,7 @@ function readUnquoted(src: string, start: number, spaceBefore: boolean): Token {
     let j = i;
     for (;;) {
       const c = src.charCodeAt(j);
-      if (j >= n || c === 42 || c === 92 || stopAt(c) || (c < 128 ? c === 32 || (c >= 9 && c <= 13) : spaceAt(src, j))) break;
+      if (j >= n || c === 42 || c === 92 || stopAt(c) || spaceAt(src, j)) break;
       j++;
     }
     if (j > i) {
