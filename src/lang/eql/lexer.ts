@@ -89,17 +89,18 @@ export function lex(src: string): Token[] {
     }
     if (code === 63 /* ? */ && src.charCodeAt(i + 1) === 34) {
       // legacy raw string ?"...": backslashes are literal; \" keeps a quote
-      let j = i + 2, s = '', from = j;
+      // (the text is the raw characters between the quotes)
+      let j = i + 2;
       for (;;) {
         if (j >= n) throw new QueryError('unterminated string', src, start);
         const ch = src.charCodeAt(j);
         if (ch === 10) throw new QueryError('unterminated string', src, start);
         if (ch === 92 && src.charCodeAt(j + 1) === 34) { j += 2; continue; }
-        if (ch === 34) { s += src.slice(from, j); j++; break; }
+        if (ch === 34) break;
         j++;
       }
-      out.push({ kind: 'string', value: src.slice(i, j), text: s, min: i, max: j });
-      i = j; continue;
+      out.push({ kind: 'string', value: src.slice(i, j + 1), text: src.slice(i + 2, j), min: i, max: j + 1 });
+      i = j + 1; continue;
     }
     if (code === 39 /* ' */) {
       throw new QueryError('single-quoted strings are not supported, use double quotes', src, i);
