@@ -63,11 +63,11 @@ export class NdjsonFramer {
 
   push(chunk: Buffer): void {
     if (this.done) return;
-    let buf = chunk;
     if (this.tail) {
       // A line spanning many chunks is gathered, not re-concatenated per chunk: joining the
       // growing tail each time made a 100 MB line cost gigabytes of copying.
-      if (chunk.indexOf(0x0a) === -1) {
+      const nl = chunk.indexOf(0x0a);
+      if (nl === -1) {
         this.tail.push(chunk);
         this.tailBytes += chunk.length;
         if (this.tailBytes > this.sink.maxLine) {
@@ -81,9 +81,21 @@ export class NdjsonFramer {
         }
         return;
       }
-      buf = Buffer.concat([...this.tail, chunk]);
+      // Only the tail's own line is joined: prepending the tail to the whole chunk copied every
+      // byte read once more (Buffer.concat was ~2 % of a hunt with the bundled rules).
+      this.tail.push(chunk.subarray(0, nl + 1));
+      const head = Buffer.concat(this.tail);
       this.tail = undefined;
+      this.frame(head);
+      if (this.done || nl + 1 === chunk.length) return;
+      this.frame(chunk.subarray(nl + 1));
+      return;
     }
+    this.frame(chunk);
+  }
+
+  /** Frame the complete lines of `buf` (which begins at a line start) and keep its partial tail. */
+  private frame(buf: Buffer): void {
     let s = 0;
     let nl = buf.indexOf(0x0a, 0);
     // One native UTF-8 check over the chunk's complete lines spares a scan of every line.

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NdjsonFramer } from '../../src/input/ndjson-framer.js';
+import { SkipLedger } from '../../src/input/skips.js';
+
+/** Lines, blank lines, CRLF, multi-byte text, a malformed line and two over-long lines. */
+function body(): Buffer {
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    if (i % 53 === 0) lines.push('');
+    else if (i % 71 === 0) lines.push('{"broken": ');
+    else if (i % 97 === 0) lines.push(`{"long":"${'y'.repeat(300)}"}`);
+    else lines.push(`{"i":${i},"s":"${'é'.repeat(i % 13)}${'x'.repeat(i % 37)}"}${i % 5 === 0 ? '\r' : ''}`);
+  }
+  return Buffer.from(lines.join('\n') + '\n{"last":true}');
+}
+
+function frame(buf: Buffer, cuts: number[], o: { maxLine?: number } = {}) {
+  const ledger = new SkipLedger();
+  const framer = new NdjsonFramer({ file: 'f', ledger, maxLine: o.maxLine });
+  const events: [number, unknown][] = [];
+  let at = 0;
+  for (const cut of [...cuts, buf.length]) {
+    framer.push(buf.subarray(at, cut));
+    for (const batch of framer.batches()) for (const e of batch) events.push([e.line, e.doc]);
+    at = cut;
+  }
+  framer.finish();
+  for (const batch of framer.batches(true)) for (const e of batch) events.push([e.line, e.doc]);
+  // Kinds in name order: an over-long line is counted while framing, a malformed one when parsed.
+  const skips = JSON.stringify(Object.entries(ledger.byKind).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { events, skips };
+}
+
+test('the framer yields the same events and skips however the bytes are cut into chunks', () => {
+  const buf = body();
+  for (const maxLine of [undefined, 200]) {
+    const whole = frame(buf, [], { maxLine });
+    assert.ok(whole.events.length > 300);
+    assert.match(whole.skips, /malformed-json/);
+    if (maxLine) assert.match(whole.skips, /line-too-long/);
+    // A seeded walk of cut points: chunks from 1 byte (inside multi-byte characters, between
+    // \r and \n) to several lines, so a tail is joined with the next chunk's first line often.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (const span of [1, 3, 17, 64, 500, 5000]) {
+      const cuts: number[] = [];
+      for (let at = 1 + rand(span); at < buf.length; at += 1 + rand(span)) cuts.push(at);
+      const got = frame(buf, cuts, { maxLine });
+      assert.deepEqual(got.events, whole.events, `chunks up to ${span} bytes, maxLine ${maxLine}`);
+      assert.equal(got.skips, whole.skips, `chunks up to ${span} bytes, maxLine ${maxLine}`);
+    }
+  }
+});
