@@ -16,6 +16,8 @@ export interface RouteTerm {
 /** An event held by a stateful rule until the scan ends, with its rule time resolved once. */
 export interface Candidate extends TrawlEvent {
   ts: number | undefined;
+  /** Set for rules with `mark`: what it returned for the whole document. */
+  mark?: number;
 }
 
 interface CompiledBase {
@@ -50,6 +52,12 @@ export interface StatelessRule extends CompiledBase {
 export interface StatefulRule extends CompiledBase {
   stateful: true;
   candidate(doc: Record<string, unknown>): boolean;
+  /**
+   * When set, replaces `candidate` while scanning: non-zero keeps the event, and the number is
+   * kept with it (Candidate.mark) for evaluation to read instead of re-testing the document —
+   * so a projection may leave out the fields only that test reads (EQL sequence stages).
+   */
+  mark?(doc: Record<string, unknown>): number;
   evaluate(candidates: Candidate[], ctx: EvaluateContext): Hit[];
   /**
    * When set, `evaluate` reads only the fields this keeps: a scanner may store candidates as

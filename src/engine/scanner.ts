@@ -63,16 +63,24 @@ export class Scanner {
       try {
         if (!rule.stateful) {
           if (rule.match(ev.doc)) this.hits.push(eventHit(rule.hitRule, ev, rule.timeOf(ev.doc)));
-        } else if (rule.candidate(ev.doc)) {
+        } else {
+          const mark = rule.mark ? rule.mark(ev.doc) : rule.candidate(ev.doc) ? -1 : 0;
+          if (mark === 0) continue;
           const ts = rule.timeOf(ev.doc);
+          let c: Candidate;
+          let bytes: number;
           if (this.projecting && rule.project) {
             // A projection belongs to one rule: weighed exactly, freed when its list spills.
             const doc = rule.project(ev.doc);
-            this.store.add(rule.rule.rule_id, { ...ev, doc, ts }, approxHeapBytes(doc) + CANDIDATE_OVERHEAD);
+            c = { ...ev, doc, ts };
+            bytes = approxHeapBytes(doc) + CANDIDATE_OVERHEAD;
           } else {
             if (heapBytes < 0) heapBytes = approxHeapBytes(ev.doc) + CANDIDATE_OVERHEAD;
-            this.store.add(rule.rule.rule_id, { ...ev, ts }, heapBytes);
+            c = { ...ev, ts };
+            bytes = heapBytes;
           }
+          if (rule.mark) c.mark = mark;
+          this.store.add(rule.rule.rule_id, c, bytes);
         }
       } catch (err) {
         this.fault(rule.rule.rule_id, ev, err);

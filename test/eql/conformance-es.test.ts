@@ -101,7 +101,7 @@ test('ES EQL suite: several samples per key (max_samples_per_key)', { skip }, ()
   assert.deepEqual(report('sample-multi', loadToml(ES('test_sample_multi.toml')), events, OTHER, 'id'), []);
 });
 
-test('ES EQL suite: every sequence gives the same answer over its pruned input (sequenceInput)', { skip }, () => {
+test('ES EQL suite: every sequence gives the same answer over its pruned input (sequenceInput) and over marked events', { skip }, () => {
   const unsupported = new Set(loadToml(ES('test_queries_unsupported.toml')).map((s) => s.query.trim()));
   const main = [...loadToml(ES('test_queries.toml')), ...loadToml(ES('additional_test_queries.toml')), ...loadToml(ES('test_queries_date.toml'))];
   const byLine = { ...OTHER, tiebreakerField: 'sequence' };
@@ -121,6 +121,11 @@ test('ES EQL suite: every sequence gives the same answer over its pruned input (
       const all = q.run(sorted);
       const some = q.run(kept);
       assert.deepEqual([idsOf(some, id), keysOf(some)], [idsOf(all, id), keysOf(all)], s.name ?? s.query);
+      // As a hunt keeps candidates: marked by the stages they pass, then pruned by their marks.
+      assert.ok(q.mark, `${s.name}: a mark`);
+      const marked = sorted.map((e) => ({ ...e, mark: q.mark!(e.doc) })).filter((e) => e.mark !== 0);
+      const viaMarks = q.run(q.prune(marked));
+      assert.deepEqual([idsOf(viaMarks, id), keysOf(viaMarks)], [idsOf(all, id), keysOf(all)], `${s.name ?? s.query} (marked)`);
       compared++;
       dropped += sorted.length - kept.length;
     }

@@ -26,6 +26,7 @@ test('a candidate survives the trip to disk exactly, odd documents included', ()
   for (const c of [
     { doc, file: 'dir/f.ndjson', line: 7, ts: 1_700_000_000_123 },
     { doc, file: '<stdin>', line: 0, ts: undefined, index: '.ds-logs-x-2026', id: 'abc' },
+    { doc, file: 'f', line: 3, ts: 5, mark: 0b101 },
   ] as Candidate[]) {
     const back = decodeCandidate(encodeCandidate(c));
     assert.deepEqual(back, c);

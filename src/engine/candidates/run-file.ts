@@ -17,14 +17,18 @@ export interface RunFile {
  * (big integers already quoted), so JSON round-trips them exactly.
  */
 export function encodeCandidate(c: Candidate): string {
-  return JSON.stringify([c.ts ?? null, c.file, c.line, c.index ?? null, c.id ?? null, c.doc]);
+  const row: unknown[] = [c.ts ?? null, c.file, c.line, c.index ?? null, c.id ?? null, c.doc];
+  if (c.mark !== undefined) row.push(c.mark);
+  return JSON.stringify(row);
 }
 
 export function decodeCandidate(line: string): Candidate {
-  const [ts, file, lineNo, index, id, doc] = JSON.parse(line) as [number | null, string, number, string | null, string | null, Record<string, unknown>];
+  const row = JSON.parse(line) as [number | null, string, number, string | null, string | null, Record<string, unknown>, number?];
+  const [ts, file, lineNo, index, id, doc, mark] = row;
   const c: { -readonly [K in keyof Candidate]: Candidate[K] } = { doc, file, line: lineNo, ts: ts ?? undefined };
   if (index !== null) c.index = index;
   if (id !== null) c.id = id;
+  if (mark !== undefined) c.mark = mark;
   return c;
 }
 

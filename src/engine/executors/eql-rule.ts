@@ -36,10 +36,15 @@ export function compileEqlRule(base: RuleBase): CompiledRule {
     discriminators,
     stageDiscriminators: query.stageDiscriminators,
     candidate: (doc) => query.filter(doc),
+    mark: query.mark,
     prune: query.prune,
     pruneKeys: query.openings,
-    // Stages are re-tested on the candidates, so evaluation reads every field the query names.
-    project: ruleProjection(rule, [...query.fields, ...[rule.tiebreaker_field, rule.event_category_override].filter((f): f is string => !!f)]),
+    // Marked candidates are never re-tested: evaluation reads their join keys and time only.
+    // Unmarked ones (a query with too many stages) are, so they keep every field it names.
+    project: ruleProjection(rule, [
+      ...(query.markedFields ?? query.fields),
+      ...[rule.tiebreaker_field, query.markedFields ? undefined : rule.event_category_override].filter((f): f is string => !!f),
+    ]),
     evaluate: (candidates, ctx) => stateful.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
     evaluateStream(candidates, ctx) {
       const matches = query.run(candidates, {

@@ -29,6 +29,13 @@ export interface EqlQuery {
   prune?<E extends EqlInput>(events: readonly E[], opened?: ReadonlySet<string>): E[];
   /** Sequences: the join keys these events' first-stage matches open (see sequenceOpenings). */
   openings?<E extends EqlInput>(events: readonly E[]): Set<string>;
+  /**
+   * Sequences: the stage filters `doc` passes, as the `mark` of an EqlInput (0: none, so not
+   * a candidate). Absent when the query has more distinct stages than a mark has bits.
+   */
+  mark?(doc: Record<string, unknown>): number;
+  /** With mark: the fields `run`, `prune` and `openings` read of marked events (join keys and time). */
+  markedFields?: string[];
   readonly stats: { peakPartials: number };
   requiredTerms: RequiredTerm[];
   /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
@@ -93,8 +100,12 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     };
   }
 
+  // Join keys are read by the matcher itself: their fields are what a marked event must keep.
+  const keyFields = new Set<string>();
+  const keyCtx: ExprCtx = { ...ctx, fields: keyFields };
   const keyFns = (stage: Stage, globalBy: Expr[]): ((d: Doc) => unknown[]) => {
-    const ks = [...globalBy, ...stage.by].map((k) => compileExpr(k, ctx));
+    const ks = [...globalBy, ...stage.by].map((k) => compileExpr(k, keyCtx));
+    for (const f of keyFields) ctx.fields.add(f);
     return (d) => ks.map((k) => { const v = k(d); return v === undefined ? null : Array.isArray(v) ? v[0] ?? null : v; });
   };
   const stageFilters: ((d: Doc) => boolean)[] = [];
@@ -120,6 +131,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       until = { filter: f, keys: keyFns(ast.until, ast.by) };
     }
     const spec = { stages: real, missing, until, maxspan: ast.maxspan, time };
+    const marker = stageMarker([...real, ...missing, ...(until ? [until] : [])]);
     const discs = eqlDiscriminatorSets(ast, catField);
     const shown = mapped ? showDateKeys([...ast.by, ...(ast.stages.find((st) => !st.missing)?.by ?? [])], mapped) : undefined;
     return {
@@ -131,6 +143,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       },
       prune: (events, opened) => sequenceInput(spec, events, opened),
       openings: (events) => sequenceOpenings(spec, events),
+      ...(marker ? { mark: marker, markedFields: [...keyFields, tsField] } : {}),
       requiredTerms: common,
       discriminators: discs.discriminators,
       stageDiscriminators: discs.stages,
@@ -175,6 +188,31 @@ function showDateKeys(keys: Expr[], mapped: MappedFields): <E extends EqlInput>(
       return f ? f.format(v as number) : v;
     });
     return { ...m, join_keys: shownKeys };
+  };
+}
+
+/** Bits of a mark: a small integer stays a V8 Smi. */
+const MARK_BITS = 30;
+
+/**
+ * Gives each distinct filter of `stages` its bit (stages repeated by `with runs` share one) and
+ * returns the test computing an event's mark, or undefined when there are too many filters.
+ */
+function stageMarker(stages: SeqStage[]): ((d: Doc) => number) | undefined {
+  const filters: SeqStage['filter'][] = [];
+  for (const st of stages) {
+    let i = filters.indexOf(st.filter);
+    if (i < 0) i = filters.push(st.filter) - 1;
+    if (i < MARK_BITS) st.bit = 1 << i;
+  }
+  if (filters.length > MARK_BITS) {
+    for (const st of stages) delete st.bit;
+    return undefined;
+  }
+  return (d) => {
+    let mark = 0;
+    for (let i = 0; i < filters.length; i++) if (filters[i](d)) mark |= 1 << i;
+    return mark;
   };
 }
 

@@ -1,4 +1,5 @@
-import type { MissingStage } from './sequence.js';
+import { passes, type MissingStage } from './sequence-stage.js';
+import type { EqlInput } from './types.js';
 
 /**
  * Events matching missing-event stages (`![...]`), by stage and join key. A completed sequence is
@@ -30,11 +31,11 @@ export class MissingHits {
     });
   }
 
-  record(doc: Record<string, unknown>, time: number, keyOf: (keys: unknown[]) => string): void {
+  record(ev: EqlInput, time: number, keyOf: (keys: unknown[]) => string): void {
     for (let i = 0; i < this.missing.length; i++) {
       const m = this.missing[i];
-      if (!m.filter(doc)) continue;
-      const k = keyOf(m.keys(doc));
+      if (!passes(m, ev)) continue;
+      const k = keyOf(m.keys(ev.doc));
       const arr = this.hits[i].get(k);
       if (arr) arr.push(time);
       else this.hits[i].set(k, [time]);

@@ -1,12 +1,9 @@
 import { MissingHits } from './sequence-missing.js';
 import { PartialIndex, type Partial } from './sequence-partials.js';
+import { passes, type MissingStage, type SeqStage } from './sequence-stage.js';
 import type { EqlInput, EqlMatch } from './types.js';
 
-export interface SeqStage {
-  filter: (doc: Record<string, unknown>) => boolean;
-  keys: (doc: Record<string, unknown>) => unknown[];
-}
-export interface MissingStage extends SeqStage { /** index of the real stage it precedes (== real count for trailing) */ before: number; /** position among all stages */ position: number }
+export type { MissingStage, SeqStage } from './sequence-stage.js';
 
 export interface SeqSpec {
   stages: SeqStage[];
@@ -32,6 +29,7 @@ const DEFAULT_EVENT_BYTES = 1024;
 
 const keyOf = (keys: unknown[]) => JSON.stringify(keys);
 
+
 /** The join keys first-stage events open: what `sequenceInput` needs to know of all the input. */
 export function sequenceOpenings<E extends EqlInput>(spec: SeqSpec, events: readonly E[]): Set<string> {
   return openings(spec, events, undefined);
@@ -42,10 +40,9 @@ function openings<E extends EqlInput>(spec: SeqSpec, events: readonly E[], opens
   const first = spec.stages[0];
   const opened = new Set<string>();
   for (let i = 0; i < events.length; i++) {
-    const doc = events[i].doc;
-    if (!first.filter(doc)) continue;
+    if (!passes(first, events[i])) continue;
     if (opens) opens[i] = 1;
-    opened.add(keyOf(first.keys(doc)));
+    opened.add(keyOf(first.keys(events[i].doc)));
   }
   return opened;
 }
@@ -66,22 +63,18 @@ export function sequenceInput<E extends EqlInput>(spec: SeqSpec, events: readonl
   const opened = given ?? openings(spec, events, opens);
   const out: E[] = [];
   if (opened.size === 0) return out;
-  const first = spec.stages[0].filter;
+  const first = spec.stages[0];
   // Stages repeated by `with runs` share their filter: test each distinct one once.
-  const others = new Map<SeqStage['filter'], SeqStage['keys']>();
-  for (const st of [...spec.stages.slice(1), ...spec.missing, ...(spec.until ? [spec.until] : [])]) others.set(st.filter, st.keys);
+  const others = new Map<SeqStage['filter'], SeqStage>();
+  for (const st of [...spec.stages.slice(1), ...spec.missing, ...(spec.until ? [spec.until] : [])]) others.set(st.filter, st);
+  const rest = [...others.values()];
   for (let i = 0; i < events.length; i++) {
-    const doc = events[i].doc;
-    let keep = opens ? opens[i] === 1 : first(doc);
-    if (!keep) {
-      for (const [filter, keys] of others) {
-        if (filter(doc) && opened.has(keyOf(keys(doc)))) {
-          keep = true;
-          break;
-        }
-      }
+    const ev = events[i];
+    let keep = opens ? opens[i] === 1 : passes(first, ev);
+    for (let j = 0; !keep && j < rest.length; j++) {
+      keep = passes(rest[j], ev) && opened.has(keyOf(rest[j].keys(ev.doc)));
     }
-    if (keep) out.push(events[i]);
+    if (keep) out.push(ev);
   }
   return out;
 }
@@ -109,12 +102,12 @@ export function runSequence<E extends EqlInput>(
   for (const ev of events) {
     const doc = ev.doc;
     const ts = spec.time(doc);
-    if (spec.until && spec.until.filter(doc)) index.dropKey(keyOf(spec.until.keys(doc)));
-    missing?.record(doc, ts, keyOf);
+    if (spec.until && passes(spec.until, ev)) index.dropKey(keyOf(spec.until.keys(doc)));
+    missing?.record(ev, ts, keyOf);
     // Last stage first, so one event cannot both open a partial and advance it.
     for (let i = n - 1; i >= 0; i--) {
       const stage = spec.stages[i];
-      if (!stage.filter(doc)) continue;
+      if (!passes(stage, ev)) continue;
       const keys = stage.keys(doc);
       const k = keyOf(keys);
       if (i === 0) {

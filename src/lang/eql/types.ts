@@ -22,7 +22,15 @@ export interface EqlOptions {
    */
   mapping?: EqlMapping;
 }
-export interface EqlInput { doc: Record<string, unknown> }
+export interface EqlInput {
+  doc: Record<string, unknown>;
+  /**
+   * Sequences: which stage filters the event passed, one bit per distinct filter, as
+   * `EqlQuery.mark` computed it while the whole document was at hand. A marked event is never
+   * re-tested, so its document needs only the fields of join keys and time (`markedFields`).
+   */
+  mark?: number;
+}
 export interface EqlMatch<E extends EqlInput> {
   join_keys?: unknown[];
   events: E[];
