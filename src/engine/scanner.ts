@@ -1,5 +1,5 @@
 import type { TrawlEvent } from '../input/event.js';
-import { approxHeapBytes, CANDIDATE_OVERHEAD, CandidateStore, compareCandidates, pruneCandidates } from './candidates/index.js';
+import { approxHeapBytes, CANDIDATE_OVERHEAD, candidateOf, CandidateStore, compareCandidates, pruneCandidates } from './candidates/index.js';
 import type { Projection } from '../fields/projection.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule } from './compiled-rule.js';
 import type { Hit } from './hit.js';
@@ -67,20 +67,15 @@ export class Scanner {
           const mark = rule.mark ? rule.mark(ev.doc) : rule.candidate(ev.doc) ? -1 : 0;
           if (mark === 0) continue;
           const ts = rule.timeOf(ev.doc);
-          let c: Candidate;
-          let bytes: number;
+          const kept = rule.mark ? mark : undefined;
           if (this.projecting && rule.project) {
             // A projection belongs to one rule: weighed exactly, freed when its list spills.
             const doc = rule.project(ev.doc);
-            c = { ...ev, doc, ts };
-            bytes = approxHeapBytes(doc) + CANDIDATE_OVERHEAD;
+            this.store.add(rule.rule.rule_id, candidateOf(ev, doc, ts, kept), approxHeapBytes(doc) + CANDIDATE_OVERHEAD);
           } else {
             if (heapBytes < 0) heapBytes = approxHeapBytes(ev.doc) + CANDIDATE_OVERHEAD;
-            c = { ...ev, ts };
-            bytes = heapBytes;
+            this.store.add(rule.rule.rule_id, candidateOf(ev, ev.doc, ts, kept), heapBytes);
           }
-          if (rule.mark) c.mark = mark;
-          this.store.add(rule.rule.rule_id, c, bytes);
         }
       } catch (err) {
         this.fault(rule.rule.rule_id, ev, err);

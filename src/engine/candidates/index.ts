@@ -1,6 +1,6 @@
 export { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
 export { compareCandidates, pruneCandidates, timedCandidates } from './order.js';
-export { CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from './store.js';
+export { candidateOf, CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from './store.js';
 export { CandidateSet, type SpillTotals } from './candidate-set.js';
 export { SpillDir } from './spill-dir.js';
 export { evaluateCandidates, type EvaluationLimits, type EvaluationOptions, type EvaluationResult } from './evaluate.js';
