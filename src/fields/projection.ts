@@ -21,20 +21,108 @@ interface Node {
 export type Projection = (doc: Doc) => Doc;
 
 export function compileProjection(paths: Iterable<string>): Projection {
+  const list = [...paths];
+  const root = trieOf(list);
+  return generatedProjection(root, trieOf(list, false)) ?? ((doc) => projectObject(doc, root));
+}
+
+/** For tests: the general projection, without the generated fast path. */
+export function compileProjectionWithoutCodegen(paths: Iterable<string>): Projection {
+  const root = trieOf(paths);
+  return (doc) => projectObject(doc, root);
+}
+
+/** The paths as a trie; `prune`: a kept node stands for everything below it. */
+function trieOf(paths: Iterable<string>, prune = true): Node {
   const root: Node = { keep: false, children: new Map() };
   for (const path of paths) {
     let node = root;
     for (const seg of path.split('.')) {
-      if (node.keep) break;
+      if (node.keep && prune) break;
       let next = node.children.get(seg);
       if (!next) node.children.set(seg, (next = { keep: false, children: new Map() }));
       node = next;
     }
     node.keep = true;
     // Anything below a kept path is kept with it.
-    node.children.clear();
+    if (prune) node.children.clear();
   }
-  return (doc) => projectObject(doc, root);
+  return root;
+}
+
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+let codegen: boolean | undefined;
+
+/*
+ * Fast path. The general projection visits every key of every object on the way (a Defend
+ * document has ~20 at the root and dozens under `process`), looking each up in the trie; most
+ * documents are plain nested JSON, where reading just the wanted keys gives the same result.
+ * The generated function does that, one property read site per key (as field-path's getters
+ * do), and hands the whole document to the general projection as soon as it meets what only
+ * that handles: a dotted spelling of a wanted path at some level (probed like the getters probe
+ * them) or an array on the way to a wanted leaf. So each wanted path reads the same from either;
+ * a path below a wanted one but not wanted itself may differ when the document spells it with
+ * dots (`{"a": {"b.c": 1}}` for a wanted `a.b`) — the general projection keeps such keys.
+ * `full` is the trie of the wanted paths unpruned: the probes cover paths under kept ones.
+ */
+function generatedProjection(root: Node, full: Node): Projection | undefined {
+  if (codegen === undefined) {
+    try {
+      codegen = new Function('return 1')() === 1;
+    } catch {
+      codegen = false; // --disallow-code-generation-from-strings
+    }
+  }
+  if (!codegen || root.keep) return undefined;
+  let unsafe = false;
+  let vars = 0;
+  const lit = (s: string) => JSON.stringify(s);
+  const lines: string[] = [];
+  /** Code filling `dst` (created on first use) from object `src` by `node`'s children. */
+  const emit = (node: Node, at: Node, src: string, dst: string, lazy: boolean) => {
+    const probes = dotted(at);
+    if (probes.length) lines.push(`if (${probes.map((k) => `${src}[${lit(k)}] !== undefined`).join(' || ')}) return slow(doc);`);
+    const put = (key: string, val: string) => lines.push(lazy ? `(${dst} ??= {})[${lit(key)}] = ${val};` : `${dst}[${lit(key)}] = ${val};`);
+    for (const [key, child] of node.children) {
+      if (INHERITED.has(key)) unsafe = true;
+      const v = `v${vars++}`;
+      lines.push(`const ${v} = ${src}[${lit(key)}];`);
+      if (child.keep) {
+        lines.push(`if (${v} !== undefined) {`);
+        put(key, v);
+        lines.push('}');
+        continue;
+      }
+      const o = `o${vars++}`;
+      lines.push(`if (typeof ${v} === "object" && ${v} !== null) {`);
+      lines.push(`if (isArray(${v})) return slow(doc);`);
+      lines.push(`let ${o};`);
+      emit(child, at.children.get(key) as Node, v, o, true);
+      lines.push(`if (${o} !== undefined) {`);
+      put(key, o);
+      lines.push('}', '}');
+    }
+  };
+  lines.push('const out = {};');
+  emit(root, full, 'doc', 'out', false);
+  lines.push('return out;');
+  if (unsafe) return undefined; // a segment such as `constructor` would read the prototype
+  const factory = new Function('isArray', 'slow', `"use strict"; return function project(doc) {\n${lines.join('\n')}\n};`);
+  return factory(Array.isArray, (doc: Doc) => projectObject(doc, root)) as Projection;
+}
+
+/** Every dotted spelling, at `node`, of a path below it: `a.b` and `a.b.c` for a wanted `a.b.c`. */
+function dotted(node: Node): string[] {
+  const out: string[] = [];
+  const visit = (n: Node, prefix: string) => {
+    for (const [key, child] of n.children) {
+      const spelled = `${prefix}.${key}`;
+      out.push(spelled);
+      visit(child, spelled);
+    }
+  };
+  for (const [key, child] of node.children) visit(child, key);
+  return out;
 }
 
 function projectObject(obj: Doc, node: Node): Doc {
