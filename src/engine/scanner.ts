@@ -1,5 +1,5 @@
 import type { TrawlEvent } from '../input/event.js';
-import { approxHeapBytes, CANDIDATE_OVERHEAD, candidateOf, CandidateStore, compareCandidates, pruneCandidates } from './candidates/index.js';
+import { candidateOf, CandidateStore, compareCandidates, pruneCandidates, sampledWeigher } from './candidates/index.js';
 import type { Projection } from '../fields/projection.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule } from './compiled-rule.js';
 import type { Hit } from './hit.js';
@@ -25,6 +25,9 @@ export class Scanner {
 
   /** Whether candidates are being kept as projections (see startProjecting). */
   private projecting = false;
+  /** Whole documents are weighed by sample; so are each rule's projections (see sampledWeigher). */
+  private readonly weighDocument = sampledWeigher();
+  private readonly weighProjection = new Map<string, (doc: Record<string, unknown>) => number>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -68,13 +71,16 @@ export class Scanner {
           if (mark === 0) continue;
           const ts = rule.timeOf(ev.doc);
           const kept = rule.mark ? mark : undefined;
+          const id = rule.rule.rule_id;
           if (this.projecting && rule.project) {
-            // A projection belongs to one rule: weighed exactly, freed when its list spills.
+            // A projection belongs to one rule: weighed on its own, freed when its list spills.
             const doc = rule.project(ev.doc);
-            this.store.add(rule.rule.rule_id, candidateOf(ev, doc, ts, kept), approxHeapBytes(doc) + CANDIDATE_OVERHEAD);
+            let weigh = this.weighProjection.get(id);
+            if (!weigh) this.weighProjection.set(id, (weigh = sampledWeigher()));
+            this.store.add(id, candidateOf(ev, doc, ts, kept), weigh(doc));
           } else {
-            if (heapBytes < 0) heapBytes = approxHeapBytes(ev.doc) + CANDIDATE_OVERHEAD;
-            this.store.add(rule.rule.rule_id, candidateOf(ev, ev.doc, ts, kept), heapBytes);
+            if (heapBytes < 0) heapBytes = this.weighDocument(ev.doc);
+            this.store.add(id, candidateOf(ev, ev.doc, ts, kept), heapBytes);
           }
         }
       } catch (err) {

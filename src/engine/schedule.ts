@@ -1,5 +1,4 @@
 import { lookbackMs, parseDuration } from '../rules/index.js';
-import { approxHeapBytes, CANDIDATE_OVERHEAD } from './candidates/heap-size.js';
 import type { Rule } from '../rules/rule.js';
 
 /** A rule's run schedule: every `intervalMs`, it searches the `lookbackMs` before the run. */
@@ -129,29 +128,4 @@ export class RunWindow<T> {
       this.head = 0;
     }
   }
-}
-
-/** Documents weighed exactly before the mean of the sample stands in for the rest. */
-const WEIGH_FIRST = 64;
-/** Past the first ones, one document in this many is weighed. */
-const WEIGH_EVERY = 32;
-
-/**
- * Approximate heap bytes of the candidates a window holds, for the state-budget warning. Walking
- * every document costs more than the window itself (measured: most of a threshold rule's time),
- * so past the first few only a sample is weighed and the others count as the sample's mean.
- */
-export function sampledWeigher(): (doc: Record<string, unknown>) => number {
-  let seen = 0;
-  let weighed = 0;
-  let total = 0;
-  return (doc) => {
-    if (seen++ < WEIGH_FIRST || seen % WEIGH_EVERY === 0) {
-      const bytes = approxHeapBytes(doc) + CANDIDATE_OVERHEAD;
-      weighed++;
-      total += bytes;
-      return bytes;
-    }
-    return total / weighed;
-  };
 }

@@ -1,4 +1,4 @@
-export { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
+export { approxHeapBytes, CANDIDATE_OVERHEAD, sampledWeigher } from './heap-size.js';
 export { compareCandidates, pruneCandidates, timedCandidates } from './order.js';
 export { candidateOf, CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from './store.js';
 export { CandidateSet, type SpillTotals } from './candidate-set.js';

@@ -6,7 +6,8 @@ import type { CompileOptions, RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
 import { hostOf, provenanceOf } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
-import { RunWindow, sampledWeigher, scheduleOf } from '../schedule.js';
+import { sampledWeigher } from '../candidates/heap-size.js';
+import { RunWindow, scheduleOf } from '../schedule.js';
 
 /**
  * ES|QL rules: every result row is a hit. The query's FROM routes events (not the rule's

@@ -6,7 +6,8 @@ import type { Hit } from '../hit.js';
 import { eventHit } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
 import { ruleProjection } from '../rule-projection.js';
-import { RunWindow, sampledWeigher, scheduleOf } from '../schedule.js';
+import { sampledWeigher } from '../candidates/heap-size.js';
+import { RunWindow, scheduleOf } from '../schedule.js';
 import type { KqlPredicate } from './query-rule.js';
 import { valueCombinations } from './value-combinations.js';
 
