@@ -18,6 +18,20 @@ export interface Candidate extends TrawlEvent {
   ts: number | undefined;
   /** Set for rules with `mark`: what it returned for the whole document. */
   mark?: number;
+  /** Set for rules with `tally`: this candidate stands for `count` events of one cell (see Tally). */
+  tally?: Tally;
+}
+
+/**
+ * Events folded while scanning into one candidate per cell (threshold: a group of values in one
+ * emulated run): the candidate is the cell's first event in candidate order, `last` the latest
+ * time among its events. Cells of the same key from several scanners (or spills) add up.
+ */
+export interface Tally {
+  group: string;
+  run: number;
+  count: number;
+  last: number;
 }
 
 interface CompiledBase {
@@ -58,6 +72,11 @@ export interface StatefulRule extends CompiledBase {
    * so a projection may leave out the fields only that test reads (EQL sequence stages).
    */
   mark?(doc: Record<string, unknown>): number;
+  /**
+   * When set, a kept event is folded into the cells it falls in (group and run) instead of kept
+   * itself: `evaluate` then receives one tallied candidate per cell and scanner (see Tally).
+   */
+  tally?(doc: Record<string, unknown>, ts: number): { group: string; run: number }[];
   evaluate(candidates: Candidate[], ctx: EvaluateContext): Hit[];
   /**
    * When set, `evaluate` reads only the fields this keeps: a scanner may store candidates as

@@ -1,7 +1,7 @@
 import type { TrawlEvent } from '../input/event.js';
 import { candidateOf, CandidateStore, compareCandidates, pruneCandidates, sampledWeigher } from './candidates/index.js';
 import type { Projection } from '../fields/projection.js';
-import type { Candidate, CompiledRule, EvaluateContext, StatefulRule } from './compiled-rule.js';
+import type { Candidate, CompiledRule, EvaluateContext, StatefulRule, Tally } from './compiled-rule.js';
 import type { Hit } from './hit.js';
 import { eventHit } from './make-hit.js';
 import { RuleRouter } from './router.js';
@@ -28,6 +28,8 @@ export class Scanner {
   /** Whole documents are weighed by sample; so are each rule's projections (see sampledWeigher). */
   private readonly weighDocument = sampledWeigher();
   private readonly weighProjection = new Map<string, (doc: Record<string, unknown>) => number>();
+  /** Rules with `tally`: their cells by key, for the candidate list they were added to. */
+  private readonly cells = new Map<string, { list: Candidate[] | undefined; byKey: Map<string, Candidate> }>();
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -48,6 +50,8 @@ export class Scanner {
   startProjecting(): void {
     if (this.projecting) return;
     this.projecting = true;
+    // Held cells are about to be replaced by projected copies: later events start new cells.
+    this.cells.clear();
     const projections = new Map<string, Projection>();
     for (const r of this.rules) if (r.stateful && r.project) projections.set(r.rule.rule_id, r.project);
     this.store.projectAll(projections);
@@ -70,22 +74,67 @@ export class Scanner {
           const mark = rule.mark ? rule.mark(ev.doc) : rule.candidate(ev.doc) ? -1 : 0;
           if (mark === 0) continue;
           const ts = rule.timeOf(ev.doc);
-          const kept = rule.mark ? mark : undefined;
+          if (rule.tally && ts !== undefined) {
+            this.fold(rule, ev, ts);
+            continue;
+          }
           const id = rule.rule.rule_id;
           if (this.projecting && rule.project) {
-            // A projection belongs to one rule: weighed on its own, freed when its list spills.
             const doc = rule.project(ev.doc);
-            let weigh = this.weighProjection.get(id);
-            if (!weigh) this.weighProjection.set(id, (weigh = sampledWeigher()));
-            this.store.add(id, candidateOf(ev, doc, ts, kept), weigh(doc));
+            this.store.add(id, candidateOf(ev, doc, ts, rule.mark ? mark : undefined), this.weighProjected(id, doc));
           } else {
             if (heapBytes < 0) heapBytes = this.weighDocument(ev.doc);
-            this.store.add(id, candidateOf(ev, ev.doc, ts, kept), heapBytes);
+            this.store.add(id, candidateOf(ev, ev.doc, ts, rule.mark ? mark : undefined), heapBytes);
           }
         }
       } catch (err) {
         this.fault(rule.rule.rule_id, ev, err);
       }
+    }
+  }
+
+  /** A projection belongs to one rule: weighed on its own (by sample), freed when its list spills. */
+  private weighProjected(ruleId: string, doc: Record<string, unknown>): number {
+    let weigh = this.weighProjection.get(ruleId);
+    if (!weigh) this.weighProjection.set(ruleId, (weigh = sampledWeigher()));
+    return weigh(doc);
+  }
+
+  /** Count the event in its cells; it becomes the candidate of each cell it is the first event of. */
+  private fold(rule: StatefulRule, ev: TrawlEvent, ts: number): void {
+    const id = rule.rule.rule_id;
+    let cells = this.cells.get(id);
+    // Cells spilled to disk, or replaced by projections, are no longer updated: new ones start
+    // (cells of the same key add up at evaluation).
+    if (cells && cells.list !== this.store.memory.get(id)) cells = undefined;
+    const project = this.projecting ? rule.project : undefined;
+    let doc: Record<string, unknown> | undefined;
+    for (const { group, run } of (rule.tally as NonNullable<StatefulRule['tally']>)(ev.doc, ts)) {
+      const key = `${run} ${group}`;
+      const held = cells?.byKey.get(key);
+      doc ??= project ? project(ev.doc) : ev.doc;
+      if (held) {
+        const t = held.tally as Tally;
+        t.count++;
+        if (ts > t.last) t.last = ts;
+        const heldTs = held.ts as number;
+        if (ts < heldTs || (ts === heldTs && (ev.file < held.file || (ev.file === held.file && ev.line < held.line)))) {
+          // An earlier event: the cell's candidate now stands for it. The object is this
+          // scanner's until the snapshot, so it is updated in place (its list holds it).
+          const m = held as { -readonly [K in keyof Candidate]: Candidate[K] };
+          m.doc = doc;
+          m.file = ev.file;
+          m.line = ev.line;
+          m.ts = ts;
+          if (ev.index !== undefined || m.index !== undefined) m.index = ev.index;
+          if (ev.id !== undefined || m.id !== undefined) m.id = ev.id;
+        }
+        continue;
+      }
+      const c = candidateOf(ev, doc, ts, undefined, { group, run, count: 1, last: ts });
+      this.store.add(id, c, project ? this.weighProjected(id, doc) : this.weighDocument(doc));
+      if (!cells) this.cells.set(id, (cells = { list: this.store.memory.get(id), byKey: new Map() }));
+      cells.byKey.set(key, c);
     }
   }
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileField, toValues } from '../../src/fields/index.js';
 import { isStreaming, type StreamingStatefulRule } from '../../src/engine/candidates/streaming-rule.js';
-import type { Candidate, Hit } from '../../src/engine/index.js';
+import { Scanner, type Candidate, type Hit } from '../../src/engine/index.js';
+import { compareCandidates } from '../../src/engine/candidates/order.js';
 import { eventHit } from '../../src/engine/make-hit.js';
 import { isoTime } from '../../src/engine/rule-time.js';
 import { runWindow, runsContaining, scheduleOf, type Schedule } from '../../src/engine/schedule.js';
@@ -169,7 +170,38 @@ function compare(rule: Rule, shape: Shape): { stream: Hit[]; out: Ctx; total: nu
   const whole = r.evaluate(all, { warn: () => {}, stat: () => {} });
   assert.deepEqual(stream, whole, 'evaluateStream over a generator equals evaluate over the array');
   assert.deepEqual(canonical(stream), canonical(reference(rule, all)), 'same hits as the array-based evaluation');
+  if (r.tally) {
+    for (const parts of [1, 3]) assert.deepEqual(folded(rule, all, parts, shape.seed), stream, `folded by ${parts} scanner(s)`);
+  }
   return { stream, out, total: all.length };
+}
+
+/**
+ * The rule's events scanned as a hunt scans them — shuffled, split among `parts` scanners, one
+ * of them switching to projections midway — so they are folded into cells; the cells of every
+ * scanner, in candidate order, are what the rule evaluates.
+ */
+function folded(rule: Rule, events: Candidate[], parts: number, seed: number): Hit[] {
+  const compiled = compile(rule);
+  const rnd = random(seed + 100);
+  const shuffled = events.map(({ doc, file, line }) => ({ doc, file, line }));
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  const scanners = Array.from({ length: parts }, () => new Scanner([compiled]));
+  shuffled.forEach((e, i) => {
+    if (i === shuffled.length >> 1) scanners[0].startProjecting();
+    scanners[i % parts].scan(e);
+  });
+  const cells = scanners.flatMap((sc) => sc.candidates.get(compiled.rule.rule_id) ?? []);
+  assert.ok(cells.length > 0 && cells.every((c) => c.tally), 'events were folded into cells');
+  assert.ok(cells.some((c) => c.tally!.count > 1), 'cells count several events');
+  const hits = streaming(rule).evaluateStream(cells.sort(compareCandidates), context().ctx);
+  // A hunt reads projected hits' documents back from the evidence.
+  const byLine = new Map(events.map((e) => [e.line, e.doc]));
+  for (const h of hits) h.event = byLine.get((h.source as { line: number }).line);
+  return hits;
 }
 
 test('threshold stream: random episodes over 3 days equal the array evaluation (9m look-back, 5m interval)', () => {
@@ -196,6 +228,11 @@ test('threshold stream: long overlapping look-backs, multi-window bursts, cardin
     assert.ok(compare(two, shape).stream.length > 10);
     assert.ok(compare(none, shape).stream.length > 5);
   }
+});
+
+test('threshold stream: a count of one over a look-back a little longer than the interval (Elastic\'s onboarding rule)', () => {
+  const rule = thresholdRule({ field: ['source.ip'], value: 1 }, 'now-35m', '30m');
+  assert.ok(compare(rule, { seed: 12, days: 2, ips: 4, users: 3, multi: 0.1 }).stream.length > 5);
 });
 
 test('threshold stream: interval and look-back of one second (runs on every event boundary)', () => {

@@ -27,6 +27,7 @@ test('a candidate survives the trip to disk exactly, odd documents included', ()
     { doc, file: 'dir/f.ndjson', line: 7, ts: 1_700_000_000_123 },
     { doc, file: '<stdin>', line: 0, ts: undefined, index: '.ds-logs-x-2026', id: 'abc' },
     { doc, file: 'f', line: 3, ts: 5, mark: 0b101 },
+    { doc, file: 'f', line: 4, ts: 6, tally: { group: '["a",1]', run: 3, count: 7, last: 9 } },
   ] as Candidate[]) {
     const back = decodeCandidate(encodeCandidate(c));
     assert.deepEqual(back, c);

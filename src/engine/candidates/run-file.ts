@@ -18,17 +18,19 @@ export interface RunFile {
  */
 export function encodeCandidate(c: Candidate): string {
   const row: unknown[] = [c.ts ?? null, c.file, c.line, c.index ?? null, c.id ?? null, c.doc];
-  if (c.mark !== undefined) row.push(c.mark);
+  if (c.mark !== undefined || c.tally !== undefined) row.push(c.mark ?? null);
+  if (c.tally !== undefined) row.push([c.tally.group, c.tally.run, c.tally.count, c.tally.last]);
   return JSON.stringify(row);
 }
 
 export function decodeCandidate(line: string): Candidate {
-  const row = JSON.parse(line) as [number | null, string, number, string | null, string | null, Record<string, unknown>, number?];
-  const [ts, file, lineNo, index, id, doc, mark] = row;
+  const row = JSON.parse(line) as [number | null, string, number, string | null, string | null, Record<string, unknown>, (number | null)?, [string, number, number, number]?];
+  const [ts, file, lineNo, index, id, doc, mark, tally] = row;
   const c: { -readonly [K in keyof Candidate]: Candidate[K] } = { doc, file, line: lineNo, ts: ts ?? undefined };
   if (index !== null) c.index = index;
   if (id !== null) c.id = id;
-  if (mark !== undefined) c.mark = mark;
+  if (mark !== undefined && mark !== null) c.mark = mark;
+  if (tally !== undefined) c.tally = { group: tally[0], run: tally[1], count: tally[2], last: tally[3] };
   return c;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Projection } from '../../fields/projection.js';
 import type { TrawlEvent } from '../../input/event.js';
-import type { Candidate } from '../compiled-rule.js';
+import type { Candidate, Tally } from '../compiled-rule.js';
 import { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
 import { compareCandidates } from './order.js';
 import { reclaimMemory } from './reclaim.js';
@@ -34,11 +34,12 @@ const SPILL_DOWN_TO = 0.5;
  * third of the scan loop's own time in a corpus hunt (a generic clone, then a map transition and
  * an out-of-object property store per candidate).
  */
-export function candidateOf(ev: TrawlEvent, doc: Record<string, unknown>, ts: number | undefined, mark: number | undefined): Candidate {
-  if (ev.index !== undefined || ev.id !== undefined) {
-    // Hits of an Elasticsearch export (rare): the slow general way.
-    const c: Candidate = { ...ev, doc, ts };
+export function candidateOf(ev: TrawlEvent, doc: Record<string, unknown>, ts: number | undefined, mark: number | undefined, tally?: Tally): Candidate {
+  if (ev.index !== undefined || ev.id !== undefined || tally !== undefined) {
+    // Hits of an Elasticsearch export, and cells (few): the slow general way.
+    const c: Candidate = ev.index !== undefined || ev.id !== undefined ? { ...ev, doc, ts } : { doc, file: ev.file, line: ev.line, ts };
     if (mark !== undefined) c.mark = mark;
+    if (tally !== undefined) c.tally = tally;
     return c;
   }
   return mark === undefined ? { doc, file: ev.file, line: ev.line, ts } : { doc, file: ev.file, line: ev.line, ts, mark };
@@ -92,7 +93,7 @@ export class CandidateStore {
       for (let i = 0; i < list.length; i++) {
         const c = list[i];
         const doc = project(c.doc);
-        list[i] = candidateOf(c, doc, c.ts, c.mark);
+        list[i] = candidateOf(c, doc, c.ts, c.mark, c.tally);
         bytes += approxHeapBytes(doc) + CANDIDATE_OVERHEAD;
       }
       this.held += bytes - (this.heap.get(ruleId) ?? 0);

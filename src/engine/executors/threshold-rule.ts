@@ -1,5 +1,5 @@
 import { compileField, toValues } from '../../fields/index.js';
-import type { StreamingStatefulRule } from '../candidates/streaming-rule.js';
+import type { StreamContext, StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, StatefulRule } from '../compiled-rule.js';
 import type { RuleBase } from '../compile-rule.js';
 import type { Hit } from '../hit.js';
@@ -7,7 +7,8 @@ import { eventHit } from '../make-hit.js';
 import { isoTime } from '../rule-time.js';
 import { ruleProjection } from '../rule-projection.js';
 import { sampledWeigher } from '../candidates/heap-size.js';
-import { RunWindow, scheduleOf } from '../schedule.js';
+import { compareCandidates } from '../candidates/order.js';
+import { RunWindow, runsContaining, scheduleOf } from '../schedule.js';
 import type { KqlPredicate } from './query-rule.js';
 import { valueCombinations } from './value-combinations.js';
 
@@ -61,6 +62,10 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
   const schedule = scheduleOf(base.rule);
   const { intervalMs, lookbackMs } = schedule;
 
+  // Cells count events, not distinct values: rules with cardinality keep their events. So do
+  // rules whose look-back spans many runs (each event would be counted in every one).
+  const tallied = cardinality.length === 0 && Math.floor(lookbackMs / intervalMs) + 1 <= MAX_TALLY_RUNS;
+
   const rule: StreamingStatefulRule = {
     ...base,
     stateful: true,
@@ -68,8 +73,28 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
     discriminators: predicate.discriminators,
     candidate: predicate.match,
     project: ruleProjection(base.rule, [...fields, ...cardinality.map((c) => c.field)]),
+    ...(tallied
+      ? {
+          tally: (doc: Record<string, unknown>, ts: number) => {
+            const cells: { group: string; run: number }[] = [];
+            const combos = valueCombinations(getters, doc);
+            if (combos.length === 0) return cells;
+            const [first, last] = runsContaining(ts, schedule);
+            for (const values of combos) {
+              const group = JSON.stringify(values);
+              for (let k = first; k <= last; k++) cells.push({ group, run: k });
+            }
+            return cells;
+          },
+        }
+      : {}),
     evaluate: (candidates, ctx) => rule.evaluateStream(candidates, { ...ctx, stateBytes: Number.POSITIVE_INFINITY }),
-    evaluateStream(candidates, ctx) {
+    evaluateStream(input, ctx) {
+      const it = input[Symbol.iterator]();
+      const head = it.next();
+      if (head.done) return [];
+      if (head.value.tally) return tallyHits(head.value, it, ctx);
+      const candidates = prepend(head.value, it);
       // Insertion order is kept equal to last-event order (delete before re-set), so the groups
       // gone quiet longest are at the front.
       const groups = new Map<string, Group>();
@@ -191,7 +216,90 @@ export function compileThresholdRule(base: RuleBase, predicate: KqlPredicate): S
       return bursts.map((b) => b.hit);
     },
   };
+
+  /**
+   * The same hits from tallied candidates: the cells of a key add up, and each non-empty cell is
+   * what the stream's window held at that run — its count, its first event, its latest time. A
+   * burst is a stretch of consecutive qualifying runs, as the stream visits them.
+   */
+  function tallyHits(head: Candidate, rest: Iterator<Candidate>, ctx: StreamContext): Hit[] {
+    const cells = new Map<string, Cell>();
+    for (let c: Candidate | undefined = head; c !== undefined; ) {
+      const t = c.tally;
+      if (t && c.ts !== undefined) {
+        const key = `${t.run} ${t.group}`;
+        const cell = cells.get(key);
+        // Candidates come in candidate order: a key's first cell holds its earliest event.
+        if (!cell) cells.set(key, { first: c, group: t.group, run: t.run, count: t.count, last: t.last });
+        else {
+          cell.count += t.count;
+          if (t.last > cell.last) cell.last = t.last;
+        }
+      }
+      const r = rest.next();
+      c = r.done ? undefined : r.value;
+    }
+    const byGroup = new Map<string, Cell[]>();
+    for (const cell of cells.values()) {
+      const list = byGroup.get(cell.group);
+      if (list) list.push(cell);
+      else byGroup.set(cell.group, [cell]);
+    }
+    const bursts: { hit: Hit & { threshold: NonNullable<Hit['threshold']> }; first: Candidate; tie: number; lastRun: number }[] = [];
+    for (const [group, list] of byGroup) {
+      list.sort((a, b) => a.run - b.run);
+      let open: (typeof bursts)[number] | undefined;
+      for (const cell of list) {
+        if (cell.count < minCount) {
+          open = undefined;
+          continue;
+        }
+        if (open && cell.run === open.lastRun + 1) {
+          open.lastRun = cell.run;
+          open.hit.threshold.to = isoTime(cell.last);
+          if (cell.count > open.hit.threshold.count) open.hit.threshold.count = cell.count;
+          continue;
+        }
+        const first = cell.first;
+        const combos = valueCombinations(getters, first.doc);
+        const tie = combos.findIndex((v) => JSON.stringify(v) === group);
+        const values = combos[tie] ?? (JSON.parse(group) as unknown[]);
+        const hit = {
+          ...eventHit(base.hitRule, first, first.ts),
+          threshold: {
+            terms: fields.map((field, i) => ({ field, value: values[i] })),
+            count: cell.count,
+            from: isoTime(first.ts),
+            to: isoTime(cell.last),
+          },
+        };
+        open = { hit, first, tie, lastRun: cell.run };
+        bursts.push(open);
+      }
+    }
+    ctx.stat('threshold_groups', byGroup.size);
+    ctx.stat('threshold_cells', cells.size);
+    bursts.sort((a, b) => compareCandidates(a.first, b.first) || a.tie - b.tie);
+    return bursts.map((b) => b.hit);
+  }
+
   return rule;
+}
+
+/** Runs one event can fall in, at most, for its rule to fold events into cells. */
+const MAX_TALLY_RUNS = 4;
+
+interface Cell {
+  first: Candidate;
+  group: string;
+  run: number;
+  count: number;
+  last: number;
+}
+
+function* prepend<T>(head: T, rest: Iterator<T>): Generator<T> {
+  yield head;
+  for (let r = rest.next(); !r.done; r = rest.next()) yield r.value;
 }
 
 /** The distinct values of a cardinality field in one event, as keys. */
