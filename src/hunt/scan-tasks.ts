@@ -36,6 +36,9 @@ const YIELD_EVERY_MS = 50;
  * Stream tasks through the router and rules; the same code runs in workers and in-process.
  * `claims` supplies shared line counts for range tasks (see TaskClaims.linesBefore).
  */
+/** Estimated bytes of held candidates past which a scanner keeps projections (see scanTasks). */
+const PROJECT_PAST_BYTES = 16 * 1024 * 1024;
+
 export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,
@@ -70,6 +73,11 @@ export async function scanTasks(
       }
       events += batch.length;
       hooks.onEvents(batch.length);
+      // Whole documents held by candidates survive young-generation GCs and are copied by each:
+      // past a few MB, projections cost less than the copying (corpus hunt, against projecting
+      // only at the memory share: wall 0.95x, peak RSS 492 -> 440 MB). Hunts keeping fewer
+      // never project, so their hits need no read-back.
+      if (projectCandidates && !scanner.isProjecting && candidates.heldBytes > PROJECT_PAST_BYTES) scanner.startProjecting();
       if (candidates.overBudget) {
         // Projections first: they usually bring the store back under budget without the disk.
         if (projectCandidates && !scanner.isProjecting) scanner.startProjecting();

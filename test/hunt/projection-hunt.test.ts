@@ -30,7 +30,7 @@ async function bothWays(o: Omit<HuntOptions, 'projectCandidates'>, maxMemory = 1
   return projected;
 }
 
-test('projected candidates: only past the memory share; a roomy hunt keeps whole documents', async () => {
+test('projected candidates: only once candidates hold a few MB; a small hunt keeps whole documents', async () => {
   const dir = tempDir('projection-roomy');
   try {
     writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);

@@ -75,6 +75,11 @@ export class CandidateStore {
     this.held += heapBytes;
   }
 
+  /** Estimated heap bytes of the candidates in memory. */
+  get heldBytes(): number {
+    return this.held;
+  }
+
   get overBudget(): boolean {
     return this.held > this.opts.budget && this.spillError === undefined;
   }
