@@ -92,22 +92,23 @@ test(`${MANY} distinct new_terms values under --max-memory 96MB: spilled, no cra
   t.diagnostic(`peak RSS ${run.peakMb ?? '?'} MB for ${summary.hits.total} hits (hits themselves are held in memory)`);
 });
 
-test(`${MANY} live sequence keys under --max-memory 256MB: candidates spill, the hunt completes`, { timeout: 600_000 }, async (t) => {
+test(`${MANY} live sequence keys under --max-memory 128MB: candidates spill, the hunt completes`, { timeout: 600_000 }, async (t) => {
   const dir = path.join(root, 'sequences');
   const tmp = path.join(dir, 'tmp');
   mkdirSync(tmp, { recursive: true });
   const rules = writeRules(path.join(dir, 'rules'), ['openSequence']);
-  // Every event opens a sequence for its own user that nothing ever completes.
+  // Every event opens a sequence for its own user that nothing ever completes. Candidates keep
+  // only the join key and time (~200 bytes each): at 256MB all 200k of them fit their share.
   const [evidence] = await writeEvidence(dir, MANY, { users: 0, distinctUsers: true, outcome: 'failure' });
   const out = path.join(dir, 'hits.json');
-  const run = await finish(start(['hunt', evidence, '-r', rules, '--max-memory', '256MB', '-f', 'json', '-o', out, '--no-progress'], tmp));
+  const run = await finish(start(['hunt', evidence, '-r', rules, '--max-memory', '128MB', '-f', 'json', '-o', out, '--no-progress'], tmp));
   assert.equal(run.signal, null, run.stderr);
   assert.equal(run.code, 0, run.stderr);
   const summary = summaryOf(out);
   assert.equal(summary.hits.total, 0);
   assert.ok((summary.stats['candidate_spill_files'] ?? 0) > 0, JSON.stringify(summary.stats));
   // Past its share of --max-memory the least recently active keys are dropped, with a warning.
-  assert.ok(summary.stats['eql_peak_partial_sequences'] > 50_000, JSON.stringify(summary.stats));
+  assert.ok(summary.stats['eql_peak_partial_sequences'] > 25_000, JSON.stringify(summary.stats));
   assert.ok(summary.warnings.some((w) => /partial sequence\(s\) of \d+ join key\(s\) were dropped/.test(w)), summary.warnings.join('\n'));
   assert.deepEqual(spillDirsIn(tmp), []);
   t.diagnostic(`peak RSS ${run.peakMb ?? '?'} MB with ${summary.stats['eql_peak_partial_sequences']} live partial sequences`);
