@@ -1,5 +1,5 @@
 import type { TrawlEvent } from '../input/event.js';
-import { candidateOf, CandidateStore, compareCandidates, pruneCandidates, sampledWeigher } from './candidates/index.js';
+import { candidateOf, CandidateStore, compareCandidates, precedes, pruneCandidates, sampledWeigher } from './candidates/index.js';
 import type { Projection } from '../fields/projection.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule, Tally } from './compiled-rule.js';
 import type { Hit } from './hit.js';
@@ -108,21 +108,20 @@ export class Scanner {
     // (cells of the same key add up at evaluation).
     if (cells && cells.list !== this.store.memory.get(id)) cells = undefined;
     const project = this.projecting ? rule.project : undefined;
-    let doc: Record<string, unknown> | undefined;
+    let kept: Record<string, unknown> | undefined;
+    const docOf = () => (kept ??= project ? project(ev.doc) : ev.doc);
     for (const { group, run } of (rule.tally as NonNullable<StatefulRule['tally']>)(ev.doc, ts)) {
       const key = `${run} ${group}`;
       const held = cells?.byKey.get(key);
-      doc ??= project ? project(ev.doc) : ev.doc;
       if (held) {
         const t = held.tally as Tally;
         t.count++;
         if (ts > t.last) t.last = ts;
-        const heldTs = held.ts as number;
-        if (ts < heldTs || (ts === heldTs && (ev.file < held.file || (ev.file === held.file && ev.line < held.line)))) {
+        if (precedes(ts, ev, held)) {
           // An earlier event: the cell's candidate now stands for it. The object is this
           // scanner's until the snapshot, so it is updated in place (its list holds it).
           const m = held as { -readonly [K in keyof Candidate]: Candidate[K] };
-          m.doc = doc;
+          m.doc = docOf();
           m.file = ev.file;
           m.line = ev.line;
           m.ts = ts;
@@ -131,6 +130,7 @@ export class Scanner {
         }
         continue;
       }
+      const doc = docOf();
       const c = candidateOf(ev, doc, ts, undefined, { group, run, count: 1, last: ts });
       this.store.add(id, c, project ? this.weighProjected(id, doc) : this.weighDocument(doc));
       if (!cells) this.cells.set(id, (cells = { list: this.store.memory.get(id), byKey: new Map() }));

@@ -1,5 +1,5 @@
 export { approxHeapBytes, CANDIDATE_OVERHEAD, sampledWeigher } from './heap-size.js';
-export { compareCandidates, pruneCandidates, timedCandidates } from './order.js';
+export { compareCandidates, precedes, pruneCandidates, timedCandidates } from './order.js';
 export { candidateOf, CandidateStore, type CandidateSnapshot, type CandidateStoreOptions } from './store.js';
 export { CandidateSet, type SpillTotals } from './candidate-set.js';
 export { SpillDir } from './spill-dir.js';

@@ -1,3 +1,4 @@
+import type { Provenance } from '../../input/event.js';
 import type { Candidate } from '../compiled-rule.js';
 
 /**
@@ -11,6 +12,14 @@ export function compareCandidates(a: Candidate, b: Candidate): number {
   if (ta !== tb) return ta - tb;
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line;
+}
+
+/** Whether an event at `ts` from `at` comes before the timed candidate `c` in that order. */
+export function precedes(ts: number, at: Provenance, c: Candidate): boolean {
+  const tc = c.ts ?? Number.POSITIVE_INFINITY;
+  if (ts !== tc) return ts < tc;
+  if (at.file !== c.file) return at.file < c.file;
+  return at.line < c.line;
 }
 
 /**
