@@ -105,18 +105,45 @@ function generatedProjection(root: Node, full: Node): Projection | undefined {
       lines.push(`if (typeof ${v} === "object" && ${v} !== null) {`);
       lines.push(`if (isArray(${v})) return slow(doc);`);
       lines.push(`let ${o};`);
-      emit(child, at.children.get(key) as Node, v, o, true);
+      const childAt = at.children.get(key) as Node;
+      if ([...child.children.values()].every((c) => c.keep)) leaves(child, childAt, v, o);
+      else emit(child, childAt, v, o, true);
       lines.push(`if (${o} !== undefined) {`);
       put(key, o);
       lines.push('}', '}');
     }
   };
+  /**
+   * An object of wanted leaves (`host` for host.id, host.name): the object built last time is
+   * reused when every leaf is the same value. Candidates of one host then share one `host`, and
+   * the strings of each new document's copy die young instead of being kept (and copied by
+   * every young-generation GC) once per candidate. Projections are only read, never written.
+   */
+  const leaves = (node: Node, at: Node, src: string, dst: string) => {
+    const probes = dotted(at);
+    if (probes.length) lines.push(`if (${probes.map((k) => `${src}[${lit(k)}] !== undefined`).join(' || ')}) return slow(doc);`);
+    const names = [...node.children.keys()];
+    if (names.some((k) => INHERITED.has(k))) unsafe = true;
+    const vals = names.map((k) => {
+      const a = `a${vars++}`;
+      lines.push(`const ${a} = ${src}[${lit(k)}];`);
+      return a;
+    });
+    const last = `last[${memos++}]`;
+    lines.push(`if (${vals.map((a) => `${a} !== undefined`).join(' || ')}) {`);
+    lines.push(`${dst} = ${last};`);
+    lines.push(`if (${dst} === undefined || ${vals.map((a, i) => `${dst}[${lit(names[i])}] !== ${a}`).join(' || ')}) {`);
+    lines.push(`${dst} = {};`);
+    vals.forEach((a, i) => lines.push(`if (${a} !== undefined) ${dst}[${lit(names[i])}] = ${a};`));
+    lines.push(`${last} = ${dst};`, '}', '}');
+  };
+  let memos = 0;
   lines.push('const out = {};');
   emit(root, full, 'doc', 'out', false);
   lines.push('return out;');
   if (unsafe) return undefined; // a segment such as `constructor` would read the prototype
-  const factory = new Function('isArray', 'slow', `"use strict"; return function project(doc) {\n${lines.join('\n')}\n};`);
-  return factory(Array.isArray, (doc: Doc) => projectObject(doc, root)) as Projection;
+  const factory = new Function('isArray', 'slow', 'last', `"use strict"; return function project(doc) {\n${lines.join('\n')}\n};`);
+  return factory(Array.isArray, (doc: Doc) => projectObject(doc, root), []) as Projection;
 }
 
 /** Every dotted spelling, at `node`, of a path below it: `a.b` and `a.b.c` for a wanted `a.b.c`. */

@@ -83,3 +83,18 @@ test('projection agrees with the field getters on randomised shapes', () => {
     if (!JSON.stringify(doc).match(/"[^"]*\.[^"]*":/)) assert.deepEqual(compileProjection(wanted)(doc), compileProjectionWithoutCodegen(wanted)(doc));
   }
 });
+
+test('projection: an object of wanted leaves is shared while its values repeat', () => {
+  const project = compileProjection(['host.name', 'host.id', '@timestamp', 'process.pid']);
+  const doc = (t: string, name: string, pid: number) => JSON.parse(JSON.stringify({ '@timestamp': t, host: { name, id: 'h-1', os: {} }, process: { pid } }));
+  const a = project(doc('t1', 'web', 1));
+  const b = project(doc('t2', 'web', 2));
+  const c = project(doc('t3', 'db', 3));
+  assert.deepEqual(b, { '@timestamp': 't2', host: { name: 'web', id: 'h-1' }, process: { pid: 2 } });
+  assert.equal(a['host'], b['host'], 'same values: one object');
+  assert.notEqual(b['host'], c['host']);
+  assert.deepEqual(c['host'], { name: 'db', id: 'h-1' });
+  // A leaf that disappears is not inherited from the shared object.
+  const d = project(JSON.parse('{"host": {"name": "db"}}'));
+  assert.deepEqual(d, { host: { name: 'db' } });
+});
