@@ -19,7 +19,10 @@ export class SpillDir {
   remove(): void {
     process.off('exit', this.onExit);
     try {
-      rmSync(this.path, { recursive: true, force: true });
+      // Quitting at once (a second Ctrl-C) can race a spill still being written: a run file
+      // created while the contents are removed makes the final rmdir fail with ENOTEMPTY.
+      // Retried, the newcomer is removed too; one opened after the rmdir fails, having no dir.
+      rmSync(this.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
     } catch {
       // Best effort: a leftover temp dir must not turn a finished hunt into a failure.
     }
