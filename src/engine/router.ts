@@ -28,21 +28,27 @@ interface Requirement {
  *     own values up there and meets only the rules listed under them, plus the rules that have no
  *     such condition.
  */
-export class RuleRouter {
+export class RuleRouter<T = CompiledRule> {
   private readonly getters = ROUTE_FIELDS.map((f) => compileField(f));
   private readonly requirements: Requirement[][];
   private readonly stages: Discriminator[][][];
-  private readonly root: KeyNode = { next: new Map(), group: undefined };
+  private readonly root: KeyNode<T> = { next: new Map(), group: undefined };
   private groups = 0;
-  private readonly out: CompiledRule[] = [];
+  private readonly out: T[] = [];
+  /** What the router hands out for each rule: the rule itself, or the caller's form of it. */
+  private readonly entries: T[];
 
-  constructor(readonly rules: readonly CompiledRule[]) {
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    entry: (rule: CompiledRule) => T = (rule) => rule as T,
+  ) {
     this.requirements = rules.map((r) => requirementsOf(r));
     this.stages = rules.map((r) => stagesOf(r));
+    this.entries = rules.map(entry);
   }
 
   /** The rules `ev` must be tested against. The array is reused: consume it before the next call. */
-  rulesFor(ev: TrawlEvent): CompiledRule[] {
+  rulesFor(ev: TrawlEvent): T[] {
     // One small map per key part instead of one joined key: this runs for every event, and
     // building, flattening and hashing a long string cost more than the lookups (the index is
     // keyed by its parts, never built unless the key is new).
@@ -62,10 +68,10 @@ export class RuleRouter {
     return group.rulesFor(doc, this.out);
   }
 
-  private select(index: string | undefined, values: unknown[][]): RouteGroup {
+  private select(index: string | undefined, values: unknown[][]): RouteGroup<T> {
     const slots = values.map((vals) => vals.map(String));
     const lower = slots.map((vals) => vals.map((v) => v.toLowerCase()));
-    const admitted: { rule: CompiledRule; disc: Discriminator | undefined }[] = [];
+    const admitted: { rule: T; disc: Discriminator | undefined }[] = [];
     this.rules.forEach((rule, i) => {
       if (!rule.matchesIndex(index)) return;
       for (const req of this.requirements[i]) {
@@ -75,19 +81,19 @@ export class RuleRouter {
       const disc = stageUnion(this.stages[i], values);
       // No stage can match an event with these route values.
       if (disc === null) return;
-      admitted.push({ rule, disc });
+      admitted.push({ rule: this.entries[i], disc });
     });
     return new RouteGroup(admitted);
   }
 }
 
 /** The route-key trie: one level per key part. */
-interface KeyNode {
-  next: Map<string, KeyNode>;
-  group: RouteGroup | undefined;
+interface KeyNode<T> {
+  next: Map<string, KeyNode<T>>;
+  group: RouteGroup<T> | undefined;
 }
 
-function step(node: KeyNode, part: string): KeyNode {
+function step<T>(node: KeyNode<T>, part: string): KeyNode<T> {
   let n = node.next.get(part);
   if (!n) node.next.set(part, (n = { next: new Map(), group: undefined }));
   return n;
@@ -164,15 +170,15 @@ interface FieldIndex {
 }
 
 /** The rules admitted for one route key, with their discrimination index. */
-class RouteGroup {
-  private readonly rules: CompiledRule[] = [];
-  private readonly always: CompiledRule[] = [];
+class RouteGroup<T> {
+  private readonly rules: T[] = [];
+  private readonly always: T[] = [];
   private readonly fields: FieldIndex[] = [];
   /** Per rule: the event number that last selected it, so a rule is listed once per event. */
   private readonly seenAt: Uint32Array;
   private eventNo = 0;
 
-  constructor(admitted: { rule: CompiledRule; disc: Discriminator | undefined }[]) {
+  constructor(admitted: { rule: T; disc: Discriminator | undefined }[]) {
     const byField = new Map<string, FieldIndex>();
     for (const { rule, disc } of admitted) {
       if (!disc) {
@@ -199,7 +205,7 @@ class RouteGroup {
     this.seenAt = new Uint32Array(this.rules.length);
   }
 
-  rulesFor(doc: Record<string, unknown>, out: CompiledRule[]): CompiledRule[] {
+  rulesFor(doc: Record<string, unknown>, out: T[]): T[] {
     out.length = 0;
     for (const r of this.always) out.push(r);
     if (this.fields.length === 0) return out;
@@ -218,7 +224,7 @@ class RouteGroup {
     return out;
   }
 
-  private lookup(f: FieldIndex, value: unknown, out: CompiledRule[]): void {
+  private lookup(f: FieldIndex, value: unknown, out: T[]): void {
     if (value === null || typeof value === 'object') return;
     const v = String(value).toLowerCase();
     this.take(f.exact.get(v), out);
@@ -232,7 +238,7 @@ class RouteGroup {
     }
   }
 
-  private take(list: number[] | undefined, out: CompiledRule[]): void {
+  private take(list: number[] | undefined, out: T[]): void {
     if (!list) return;
     for (const at of list) {
       if (this.seenAt[at] === this.eventNo) continue;

@@ -1,8 +1,9 @@
 import type { TrawlEvent } from '../input/event.js';
 import { candidateOf, CandidateStore, compareCandidates, precedes, pruneCandidates, sampledWeigher } from './candidates/index.js';
 import type { Projection } from '../fields/projection.js';
-import type { Candidate, CompiledRule, EvaluateContext, StatefulRule, Tally } from './compiled-rule.js';
-import type { Hit } from './hit.js';
+import type { Candidate, CompiledRule, EvaluateContext, StatefulRule, StatelessRule, Tally } from './compiled-rule.js';
+import type { Hit, HitRule } from './hit.js';
+import type { TimeOf } from './rule-time.js';
 import { eventHit } from './make-hit.js';
 import { RuleRouter } from './router.js';
 
@@ -21,7 +22,7 @@ export interface RuleFault {
 export class Scanner {
   readonly hits: Hit[] = [];
   readonly faults = new Map<string, RuleFault>();
-  private readonly router: RuleRouter;
+  private readonly router: RuleRouter<ScanRule>;
 
   /** Whether candidates are being kept as projections (see startProjecting). */
   private projecting = false;
@@ -35,7 +36,7 @@ export class Scanner {
     private readonly rules: readonly CompiledRule[],
     readonly store: CandidateStore = new CandidateStore(),
   ) {
-    this.router = new RuleRouter(rules);
+    this.router = new RuleRouter(rules, (r) => new ScanRule(r));
   }
 
   get isProjecting(): boolean {
@@ -68,27 +69,28 @@ export class Scanner {
     let heapBytes = -1;
     for (const rule of this.router.rulesFor(ev)) {
       try {
-        if (!rule.stateful) {
+        if (rule.match !== undefined) {
           if (rule.match(ev.doc)) this.hits.push(eventHit(rule.hitRule, ev, rule.timeOf(ev.doc)));
+          continue;
+        }
+        const mark = rule.mark !== undefined ? rule.mark(ev.doc) : (rule.candidate as StatefulRule['candidate'])(ev.doc) ? -1 : 0;
+        if (mark === 0) continue;
+        const ts = rule.timeOf(ev.doc);
+        if (rule.tally !== undefined && ts !== undefined) {
+          this.fold(rule.stateful as StatefulRule, ev, ts);
+          continue;
+        }
+        const id = rule.id;
+        const kept = rule.mark !== undefined ? mark : undefined;
+        if (this.projecting && rule.project !== undefined) {
+          const doc = rule.project(ev.doc);
+          this.store.add(id, candidateOf(ev, doc, ts, kept), this.weighProjected(id, doc));
         } else {
-          const mark = rule.mark ? rule.mark(ev.doc) : rule.candidate(ev.doc) ? -1 : 0;
-          if (mark === 0) continue;
-          const ts = rule.timeOf(ev.doc);
-          if (rule.tally && ts !== undefined) {
-            this.fold(rule, ev, ts);
-            continue;
-          }
-          const id = rule.rule.rule_id;
-          if (this.projecting && rule.project) {
-            const doc = rule.project(ev.doc);
-            this.store.add(id, candidateOf(ev, doc, ts, rule.mark ? mark : undefined), this.weighProjected(id, doc));
-          } else {
-            if (heapBytes < 0) heapBytes = this.weighDocument(ev.doc);
-            this.store.add(id, candidateOf(ev, ev.doc, ts, rule.mark ? mark : undefined), heapBytes);
-          }
+          if (heapBytes < 0) heapBytes = this.weighDocument(ev.doc);
+          this.store.add(id, candidateOf(ev, ev.doc, ts, kept), heapBytes);
         }
       } catch (err) {
-        this.fault(rule.rule.rule_id, ev, err);
+        this.fault(rule.id, ev, err);
       }
     }
   }
@@ -142,6 +144,37 @@ export class Scanner {
     const f = this.faults.get(ruleId);
     if (f) f.count++;
     else this.faults.set(ruleId, { rule_id: ruleId, count: 1, first: { file: ev.file, line: ev.line, message: String((err as Error)?.message ?? err) } });
+  }
+}
+
+/**
+ * A rule as the scan loop reads it. Compiled rules are objects of a dozen shapes (one per kind,
+ * spread from a common base), so every property the loop read was a megamorphic load; read from
+ * one class, each is a plain field load.
+ */
+class ScanRule {
+  readonly id: string;
+  readonly hitRule: HitRule;
+  readonly timeOf: TimeOf;
+  /** Single-event rules. */
+  readonly match: StatelessRule['match'] | undefined;
+  /** Stateful rules: the whole rule, and what the loop calls of it. */
+  readonly stateful: StatefulRule | undefined;
+  readonly mark: StatefulRule['mark'];
+  readonly candidate: StatefulRule['candidate'] | undefined;
+  readonly tally: StatefulRule['tally'];
+  readonly project: StatefulRule['project'];
+
+  constructor(rule: CompiledRule) {
+    this.id = rule.rule.rule_id;
+    this.hitRule = rule.hitRule;
+    this.timeOf = rule.timeOf;
+    this.match = rule.stateful ? undefined : rule.match;
+    this.stateful = rule.stateful ? rule : undefined;
+    this.mark = rule.stateful ? rule.mark : undefined;
+    this.candidate = rule.stateful && !rule.mark ? rule.candidate : undefined;
+    this.tally = rule.stateful ? rule.tally : undefined;
+    this.project = rule.stateful ? rule.project : undefined;
   }
 }
 
