@@ -35,16 +35,16 @@ export class RuleRouter<T = CompiledRule> {
   private readonly root: KeyNode<T> = { next: new Map(), group: undefined };
   private groups = 0;
   private readonly out: T[] = [];
-  /** What the router hands out for each rule: the rule itself, or the caller's form of it. */
-  private readonly entries: T[];
-
+  /**
+   * @param entries what the router hands out for each rule, in the order of `rules`: the rules
+   *   themselves, or the caller's form of them.
+   */
   constructor(
     readonly rules: readonly CompiledRule[],
-    entry: (rule: CompiledRule) => T = (rule) => rule as T,
+    private readonly entries: readonly T[] = rules as readonly T[],
   ) {
     this.requirements = rules.map((r) => requirementsOf(r));
     this.stages = rules.map((r) => stagesOf(r));
-    this.entries = rules.map(entry);
   }
 
   /** The rules `ev` must be tested against. The array is reused: consume it before the next call. */
@@ -278,7 +278,6 @@ function listAt(map: Map<string, number[]>, key: string): number[] {
   if (!list) map.set(key, (list = []));
   return list;
 }
-
 
 /**
  * A rule's necessary conditions as stages (one stage unless the language reports several), its

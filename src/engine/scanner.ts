@@ -23,20 +23,20 @@ export class Scanner {
   readonly hits: Hit[] = [];
   readonly faults = new Map<string, RuleFault>();
   private readonly router: RuleRouter<ScanRule>;
+  /** This scanner's view of each rule, in the order of `rules`. */
+  private readonly entries: ScanRule[];
 
   /** Whether candidates are being kept as projections (see startProjecting). */
   private projecting = false;
-  /** Whole documents are weighed by sample; so are each rule's projections (see sampledWeigher). */
+  /** Whole documents are weighed by sample; so are each rule's projections (ScanRule.weigh). */
   private readonly weighDocument = sampledWeigher();
-  private readonly weighProjection = new Map<string, (doc: Record<string, unknown>) => number>();
-  /** Rules with `tally`: their cells by key, for the candidate list they were added to. */
-  private readonly cells = new Map<string, { list: Candidate[] | undefined; byKey: Map<string, Candidate> }>();
 
   constructor(
-    private readonly rules: readonly CompiledRule[],
+    rules: readonly CompiledRule[],
     readonly store: CandidateStore = new CandidateStore(),
   ) {
-    this.router = new RuleRouter(rules, (r) => new ScanRule(r));
+    this.entries = rules.map((r) => new ScanRule(r));
+    this.router = new RuleRouter(rules, this.entries);
   }
 
   get isProjecting(): boolean {
@@ -51,10 +51,12 @@ export class Scanner {
   startProjecting(): void {
     if (this.projecting) return;
     this.projecting = true;
-    // Held cells are about to be replaced by projected copies: later events start new cells.
-    this.cells.clear();
     const projections = new Map<string, Projection>();
-    for (const r of this.rules) if (r.stateful && r.project) projections.set(r.rule.rule_id, r.project);
+    for (const r of this.entries) {
+      // Held cells are about to be replaced by projected copies: later events start new cells.
+      r.cells = undefined;
+      if (r.project) projections.set(r.id, r.project);
+    }
     this.store.projectAll(projections);
   }
 
@@ -77,14 +79,14 @@ export class Scanner {
         if (mark === 0) continue;
         const ts = rule.timeOf(ev.doc);
         if (rule.tally !== undefined && ts !== undefined) {
-          this.fold(rule.stateful as StatefulRule, ev, ts);
+          this.fold(rule, rule.tally, ev, ts);
           continue;
         }
         const id = rule.id;
         const kept = rule.mark !== undefined ? mark : undefined;
         if (this.projecting && rule.project !== undefined) {
           const doc = rule.project(ev.doc);
-          this.store.add(id, candidateOf(ev, doc, ts, kept), this.weighProjected(id, doc));
+          this.store.add(id, candidateOf(ev, doc, ts, kept), rule.weigh(doc));
         } else {
           if (heapBytes < 0) heapBytes = this.weighDocument(ev.doc);
           this.store.add(id, candidateOf(ev, ev.doc, ts, kept), heapBytes);
@@ -95,24 +97,17 @@ export class Scanner {
     }
   }
 
-  /** A projection belongs to one rule: weighed on its own (by sample), freed when its list spills. */
-  private weighProjected(ruleId: string, doc: Record<string, unknown>): number {
-    let weigh = this.weighProjection.get(ruleId);
-    if (!weigh) this.weighProjection.set(ruleId, (weigh = sampledWeigher()));
-    return weigh(doc);
-  }
-
   /** Count the event in its cells; it becomes the candidate of each cell it is the first event of. */
-  private fold(rule: StatefulRule, ev: TrawlEvent, ts: number): void {
-    const id = rule.rule.rule_id;
-    let cells = this.cells.get(id);
+  private fold(rule: ScanRule, tally: NonNullable<StatefulRule['tally']>, ev: TrawlEvent, ts: number): void {
+    const id = rule.id;
+    let cells = rule.cells;
     // Cells spilled to disk, or replaced by projections, are no longer updated: new ones start
     // (cells of the same key add up at evaluation).
     if (cells && cells.list !== this.store.memory.get(id)) cells = undefined;
     const project = this.projecting ? rule.project : undefined;
     let kept: Record<string, unknown> | undefined;
     const docOf = () => (kept ??= project ? project(ev.doc) : ev.doc);
-    for (const { group, run } of (rule.tally as NonNullable<StatefulRule['tally']>)(ev.doc, ts)) {
+    for (const { group, run } of tally(ev.doc, ts)) {
       const key = `${run} ${group}`;
       const held = cells?.byKey.get(key);
       if (held) {
@@ -134,8 +129,8 @@ export class Scanner {
       }
       const doc = docOf();
       const c = candidateOf(ev, doc, ts, undefined, { group, run, count: 1, last: ts });
-      this.store.add(id, c, project ? this.weighProjected(id, doc) : this.weighDocument(doc));
-      if (!cells) this.cells.set(id, (cells = { list: this.store.memory.get(id), byKey: new Map() }));
+      this.store.add(id, c, project ? rule.weigh(doc) : this.weighDocument(doc));
+      cells ??= rule.cells = { list: this.store.memory.get(id), byKey: new Map() };
       cells.byKey.set(key, c);
     }
   }
@@ -158,19 +153,21 @@ class ScanRule {
   readonly timeOf: TimeOf;
   /** Single-event rules. */
   readonly match: StatelessRule['match'] | undefined;
-  /** Stateful rules: the whole rule, and what the loop calls of it. */
-  readonly stateful: StatefulRule | undefined;
+  /** Stateful rules: what the loop calls of them. */
   readonly mark: StatefulRule['mark'];
   readonly candidate: StatefulRule['candidate'] | undefined;
   readonly tally: StatefulRule['tally'];
   readonly project: StatefulRule['project'];
+  /** This scanner's projections of the rule, weighed by sample: each belongs to the rule alone. */
+  readonly weigh = sampledWeigher();
+  /** With `tally`: the cells by key, for the candidate list they were added to. */
+  cells: { list: Candidate[] | undefined; byKey: Map<string, Candidate> } | undefined;
 
   constructor(rule: CompiledRule) {
     this.id = rule.rule.rule_id;
     this.hitRule = rule.hitRule;
     this.timeOf = rule.timeOf;
     this.match = rule.stateful ? undefined : rule.match;
-    this.stateful = rule.stateful ? rule : undefined;
     this.mark = rule.stateful ? rule.mark : undefined;
     this.candidate = rule.stateful && !rule.mark ? rule.candidate : undefined;
     this.tally = rule.stateful ? rule.tally : undefined;

@@ -86,10 +86,14 @@ function generatedProjection(root: Node, full: Node): Projection | undefined {
   let vars = 0;
   const lit = (s: string) => JSON.stringify(s);
   const lines: string[] = [];
-  /** Code filling `dst` (created on first use) from object `src` by `node`'s children. */
-  const emit = (node: Node, at: Node, src: string, dst: string, lazy: boolean) => {
+  /** Hand the document to the general projection when `src` spells a path below `at` with dots. */
+  const probe = (at: Node, src: string) => {
     const probes = dotted(at);
     if (probes.length) lines.push(`if (${probes.map((k) => `${src}[${lit(k)}] !== undefined`).join(' || ')}) return slow(doc);`);
+  };
+  /** Code filling `dst` (created on first use) from object `src` by `node`'s children. */
+  const emit = (node: Node, at: Node, src: string, dst: string, lazy: boolean) => {
+    probe(at, src);
     const put = (key: string, val: string) => lines.push(lazy ? `(${dst} ??= {})[${lit(key)}] = ${val};` : `${dst}[${lit(key)}] = ${val};`);
     for (const [key, child] of node.children) {
       if (INHERITED.has(key)) unsafe = true;
@@ -120,8 +124,7 @@ function generatedProjection(root: Node, full: Node): Projection | undefined {
    * every young-generation GC) once per candidate. Projections are only read, never written.
    */
   const leaves = (node: Node, at: Node, src: string, dst: string) => {
-    const probes = dotted(at);
-    if (probes.length) lines.push(`if (${probes.map((k) => `${src}[${lit(k)}] !== undefined`).join(' || ')}) return slow(doc);`);
+    probe(at, src);
     const names = [...node.children.keys()];
     if (names.some((k) => INHERITED.has(k))) unsafe = true;
     const vals = names.map((k) => {

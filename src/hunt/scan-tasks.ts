@@ -32,13 +32,13 @@ export interface ScanHooks {
  */
 const YIELD_EVERY_MS = 50;
 
+/** Estimated bytes of held candidates past which a scanner keeps projections (see scanTasks). */
+const PROJECT_PAST_BYTES = 16 * 1024 * 1024;
+
 /**
  * Stream tasks through the router and rules; the same code runs in workers and in-process.
  * `claims` supplies shared line counts for range tasks (see TaskClaims.linesBefore).
  */
-/** Estimated bytes of held candidates past which a scanner keeps projections (see scanTasks). */
-const PROJECT_PAST_BYTES = 16 * 1024 * 1024;
-
 export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,

@@ -7,19 +7,20 @@ import type { Candidate } from '../compiled-rule.js';
  * Candidates without a usable time sort last.
  */
 export function compareCandidates(a: Candidate, b: Candidate): number {
-  const ta = a.ts ?? Number.POSITIVE_INFINITY;
-  const tb = b.ts ?? Number.POSITIVE_INFINITY;
-  if (ta !== tb) return ta - tb;
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line;
+  return compareAt(a.ts, a, b);
 }
 
-/** Whether an event at `ts` from `at` comes before the timed candidate `c` in that order. */
+/** Whether an event at `ts` from `at` comes before the candidate `c` in that order. */
 export function precedes(ts: number, at: Provenance, c: Candidate): boolean {
-  const tc = c.ts ?? Number.POSITIVE_INFINITY;
-  if (ts !== tc) return ts < tc;
-  if (at.file !== c.file) return at.file < c.file;
-  return at.line < c.line;
+  return compareAt(ts, at, c) < 0;
+}
+
+function compareAt(ts: number | undefined, at: Provenance, b: Candidate): number {
+  const ta = ts ?? Number.POSITIVE_INFINITY;
+  const tb = b.ts ?? Number.POSITIVE_INFINITY;
+  if (ta !== tb) return ta - tb;
+  if (at.file !== b.file) return at.file < b.file ? -1 : 1;
+  return at.line - b.line;
 }
 
 /**

@@ -199,16 +199,9 @@ const MARK_BITS = 30;
  * returns the test computing an event's mark, or undefined when there are too many filters.
  */
 function stageMarker(stages: SeqStage[]): ((d: Doc) => number) | undefined {
-  const filters: SeqStage['filter'][] = [];
-  for (const st of stages) {
-    let i = filters.indexOf(st.filter);
-    if (i < 0) i = filters.push(st.filter) - 1;
-    if (i < MARK_BITS) st.bit = 1 << i;
-  }
-  if (filters.length > MARK_BITS) {
-    for (const st of stages) delete st.bit;
-    return undefined;
-  }
+  const filters = [...new Set(stages.map((st) => st.filter))];
+  if (filters.length > MARK_BITS) return undefined;
+  for (const st of stages) st.bit = 1 << filters.indexOf(st.filter);
   return (d) => {
     let mark = 0;
     for (let i = 0; i < filters.length; i++) if (filters[i](d)) mark |= 1 << i;

@@ -29,7 +29,6 @@ const DEFAULT_EVENT_BYTES = 1024;
 
 const keyOf = (keys: unknown[]) => JSON.stringify(keys);
 
-
 /** The join keys first-stage events open: what `sequenceInput` needs to know of all the input. */
 export function sequenceOpenings<E extends EqlInput>(spec: SeqSpec, events: readonly E[]): Set<string> {
   return openings(spec, events, undefined);
