@@ -56,10 +56,10 @@ export interface HuntResult {
 }
 
 /**
- * Everything is planned from the evidence before any rule is compiled, so that worker threads
- * start first: they load their modules and compile the rules while the main thread does the
- * same, then every thread — the main one included — scans tasks claimed from a shared plan. The
- * rule engine is imported only after the workers are on their way.
+ * Everything is planned from the evidence before any rule is read, so that worker threads
+ * start first: they load their modules while the main thread reads the rule files (once, for
+ * everyone), every thread compiles them, then every thread — the main one included — scans tasks
+ * claimed from a shared plan. The rule engine is imported only after the workers are on their way.
  */
 export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
@@ -133,8 +133,10 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }
     let outputs: ScanOutput[];
     try {
-      const [{ loadRuleSet }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
-      ruleSet = await loadRuleSet(ruleOpts);
+      const [{ readRuleFiles, compileRuleSet }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
+      const loaded = await readRuleFiles(ruleOpts);
+      pool?.sendRules(loaded);
+      ruleSet = compileRuleSet(loaded, ruleOpts);
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const hooks: ScanHooks = {
         onBytes: (n) => progress.addBytes(n),

@@ -1,4 +1,5 @@
 import type { CandidateStoreOptions } from '../engine/candidates/store.js';
+import type { LoadedRules } from '../rules/index.js';
 import type { PruneKeys } from './prune-exchange.js';
 import type { RuleSetOptions } from './rule-set.js';
 import type { ScanPlan } from './scan-plan.js';
@@ -21,9 +22,10 @@ export interface WorkerInit {
 }
 
 /**
- * Workers claim their tasks from shared memory; messages report back. One exchange goes the
- * other way: when rules prune their candidates, a worker done scanning sends its keys and waits
- * for everyone's before it prunes and sends its result.
+ * Workers claim their tasks from shared memory; messages report back. Two messages go the other
+ * way: the rule files the main thread read (parsing ~2,000 TOML files once, not in every
+ * thread), and, when rules prune their candidates, everyone's keys — a worker done scanning
+ * sends its own and waits for those before it prunes and sends its result.
  */
 export type FromWorker =
   | { type: 'progress'; bytes: number; events: number }
@@ -31,4 +33,4 @@ export type FromWorker =
   | { type: 'pruneKeys'; keys: PruneKeys }
   | { type: 'result'; output: ScanOutput };
 
-export type ToWorker = { type: 'pruneKeys'; keys: PruneKeys };
+export type ToWorker = { type: 'rules'; loaded: LoadedRules } | { type: 'pruneKeys'; keys: PruneKeys };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import type { LoadedRules } from '../rules/index.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
 import type { PruneKeys } from './prune-exchange.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -34,14 +35,16 @@ export interface Pool {
    */
   pruneKeys(): Promise<PruneKeys[]>;
   sendPruneKeys(keys: PruneKeys): void;
+  /** The rule files, read once by the main thread; every worker waits for them before compiling. */
+  sendRules(loaded: LoadedRules): void;
 }
 
 const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, interrupted: false });
 
 /**
  * Start workers as scanners 1…count of a shared plan (the main thread is scanner 0). They start
- * at once — loading their modules and compiling the rules while the main thread does the same —
- * and claim tasks from shared memory, so the main thread never has to answer them, even while
+ * at once — loading their modules while the main thread reads the rule files, then compiling the
+ * rules it sends them while it compiles its own — and claim tasks from shared memory, so the main thread never has to answer them, even while
  * it scans too.
  */
 export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hooks: PoolHooks): Pool {
@@ -99,6 +102,9 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
     pruneKeys: () => Promise.race([keys, results.then(() => keys)]),
     sendPruneKeys(all) {
       for (const { worker } of running.values()) worker.postMessage({ type: 'pruneKeys', keys: all } satisfies ToWorker);
+    },
+    sendRules(loaded) {
+      for (const { worker } of running.values()) worker.postMessage({ type: 'rules', loaded } satisfies ToWorker);
     },
   };
 }

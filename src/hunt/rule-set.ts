@@ -1,4 +1,4 @@
-import { loadRules, severityRank, type Rule } from '../rules/index.js';
+import { loadRules, severityRank, type LoadedRules, type Rule } from '../rules/index.js';
 import { compileRules, type CompiledSet } from './compile-rules.js';
 import type { HuntSummary } from './summary.js';
 
@@ -22,7 +22,15 @@ export interface RuleSet {
 }
 
 export async function loadRuleSet(o: RuleSetOptions): Promise<RuleSet> {
-  const loaded = await loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated });
+  return compileRuleSet(await readRuleFiles(o), o);
+}
+
+/** The rule files as plain data: worker threads receive them from the main thread instead of parsing them again. */
+export function readRuleFiles(o: RuleSetOptions): Promise<LoadedRules> {
+  return loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated });
+}
+
+export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions): RuleSet {
   const rules = selectRules(loaded.rules, o);
   const set = compileRules(rules, { now: o.now, strictIndex: o.strictIndex });
   return {

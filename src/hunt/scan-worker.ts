@@ -1,10 +1,10 @@
 /**
- * Worker thread entry: loads and compiles the same rules as the main thread (deterministic from
- * the same inputs), then claims tasks from the plan shared by every scanner of the hunt, and
+ * Worker thread entry: compiles the rule files the main thread read, as the main thread does
+ * (deterministic from the same inputs), then claims tasks from the plan shared by every scanner of the hunt, and
  * returns everything the main thread merges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadRuleSet } from './rule-set.js';
+import { compileRuleSet } from './rule-set.js';
 import { TaskClaims } from './scan-plan.js';
 import { scanTasks } from './scan-tasks.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
@@ -20,7 +20,10 @@ const post = (m: FromWorker) => port.postMessage(m);
 /** Progress goes out a few times a second: often enough for the bar, too rarely to cost anything. */
 const PROGRESS_EVERY_MS = 150;
 
-const { set } = await loadRuleSet(init.rules);
+const next = () => new Promise<ToWorker>((resolve) => port.once('message', resolve));
+const first = await next();
+if (first.type !== 'rules') throw new Error(`scan worker expected the rules first, got ${first.type}`);
+const { set } = compileRuleSet(first.loaded, init.rules);
 let bytes = 0;
 let events = 0;
 let flushed = performance.now();
@@ -54,8 +57,10 @@ flush();
 // The main thread decides the same from the same rules: the exchange happens or not for both.
 const stateful = set.compiled.filter((r): r is StatefulRule => r.stateful);
 if (prunable(stateful).length) {
-  const all = new Promise<ToWorker>((resolve) => port.once('message', resolve));
+  const all = next();
   post({ type: 'pruneKeys', keys: localPruneKeys(stateful, output.candidates) });
-  pruneSnapshot(stateful, output.candidates, (await all).keys);
+  const answer = await all;
+  if (answer.type !== 'pruneKeys') throw new Error(`scan worker expected prune keys, got ${answer.type}`);
+  pruneSnapshot(stateful, output.candidates, answer.keys);
 }
 post({ type: 'result', output });
