@@ -1,14 +1,9 @@
 import { compileField, toValues, type FieldGetter } from '../fields/index.js';
 import { dataStreamPart, eventIndex } from '../input/index-name.js';
 import type { TrawlEvent } from '../input/event.js';
-import { discriminatorCost, exactPatterns, valuePasses, type Discriminator, type FieldPatterns } from '../lang/discriminator.js';
+import { discriminatorCost, exactPatterns, ROUTE_FIELDS, valuePasses, type Discriminator, type FieldPatterns } from '../lang/discriminator.js';
 import type { CompiledRule } from './compiled-rule.js';
 
-/**
- * Fields whose values discriminate rules cheaply: most Elastic rules pin the event category, the
- * OS and often the event type or action with plain equality.
- */
-const ROUTE_FIELDS = ['event.category', 'host.os.type', 'event.type', 'event.action'] as const;
 const MAX_CACHE = 20_000;
 
 interface Requirement {

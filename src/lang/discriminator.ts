@@ -23,6 +23,15 @@ export interface FieldPatterns {
   suffixes: string[];
 }
 
+/**
+ * Fields whose values the engine resolves before it consults its index: most Elastic rules pin the
+ * event category, the OS and often the event type or action with plain equality, and these have
+ * few distinct values. A condition on one of them is decided per group of events for free, but for
+ * the events that have the value it says nothing; in a union of alternatives it makes the whole
+ * union say nothing for them (`event.type == "start" or process.name == "x"` admits every start).
+ */
+export const ROUTE_FIELDS = ['event.category', 'host.os.type', 'event.type', 'event.action'] as const;
+
 /** Every event the query matches satisfies at least one of these alternatives. */
 export type Discriminator = FieldPatterns[];
 
@@ -84,15 +93,108 @@ export function exactPatterns(field: string, values: readonly string[]): FieldPa
   return { field, exact: [...new Set(values.map((v) => v.toLowerCase()))], prefixes: [], suffixes: [] };
 }
 
+/**
+ * Fields with a handful of values that most events of a source share (`event.module == "endpoint"`
+ * holds for every Defend event): as a discriminator they cost one lookup and filter almost nothing.
+ */
+const BROAD_FIELDS = new Set<string>([...ROUTE_FIELDS, 'event.module', 'event.kind', 'event.outcome', 'agent.type', 'ecs.version']);
+
 /** How many lookups a discriminator costs and how much it lets through: smaller is better. */
 export function discriminatorCost(d: Discriminator): number {
   let cost = 0;
   for (const f of d) {
     // argument lists hold common tokens (-c, /tmp/...): a weaker filter than names and paths
-    const weight = /args$|command_line$/.test(f.field) ? 3 : 1;
+    const weight = BROAD_FIELDS.has(f.field) ? 10 : /args$|command_line$/.test(f.field) ? 3 : 1;
     cost += weight * (f.exact.length + 2 * (f.prefixes.length + f.suffixes.length));
   }
   return cost;
+}
+
+const ROUTE_FIELD_SET = new Set<string>(ROUTE_FIELDS);
+
+/** How many alternative unions unionsOf offers avoiding route fields, at most. */
+const UNION_ROUNDS = 3;
+
+/**
+ * Discriminators for "any of these alternatives matches", each alternative with its own list
+ * (an AND of discriminators): the union of one discriminator per alternative, or none when some
+ * alternative has none. Which one to take per alternative is a guess (cost counts lookups, not
+ * selectivity), so a few unions over different fields are offered, each a valid necessary
+ * condition; the engine picks among them per route key. The first ones avoid the route fields
+ * and `exclude`: the engine decides route fields per key anyway, and where an event has such a
+ * value a union holding it admits the event whatever its other fields.
+ */
+export function unionsOf(alts: Discriminator[][], exclude: readonly string[] = []): Discriminator[] {
+  const out: Discriminator[] = [];
+  if (alts.length === 0) return out;
+  // Each round looks at every alternative's list again: cost each discriminator once.
+  const costs = alts.map((list) => list.map(discriminatorCost));
+  const add = (picks: (Discriminator | undefined)[]): Discriminator | undefined => {
+    if (picks.some((p) => p === undefined)) return undefined;
+    const u = union(picks as Discriminator[]);
+    if (!out.some((o) => sameDiscriminator(o, u))) out.push(u);
+    return u;
+  };
+  const excluded = new Set<string>([...exclude, ...ROUTE_FIELDS]);
+  for (let round = 0; round < UNION_ROUNDS; round++) {
+    const u = add(alts.map((list, i) => cheapest(list, costs[i], (d) => d.every((p) => !excluded.has(p.field)))));
+    if (!u) break;
+    for (const p of u) excluded.add(p.field);
+  }
+  // One of route fields only, which the engine decides per route key without any lookup: where
+  // no alternative's value is there, the rule is not met at all.
+  add(alts.map((list, i) => cheapest(list, costs[i], (d) => d.every((p) => ROUTE_FIELD_SET.has(p.field)))));
+  add(alts.map((list, i) => cheapest(list, costs[i])));
+  return out;
+}
+
+/** The first discriminator of least cost (among those `ok` accepts). */
+function cheapest(list: Discriminator[], costs: number[], ok?: (d: Discriminator) => boolean): Discriminator | undefined {
+  let best: Discriminator | undefined;
+  let bestCost = Infinity;
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i];
+    if (ok && !ok(d)) continue;
+    const c = costs[i];
+    if (c < bestCost) {
+      best = d;
+      bestCost = c;
+    }
+  }
+  return best;
+}
+
+/** Alternatives of several discriminators as one, patterns of one field merged. */
+function union(ds: Discriminator[]): Discriminator {
+  const byField = new Map<string, { exact: Set<string>; prefixes: Set<string>; suffixes: Set<string> }>();
+  for (const d of ds) {
+    for (const p of d) {
+      let m = byField.get(p.field);
+      if (!m) byField.set(p.field, (m = { exact: new Set(), prefixes: new Set(), suffixes: new Set() }));
+      for (const x of p.exact) m.exact.add(x);
+      for (const x of p.prefixes) m.prefixes.add(x);
+      for (const x of p.suffixes) m.suffixes.add(x);
+    }
+  }
+  return [...byField].map(([field, m]) => ({ field, exact: [...m.exact], prefixes: [...m.prefixes], suffixes: [...m.suffixes] }));
+}
+
+/** Equal as JSON: the same fields with the same lists, in the same order. */
+export function sameDiscriminator(a: Discriminator, b: Discriminator): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.field !== y.field || !sameList(x.exact, y.exact) || !sameList(x.prefixes, y.prefixes) || !sameList(x.suffixes, y.suffixes)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether one field value passes the patterns (the contract above, value by value). */

@@ -69,18 +69,23 @@ test('discriminators: or unions each side, not and coercible values give nothing
   assert.deepEqual(discs('process where (a == "1x" or b == "2x") and c == "3x"'), [[CAT], [pat('a', ['1x']), pat('b', ['2x'])], [pat('c', ['3x'])]]);
 });
 
-test('discriminators: or offers unions over different fields, cheapest per side', () => {
+test('discriminators: or offers unions over different fields, one of route fields apart', () => {
   const d = discs('any where (host.os.type == "linux" and process.name in ("a", "b")) or (host.os.type == "macos" and process.name == "c")');
+  // the route-field union says nothing for the Linux events it admits: the other one comes first
   assert.deepEqual(d, [
-    [pat('host.os.type', ['linux', 'macos'])],
     [pat('process.name', ['a', 'b', 'c'])],
+    [pat('host.os.type', ['linux', 'macos'])],
+  ]);
+  // a broad field (event.module) is the last pick of a side that has a narrower one
+  assert.deepEqual(discs('any where (event.module == "endpoint" and data_stream.dataset == "endpoint.alerts") or data_stream.dataset == "x"'), [
+    [pat('data_stream.dataset', ['endpoint.alerts', 'x'])],
   ]);
 });
 
 test('discriminators: sequences and samples union every stage, until and missing stages included', () => {
   const seq = discs('sequence by host.id [process where process.name == "a"] [network where destination.port == 22]');
-  // the network stage has only its category, so only the category union holds
-  assert.deepEqual(seq, [[pat('event.category', ['process', 'network'])]]);
+  // the network stage has only its category: the unions hold it
+  assert.deepEqual(seq, [[pat('event.category', ['process', 'network'])], [pat('process.name', ['a']), pat('event.category', ['network'])]]);
   const seq2 = discs('sequence [process where process.name == "a"] [file where file.name : "*.sh"] until [process where process.name == "z"]');
   assert.deepEqual(seq2, [
     [pat('process.name', ['a', 'z']), pat('file.name', [], [], ['.sh'])],

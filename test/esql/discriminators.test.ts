@@ -27,13 +27,15 @@ test('leaves: ==, IN, LIKE, STARTS_WITH, ENDS_WITH, TO_LOWER', () => {
   assert.deepEqual(show(q('WHERE process.name =~ "CMD.exe"').discriminators), ['process.name=cmd.exe']);
 });
 
-test('AND concatenates, OR unions the best of each side, NOT and RLIKE give nothing', () => {
+test('AND concatenates, OR offers unions over different fields, NOT and RLIKE give nothing', () => {
   assert.deepEqual(show(q('WHERE host.os.type == "linux" AND event.type == "start"').discriminators), ['host.os.type=linux', 'event.type=start']);
   assert.deepEqual(show(q('WHERE host.os.type == "linux" | WHERE process.name IN ("a", "b")').discriminators), ['host.os.type=linux', 'process.name=a|b']);
   assert.deepEqual(
     show(q('WHERE (process.name == "a" AND process.args IN ("x", "y", "z")) OR (file.name LIKE "b*" AND user.name == "u")').discriminators),
-    ['process.name=a / user.name=u'],
+    ['process.name=a / user.name=u', 'process.args=x|y|z / file.name=b*'],
   );
+  // KQL("…") contributes the KQL query's own conditions
+  assert.deepEqual(show(q('WHERE KQL("process.name:(a or b)") OR user.name == "u"').discriminators), ['process.name=a|b / user.name=u']);
   assert.deepEqual(show(q('WHERE process.name == "a" OR process.name == "b"').discriminators), ['process.name=a|b']);
   assert.deepEqual(q('WHERE process.name == "a" OR user.id IS NOT NULL').discriminators, []);
   assert.deepEqual(q('WHERE NOT process.name == "a"').discriminators, []);

@@ -1,5 +1,5 @@
 import {
-  discriminatorCost, exactPatterns, wildcardPattern,
+  exactPatterns, sameDiscriminator, unionsOf, wildcardPattern,
   type Discriminator, type FieldPatterns, type LiteralPattern,
 } from '../discriminator.js';
 import type { EventQuery, Expr, Query } from './ast.js';
@@ -20,8 +20,8 @@ export function eqlDiscriminatorSets(ast: Query, catField: string): { discrimina
   if (ast.type === 'eventQuery') return { discriminators: eventDiscriminators(ast.query, catField) };
   const stages = ast.stages.concat(ast.type === 'sequence' && ast.until ? [ast.until] : []);
   const perStage = stages.map((s) => eventDiscriminators(s.query, catField));
-  // unions reads the stage lists without changing them: both results can share their objects.
-  return { discriminators: unions(perStage, catField), stages: perStage };
+  // unionsOf reads the stage lists without changing them: both results can share their objects.
+  return { discriminators: unionsOf(perStage, [catField]), stages: perStage };
 }
 
 /**
@@ -45,7 +45,7 @@ function eventDiscriminators(q: EventQuery, catField: string): Discriminator[] {
 function conditions(e: Expr, catField: string): Discriminator[] {
   if (e.type === 'logic') {
     const parts = chainOperands(e).map((x) => conditions(x, catField));
-    return e.op === 'and' ? distinct(parts.flat()) : unions(parts, catField);
+    return e.op === 'and' ? distinct(parts.flat()) : unionsOf(parts, [catField]);
   }
   const leaf = leafPatterns(e);
   return leaf ? [[leaf]] : [];
@@ -72,23 +72,6 @@ function shapeKey(d: Discriminator): string {
   let k = '';
   for (const p of d) k += `${p.field}\u0000${p.exact.length},${p.prefixes.length},${p.suffixes.length}\u0000`;
   return k;
-}
-
-/** Equal as JSON: the same fields with the same lists, in the same order. */
-function sameDiscriminator(a: Discriminator, b: Discriminator): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (x.field !== y.field || !sameList(x.exact, y.exact) || !sameList(x.prefixes, y.prefixes) || !sameList(x.suffixes, y.suffixes)) return false;
-  }
-  return true;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function leafPatterns(e: Expr): FieldPatterns | undefined {
@@ -158,63 +141,6 @@ function jsonSafe(p: LiteralPattern | undefined): LiteralPattern | undefined {
   if (!p || (p.kind !== 'exact' && p.text === '')) return undefined;
   if (p.kind === 'suffix' ? /[}\]]$/.test(p.text) : /^[{[]/.test(p.text)) return undefined;
   return p;
-}
-
-const ROUNDS = 3;
-
-/**
- * Discriminators for "any of these alternatives matches", each alternative with its own list:
- * the union of one discriminator per alternative, or none when some alternative has none.
- * Which one to take per alternative is a guess (cost counts lookups, not selectivity: an OS or
- * category test is cheap but admits nearly everything), so a few unions over different fields
- * are offered, each a valid necessary condition; the engine picks among them.
- */
-function unions(alts: Discriminator[][], catField: string): Discriminator[] {
-  const out: Discriminator[] = [];
-  // Each round looks at every alternative's list again: cost each discriminator once.
-  const costs = alts.map((list) => list.map(discriminatorCost));
-  const add = (picks: (Discriminator | undefined)[]): Discriminator | undefined => {
-    if (picks.some((p) => p === undefined)) return undefined;
-    const u = union(picks as Discriminator[]);
-    if (!out.some((o) => sameDiscriminator(o, u))) out.push(u);
-    return u;
-  };
-  const excluded = new Set([catField]);
-  for (let round = 0; round < ROUNDS; round++) {
-    const u = add(alts.map((list, i) => cheapest(list, costs[i], (d) => d.every((p) => !excluded.has(p.field)))));
-    if (!u) break;
-    for (const p of u) excluded.add(p.field);
-  }
-  add(alts.map((list, i) => cheapest(list, costs[i])));
-  return out;
-}
-
-/** The first discriminator of least cost (among those `ok` accepts). */
-function cheapest(list: Discriminator[], costs: number[], ok?: (d: Discriminator) => boolean): Discriminator | undefined {
-  let best: Discriminator | undefined;
-  let bestCost = Infinity;
-  for (let i = 0; i < list.length; i++) {
-    const d = list[i];
-    if (ok && !ok(d)) continue;
-    const c = costs[i];
-    if (c < bestCost) { best = d; bestCost = c; }
-  }
-  return best;
-}
-
-/** Alternatives of several discriminators as one, patterns of one field merged. */
-function union(ds: Discriminator[]): Discriminator {
-  const byField = new Map<string, { exact: Set<string>; prefixes: Set<string>; suffixes: Set<string> }>();
-  for (const d of ds) {
-    for (const p of d) {
-      let m = byField.get(p.field);
-      if (!m) byField.set(p.field, (m = { exact: new Set(), prefixes: new Set(), suffixes: new Set() }));
-      for (const x of p.exact) m.exact.add(x);
-      for (const x of p.prefixes) m.prefixes.add(x);
-      for (const x of p.suffixes) m.suffixes.add(x);
-    }
-  }
-  return [...byField].map(([field, m]) => ({ field, exact: [...m.exact], prefixes: [...m.prefixes], suffixes: [...m.suffixes] }));
 }
 
 /** Literal patterns of one field, deduplicated (lists run to thousands in hostile queries). */

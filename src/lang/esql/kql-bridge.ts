@@ -1,10 +1,20 @@
 /** The ES|QL `KQL("…")` function: the query compiled by the KQL engine, its errors as ES|QL errors. */
-import { compileKql } from '../kql/index.js';
+import type { Discriminator } from '../discriminator.js';
+import { compileKql, kqlDiscriminators, parseKql } from '../kql/index.js';
 
 export function kqlPredicate(query: string, now: number, syntaxError: (msg: string) => Error): (doc: Record<string, unknown>) => boolean {
   try {
     return compileKql(query, { now });
   } catch (e) {
     throw syntaxError((e as Error).message);
+  }
+}
+
+/** The necessary field conditions of `KQL("…")` (none when it does not parse: compiling reports that). */
+export function kqlConditions(query: string): Discriminator[] {
+  try {
+    return kqlDiscriminators(parseKql(query));
+  } catch {
+    return [];
   }
 }

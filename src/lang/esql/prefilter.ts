@@ -1,9 +1,9 @@
 import { compileField, type FieldGetter } from '../../fields/field-path.js';
 import {
-  discriminatorCost,
   exactPatterns,
   fieldPatterns,
   valuePasses,
+  unionsOf,
   wildcardPattern,
   type Discriminator,
   type FieldPatterns,
@@ -11,6 +11,7 @@ import {
 } from '../discriminator.js';
 import type { Command, Expr } from './ast.js';
 import { convertDocValue } from './doc-value.js';
+import { kqlConditions } from './kql-bridge.js';
 import { compileExpr, type CompileCtx, type Row } from './expr.js';
 import { wildcardToRegex, type Schema } from './pipeline.js';
 import type { TimeZone } from './time-zone.js';
@@ -360,11 +361,7 @@ function necessary(e: Expr, typeOf: (field: string) => XType): Discriminator[] {
   switch (e.type) {
     case 'binary': {
       if (e.op === 'and') return [...necessary(e.left, typeOf), ...necessary(e.right, typeOf)];
-      if (e.op === 'or') {
-        const a = best(necessary(e.left, typeOf));
-        const b = best(necessary(e.right, typeOf));
-        return a && b ? [union(a, b)] : [];
-      }
+      if (e.op === 'or') return unionsOf(orOperands(e).map((x) => necessary(x, typeOf)));
       if (e.op === '==' || e.op === '=~') {
         for (const [x, y] of [[e.left, e.right], [e.right, e.left]] as const) {
           const s = subjectOf(x, typeOf);
@@ -400,6 +397,11 @@ function necessary(e: Expr, typeOf: (field: string) => XType): Discriminator[] {
       return one(guarded(fieldPatterns(s.field, pats)));
     }
     case 'function': {
+      // KQL("…") reads the source document itself, as a KQL rule's query does.
+      if (e.name === 'kql' && e.args.length === 1) {
+        const q = stringLiteral(e.args[0]);
+        return q === undefined ? [] : kqlConditions(q);
+      }
       if ((e.name !== 'starts_with' && e.name !== 'ends_with') || e.args.length !== 2) return [];
       const s = subjectOf(e.args[0], typeOf);
       const l = stringLiteral(e.args[1]);
@@ -417,32 +419,9 @@ function one(p: FieldPatterns | undefined): Discriminator[] {
   return p ? [[p]] : [];
 }
 
-function best(ds: Discriminator[]): Discriminator | undefined {
-  let b: Discriminator | undefined;
-  let cost = Infinity;
-  for (const d of ds) {
-    const c = discriminatorCost(d);
-    if (c < cost) {
-      b = d;
-      cost = c;
-    }
-  }
-  return b;
-}
-
-function union(a: Discriminator, b: Discriminator): Discriminator {
-  const byField = new Map<string, FieldPatterns>();
-  for (const p of [...a, ...b]) {
-    const cur = byField.get(p.field);
-    if (!cur) {
-      byField.set(p.field, { field: p.field, exact: [...p.exact], prefixes: [...p.prefixes], suffixes: [...p.suffixes] });
-      continue;
-    }
-    for (const x of p.exact) if (!cur.exact.includes(x)) cur.exact.push(x);
-    for (const x of p.prefixes) if (!cur.prefixes.includes(x)) cur.prefixes.push(x);
-    for (const x of p.suffixes) if (!cur.suffixes.includes(x)) cur.suffixes.push(x);
-  }
-  return [...byField.values()];
+/** `a OR b OR c` as [a, b, c]: one list of alternatives, not nested pairs. */
+function orOperands(e: Expr): Expr[] {
+  return e.type === 'binary' && e.op === 'or' ? [...orOperands(e.left), ...orOperands(e.right)] : [e];
 }
 
 function subjectOf(e: Expr, typeOf: (field: string) => XType): Subject | undefined {

@@ -5,14 +5,7 @@
  * node, so anything the compiler might widen (coercions, analysed text, field-name wildcards,
  * negation) yields nothing rather than a guess.
  */
-import {
-  discriminatorCost,
-  exactPatterns,
-  fieldPatterns,
-  wildcardPattern,
-  type Discriminator,
-  type FieldPatterns,
-} from '../discriminator.js';
+import { exactPatterns, fieldPatterns, unionsOf, wildcardPattern, type Discriminator, type FieldPatterns } from '../discriminator.js';
 import type { IsNode, KqlNode, KqlValue } from './ast.js';
 import { fieldMode } from './match/multi-field.js';
 import { literalTest } from './match/scalar.js';
@@ -26,16 +19,9 @@ function conditions(n: KqlNode, prefix: string): Discriminator[] {
   switch (n.type) {
     case 'and':
       return n.children.flatMap((c) => conditions(c, prefix));
-    case 'or': {
-      // Some child holds, so its best condition holds: the union of those covers every match.
-      const parts: Discriminator[] = [];
-      for (const c of n.children) {
-        const best = cheapest(conditions(c, prefix));
-        if (!best) return [];
-        parts.push(best);
-      }
-      return parts.length === 0 ? [] : [union(parts)];
-    }
+    case 'or':
+      // Some child holds, so one condition of it holds: unions of those cover every match.
+      return unionsOf(n.children.map((c) => conditions(c, prefix)));
     case 'not':
       // `not not x` is x; any other negation says nothing about which values are present.
       return n.child.type === 'not' ? conditions(n.child.child, prefix) : [];
@@ -54,41 +40,6 @@ function conditions(n: KqlNode, prefix: string): Discriminator[] {
     case 'match_all':
       return [];
   }
-}
-
-function cheapest(ds: Discriminator[]): Discriminator | undefined {
-  let best: Discriminator | undefined;
-  let cost = Infinity;
-  for (const d of ds) {
-    const c = discriminatorCost(d);
-    if (c < cost) {
-      best = d;
-      cost = c;
-    }
-  }
-  return best;
-}
-
-/** Alternatives of several discriminators, patterns for the same field merged. */
-function union(parts: Discriminator[]): Discriminator {
-  const byField = new Map<string, FieldPatterns>();
-  for (const d of parts) {
-    for (const p of d) {
-      const into = byField.get(p.field);
-      if (!into) {
-        byField.set(p.field, { field: p.field, exact: [...p.exact], prefixes: [...p.prefixes], suffixes: [...p.suffixes] });
-        continue;
-      }
-      for (const [from, to] of [
-        [p.exact, into.exact],
-        [p.prefixes, into.prefixes],
-        [p.suffixes, into.suffixes],
-      ] as const) {
-        for (const v of from) if (!to.includes(v)) to.push(v);
-      }
-    }
-  }
-  return [...byField.values()];
 }
 
 /** A field token naming one concrete field (no wildcard), or undefined. */
