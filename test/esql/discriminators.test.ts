@@ -47,6 +47,35 @@ test('AND concatenates, OR offers unions over different fields, NOT and RLIKE gi
   assert.deepEqual(q('WHERE process.name LIKE "*a*"').discriminators, []);
 });
 
+test('CASE is true only through a branch whose value can be true', () => {
+  assert.deepEqual(show(q('WHERE CASE(process.name == "a", true, file.name LIKE "b*", true, false)').discriminators), ['process.name=a / file.name=b*']);
+  // the flag idiom: EVAL a CASE, then WHERE on it
+  assert.deepEqual(show(q('EVAL f = CASE(process.name IN ("a", "b"), true, false) | WHERE f').discriminators), ['process.name=a|b']);
+  // a branch whose value is an expression needs its condition and its value
+  assert.deepEqual(show(q('WHERE CASE(process.name == "a", user.name == "u", false)').discriminators), ['process.name=a', 'user.name=u']);
+  // false and null branches never make it true; a true default admits anything
+  assert.deepEqual(show(q('WHERE CASE(process.name == "a", false, user.name == "u")').discriminators), ['user.name=u']);
+  assert.deepEqual(q('WHERE CASE(process.name == "a", true, true)').discriminators, []);
+  assert.deepEqual(q('WHERE CASE(process.name == "a", true, user.id > 3, true, false)').discriminators, []);
+  // the contract, on documents each branch accepts or refuses (multi-valued conditions count as false)
+  const docs = [{}, { process: { name: 'a' } }, { process: { name: ['x', 'a'] } }, { file: { name: 'bob' } }, { user: { name: 'u' } }, { process: { name: 'a' }, user: { name: 'u' } }, { user: { id: 7 } }];
+  for (const w of [
+    'WHERE CASE(process.name == "a", true, file.name LIKE "b*", true, false)',
+    'WHERE CASE(process.name == "a", user.name == "u", false)',
+    'WHERE CASE(process.name == "a", false, user.name == "u")',
+    'WHERE CASE(process.name == "a", true, user.id > 3, true, false)',
+  ]) {
+    const x = q(w);
+    let passed = 0;
+    for (const d of docs) {
+      if (!x.prefilter(d)) continue;
+      passed++;
+      for (const disc of x.discriminators) assert.ok(satisfies(d, disc), `${w} passes ${JSON.stringify(d)} but fails ${show([disc])[0]}`);
+    }
+    assert.ok(passed > 0, `${w} passes none of the documents`);
+  }
+});
+
 test('no discriminators where type coercion or case folding could let other text match', () => {
   // a numeric field equals "1.0"; an IP field is compared as an address; dates are parsed
   for (const w of ['user.id == "0"', 'user.id IN ("33", "x")', 'x == "1e3"', 'x == "true"', 'x == "10.0.0.1"', 'x == "2026-01-01"', 'x == "::1"', '@timestamp == "2026-01-01T00:00:00Z"', 'source.ip == "1.2.3.4"']) {

@@ -397,6 +397,7 @@ function necessary(e: Expr, typeOf: (field: string) => XType): Discriminator[] {
       return one(guarded(fieldPatterns(s.field, pats)));
     }
     case 'function': {
+      if (e.name === 'case' && e.args.length >= 2) return caseConditions(e.args, typeOf);
       // KQL("…") reads the source document itself, as a KQL rule's query does.
       if (e.name === 'kql' && e.args.length === 1) {
         const q = stringLiteral(e.args[0]);
@@ -417,6 +418,24 @@ function necessary(e: Expr, typeOf: (field: string) => XType): Discriminator[] {
 
 function one(p: FieldPatterns | undefined): Discriminator[] {
   return p ? [[p]] : [];
+}
+
+/**
+ * `CASE(c1, v1, …, [else])` is true only through a branch whose value can be true: its condition
+ * holds (and its value does, unless that is the literal true). Rules compute a flag this way
+ * (`EVAL is_x = CASE(…, true, …, false) | WHERE is_x`), so its branches' conditions are the
+ * event's.
+ */
+function caseConditions(args: Expr[], typeOf: (field: string) => XType): Discriminator[] {
+  const alts: Discriminator[][] = [];
+  const branch = (cond: Expr | undefined, value: Expr) => {
+    if (value.type === 'literal' && value.value !== true) return; // false, null, a number: never true
+    const conds = cond ? necessary(cond, typeOf) : [];
+    alts.push(value.type === 'literal' ? conds : [...conds, ...necessary(value, typeOf)]);
+  };
+  for (let i = 0; i + 1 < args.length; i += 2) branch(args[i], args[i + 1]);
+  if (args.length % 2 === 1) branch(undefined, args[args.length - 1]);
+  return unionsOf(alts);
 }
 
 /** `a OR b OR c` as [a, b, c]: one list of alternatives, not nested pairs. */
