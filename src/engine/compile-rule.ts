@@ -1,4 +1,4 @@
-import { compileIndexPatterns } from '../input/index-name.js';
+import { indexMatcher } from '../input/index-name.js';
 import { QueryError } from '../lang/query-error.js';
 import type { Rule } from '../rules/rule.js';
 import type { CompileOutcome, CompiledRule } from './compiled-rule.js';
@@ -22,6 +22,7 @@ export interface RuleBase {
   rule: Rule;
   hitRule: CompiledRule['hitRule'];
   matchesIndex: CompiledRule['matchesIndex'];
+  indexPatterns: CompiledRule['indexPatterns'];
   timeOf: CompiledRule['timeOf'];
   discriminators: CompiledRule['discriminators'];
 }
@@ -46,14 +47,15 @@ function unsupportedReason(rule: Rule): string | undefined {
 export function compileRule(rule: Rule, options: CompileOptions): CompileOutcome {
   const reason = unsupportedReason(rule);
   if (reason) return { ok: false, unsupported: true, reason };
+  const indexPatterns = rule.index?.length ? rule.index : undefined;
   const base: RuleBase = {
     rule,
     hitRule: hitRuleOf(rule),
-    matchesIndex: compileIndexPatterns(rule.index ?? [], options.strictIndex),
+    matchesIndex: indexMatcher(indexPatterns, options.strictIndex),
+    indexPatterns,
     timeOf: ruleTimeOf(rule.timestamp_override),
     discriminators: [],
   };
-  if (!rule.index?.length) base.matchesIndex = () => true;
   try {
     return { ok: true, compiled: compileByType(base, options) };
   } catch (err) {

@@ -38,6 +38,8 @@ interface CompiledBase {
   rule: Rule;
   hitRule: HitRule;
   matchesIndex: IndexMatcher;
+  /** The index patterns `matchesIndex` was compiled from; undefined when it admits every index. */
+  indexPatterns: string[] | undefined;
   route: RouteTerm[];
   /**
    * Necessary conditions on other fields (process.name, file.path, …): the router indexes the

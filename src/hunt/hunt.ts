@@ -57,9 +57,10 @@ export interface HuntResult {
 
 /**
  * Everything is planned from the evidence before any rule is read, so that worker threads
- * start first: they load their modules while the main thread reads the rule files (once, for
- * everyone), every thread compiles them, then every thread — the main one included — scans tasks
- * claimed from a shared plan. The rule engine is imported only after the workers are on their way.
+ * start first: they load their modules while the main thread reads and compiles the rules (once,
+ * for everyone: workers compile a rule only when an event reaches it), then every thread — the
+ * main one included — scans tasks claimed from a shared plan. The rule engine is imported only
+ * after the workers are on their way.
  */
 export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
@@ -133,10 +134,12 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }
     let outputs: ScanOutput[];
     try {
-      const [{ readRuleFiles, compileRuleSet }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
+      const [{ readRuleFiles, compileRuleSet, ruleOutlines }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
       const loaded = await readRuleFiles(ruleOpts);
-      pool?.sendRules(loaded);
       ruleSet = compileRuleSet(loaded, ruleOpts);
+      // Workers compile a rule when an event first reaches it: two threads compiling every rule
+      // at once took twice as long each, and most rules of a big set never meet an event.
+      if (pool) pool.sendRules(loaded, ruleOutlines(ruleSet));
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const hooks: ScanHooks = {
         onBytes: (n) => progress.addBytes(n),

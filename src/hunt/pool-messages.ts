@@ -1,4 +1,5 @@
 import type { CandidateStoreOptions } from '../engine/candidates/store.js';
+import type { RuleOutline } from '../engine/lazy-rule.js';
 import type { LoadedRules } from '../rules/index.js';
 import type { PruneKeys } from './prune-exchange.js';
 import type { RuleSetOptions } from './rule-set.js';
@@ -23,9 +24,10 @@ export interface WorkerInit {
 
 /**
  * Workers claim their tasks from shared memory; messages report back. Two messages go the other
- * way: the rule files the main thread read (parsing ~2,000 TOML files once, not in every
- * thread), and, when rules prune their candidates, everyone's keys — a worker done scanning
- * sends its own and waits for those before it prunes and sends its result.
+ * way: the rules as the main thread read and compiled them (the files once, not in every thread,
+ * and an outline per compiled rule, so that a worker compiles only the rules events reach), and,
+ * when rules prune their candidates, everyone's keys — a worker done scanning sends its own and
+ * waits for those before it prunes and sends its result.
  */
 export type FromWorker =
   | { type: 'progress'; bytes: number; events: number }
@@ -33,4 +35,4 @@ export type FromWorker =
   | { type: 'pruneKeys'; keys: PruneKeys }
   | { type: 'result'; output: ScanOutput };
 
-export type ToWorker = { type: 'rules'; loaded: LoadedRules } | { type: 'pruneKeys'; keys: PruneKeys };
+export type ToWorker = { type: 'rules'; loaded: LoadedRules; outlines: RuleOutline[] } | { type: 'pruneKeys'; keys: PruneKeys };

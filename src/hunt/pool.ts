@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import type { RuleOutline } from '../engine/lazy-rule.js';
 import type { LoadedRules } from '../rules/index.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
 import type { PruneKeys } from './prune-exchange.js';
@@ -35,16 +36,16 @@ export interface Pool {
    */
   pruneKeys(): Promise<PruneKeys[]>;
   sendPruneKeys(keys: PruneKeys): void;
-  /** The rule files, read once by the main thread; every worker waits for them before compiling. */
-  sendRules(loaded: LoadedRules): void;
+  /** The rules as the main thread read and compiled them; every worker waits for them. */
+  sendRules(loaded: LoadedRules, outlines: RuleOutline[]): void;
 }
 
 const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, interrupted: false });
 
 /**
  * Start workers as scanners 1…count of a shared plan (the main thread is scanner 0). They start
- * at once — loading their modules while the main thread reads the rule files, then compiling the
- * rules it sends them while it compiles its own — and claim tasks from shared memory, so the main thread never has to answer them, even while
+ * at once — loading their modules while the main thread reads and compiles the rules, which it
+ * then sends them — and claim tasks from shared memory, so the main thread never has to answer them, even while
  * it scans too.
  */
 export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hooks: PoolHooks): Pool {
@@ -103,8 +104,8 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
     sendPruneKeys(all) {
       for (const { worker } of running.values()) worker.postMessage({ type: 'pruneKeys', keys: all } satisfies ToWorker);
     },
-    sendRules(loaded) {
-      for (const { worker } of running.values()) worker.postMessage({ type: 'rules', loaded } satisfies ToWorker);
+    sendRules(loaded, outlines) {
+      for (const { worker } of running.values()) worker.postMessage({ type: 'rules', loaded, outlines } satisfies ToWorker);
     },
   };
 }

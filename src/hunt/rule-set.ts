@@ -1,3 +1,4 @@
+import { lazyRule, outlineOf, type RuleOutline } from '../engine/lazy-rule.js';
 import { loadRules, severityRank, type LoadedRules, type Rule } from '../rules/index.js';
 import { compileRules, type CompiledSet } from './compile-rules.js';
 import type { HuntSummary } from './summary.js';
@@ -39,6 +40,22 @@ export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions): RuleSet 
     failed: [...loaded.errors, ...set.failed],
     loadedCount: loaded.rules.length + loaded.errors.length,
   };
+}
+
+/** What a worker needs to scan with a compiled set without compiling it (see lazyRuleSet). */
+export function ruleOutlines(set: RuleSet): RuleOutline[] {
+  const at = new Map(set.rules.map((r, i) => [r, i]));
+  return set.set.compiled.map((c) => outlineOf(c, at.get(c.rule)!));
+}
+
+/**
+ * The main thread's compiled set, in a worker: the same rules, each compiled on the first event
+ * the router hands it. Failures and unsupported rules are the main thread's to report.
+ */
+export function lazyRuleSet(loaded: LoadedRules, outlines: readonly RuleOutline[], o: RuleSetOptions): CompiledSet {
+  const rules = selectRules(loaded.rules, o);
+  const options = { now: o.now, strictIndex: o.strictIndex };
+  return { compiled: outlines.map((x) => lazyRule(rules[x.at], x, options)), failed: [], unsupported: [] };
 }
 
 function selectRules(rules: Rule[], o: RuleSetOptions): Rule[] {

@@ -1,10 +1,10 @@
 /**
- * Worker thread entry: compiles the rule files the main thread read, as the main thread does
- * (deterministic from the same inputs), then claims tasks from the plan shared by every scanner of the hunt, and
- * returns everything the main thread merges.
+ * Worker thread entry: scans with the rules the main thread read and compiled, each compiled here
+ * on the first event that reaches it (deterministic from the same inputs); claims tasks from the
+ * plan shared by every scanner of the hunt, and returns everything the main thread merges.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileRuleSet } from './rule-set.js';
+import { lazyRuleSet } from './rule-set.js';
 import { TaskClaims } from './scan-plan.js';
 import { scanTasks } from './scan-tasks.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
@@ -23,7 +23,7 @@ const PROGRESS_EVERY_MS = 150;
 const next = () => new Promise<ToWorker>((resolve) => port.once('message', resolve));
 const first = await next();
 if (first.type !== 'rules') throw new Error(`scan worker expected the rules first, got ${first.type}`);
-const { set } = compileRuleSet(first.loaded, init.rules);
+const set = lazyRuleSet(first.loaded, first.outlines, init.rules);
 let bytes = 0;
 let events = 0;
 let flushed = performance.now();

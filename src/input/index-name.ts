@@ -36,6 +36,11 @@ export interface IndexMatcher {
   (index: string | undefined): boolean;
 }
 
+/** A rule's index patterns as a matcher; no patterns (undefined) admit every index. */
+export function indexMatcher(patterns: readonly string[] | undefined, strict = false): IndexMatcher {
+  return patterns ? compileIndexPatterns(patterns, strict) : () => true;
+}
+
 /**
  * Compile Elasticsearch index patterns: comma lists, `*` wildcards, `-pattern` exclusions,
  * `cluster:pattern` remote prefixes (offline there are no clusters: the prefix is dropped).

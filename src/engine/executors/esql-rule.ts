@@ -1,5 +1,5 @@
 import { compileEsql, type EsqlResult } from '../../lang/esql/index.js';
-import { compileIndexPatterns, eventIndex } from '../../input/index-name.js';
+import { eventIndex, indexMatcher } from '../../input/index-name.js';
 import type { StreamContext, StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, EvaluateContext, StatefulRule } from '../compiled-rule.js';
 import type { CompileOptions, RuleBase } from '../compile-rule.js';
@@ -20,7 +20,8 @@ import { RunWindow, scheduleOf } from '../schedule.js';
  */
 export function compileEsqlRule(base: RuleBase, options: CompileOptions): StatefulRule {
   const query = compileEsql(base.rule.query ?? '', { now: options.now });
-  const matchesIndex = query.sources.length ? compileIndexPatterns(query.sources, options.strictIndex) : () => true;
+  const indexPatterns = query.sources.length ? query.sources : undefined;
+  const matchesIndex = indexMatcher(indexPatterns, options.strictIndex);
   const schedule = scheduleOf(base.rule);
   const selfWindowed = !query.aggregating || query.timeBucketField !== undefined;
 
@@ -36,6 +37,7 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
   const common = {
     ...base,
     matchesIndex,
+    indexPatterns,
     stateful: true as const,
     route: [],
     discriminators: query.discriminators,
