@@ -1,9 +1,8 @@
 import { indexMatcher } from '../input/index-name.js';
-import type { Discriminator } from '../lang/discriminator.js';
 import type { Rule } from '../rules/rule.js';
 import { compileRule, type CompileOptions } from './compile-rule.js';
 import { isStreaming, type StreamingStatefulRule } from './candidates/streaming-rule.js';
-import type { CompiledRule, RouteTerm, StatefulRule, StatelessRule } from './compiled-rule.js';
+import type { CompiledRule, StatefulRule, StatelessRule } from './compiled-rule.js';
 import { hitRuleOf } from './make-hit.js';
 import { ruleTimeOf } from './rule-time.js';
 
@@ -14,17 +13,13 @@ import { ruleTimeOf } from './rule-time.js';
  * an event; a worker compiling all of them spent as long as the main thread did (both at once:
  * ~2.1 s each on two cores instead of ~1.1 s alone).
  */
-export interface RuleOutline {
+export type RuleOutline = Pick<CompiledRule, 'indexPatterns' | 'route' | 'discriminators' | 'stageDiscriminators'> & {
   /** The rule's position among the rules it was compiled from. */
   at: number;
-  indexPatterns: string[] | undefined;
-  route: RouteTerm[];
-  discriminators: Discriminator[];
-  stageDiscriminators?: Discriminator[][];
   stateful: boolean;
   /** The optional parts the compiled rule has: the scan loop and the prune exchange choose by them. */
   has: { mark: boolean; tally: boolean; project: boolean; prune: boolean; pruneKeys: boolean; stream: boolean };
-}
+};
 
 export function outlineOf(c: CompiledRule, at: number): RuleOutline {
   return {
