@@ -45,8 +45,8 @@ const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] 
 /**
  * Start workers as scanners 1…count of a shared plan (the main thread is scanner 0). They start
  * at once — loading their modules while the main thread reads and compiles the rules, which it
- * then sends them — and claim tasks from shared memory, so the main thread never has to answer them, even while
- * it scans too.
+ * then sends them — and claim tasks from shared memory, so the main thread never has to answer
+ * them, even while it scans too.
  */
 export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hooks: PoolHooks): Pool {
   const running = new Map<number, { worker: Worker; settle(output: ScanOutput): void }>();
