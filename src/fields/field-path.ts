@@ -1,3 +1,5 @@
+import { canGenerateCode, INHERITED } from './codegen.js';
+
 /**
  * Compiled ECS field access. A path like `process.parent.name` must resolve against nested
  * objects, dotted keys (`{"process.parent.name": x}`) and any mix of the two, because exports
@@ -15,8 +17,6 @@
 export type FieldGetter = (doc: unknown) => unknown;
 
 const hasOwn = Object.prototype.hasOwnProperty;
-/** Keys that plain objects inherit: looking them up must not return Object.prototype members. */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 const cache = new Map<string, FieldGetter>();
 const rawCache = new Map<string, FieldGetter>();
@@ -123,7 +123,8 @@ function build(path: string, raw: boolean): FieldGetter {
  */
 type Walk = (node: unknown, from: number) => unknown;
 
-let codegen: boolean | undefined;
+/** Set by compileFieldWithoutCodegen while it builds a getter on the loop path. */
+let loopOnly = false;
 
 /**
  * One function per path, generated from its segments: every property read is its own site
@@ -132,14 +133,7 @@ let codegen: boolean | undefined;
  * Keys are embedded through JSON.stringify, so a field name can never become code.
  */
 function generatedGetter(keys: string[][], guard: boolean[][], walk: Walk, raw: boolean): FieldGetter | undefined {
-  if (codegen === undefined) {
-    try {
-      codegen = new Function('return 1')() === 1;
-    } catch {
-      codegen = false; // --disallow-code-generation-from-strings
-    }
-  }
-  if (!codegen) return undefined;
+  if (loopOnly || !canGenerateCode()) return undefined;
   const n = keys.length;
   const lit = (s: string) => JSON.stringify(s);
   const lines: string[] = ['let o = doc;'];
@@ -182,12 +176,11 @@ function loopGetter(keys: string[][], guard: boolean[][], walk: Walk, raw: boole
 
 /** For tests: build a getter on the non-generated path. */
 export function compileFieldWithoutCodegen(path: string, raw = false): FieldGetter {
-  const saved = codegen;
-  codegen = false;
+  loopOnly = true;
   try {
     return build(path, raw);
   } finally {
-    codegen = saved;
+    loopOnly = false;
   }
 }
 

@@ -1,3 +1,5 @@
+import { canGenerateCode, INHERITED } from './codegen.js';
+
 /**
  * Projections: a copy of a document holding only the fields some code reads, in the document's
  * own shape. Stateful rules keep thousands of candidates until the scan ends; a Defend document
@@ -58,8 +60,6 @@ function trieOf(paths: Iterable<string>, prune = true): Node {
   return root;
 }
 
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
-let codegen: boolean | undefined;
 
 /*
  * Fast path. The general projection visits every key of every object on the way (a Defend
@@ -74,14 +74,7 @@ let codegen: boolean | undefined;
  * `full` is the trie of the wanted paths unpruned: the probes cover paths under kept ones.
  */
 function generatedProjection(root: Node, full: Node): Projection | undefined {
-  if (codegen === undefined) {
-    try {
-      codegen = new Function('return 1')() === 1;
-    } catch {
-      codegen = false; // --disallow-code-generation-from-strings
-    }
-  }
-  if (!codegen || root.keep) return undefined;
+  if (!canGenerateCode() || root.keep) return undefined;
   let unsafe = false;
   let vars = 0;
   const lit = (s: string) => JSON.stringify(s);
