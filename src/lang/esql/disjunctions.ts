@@ -34,8 +34,7 @@ export function combineDisjunctions(e: Expr & { type: 'binary' }, t: Disjunction
 }
 
 function combineOnce(e: Expr & { type: 'binary' }, t: DisjunctionTyping): Expr {
-  const exps: Expr[] = [];
-  splitOr(e, exps);
+  const exps = orOperands(e);
   type Entry = { key: Expr; values: Map<string, Expr> };
   const ins = new Map<string, Entry>();
   const cidrs = new Map<string, Entry>();
@@ -89,11 +88,13 @@ function combineOnce(e: Expr & { type: 'binary' }, t: DisjunctionTyping): Expr {
   return combineOr(out);
 }
 
-function splitOr(e: Expr, out: Expr[]): void {
+/** `a OR b OR c` as [a, b, c], left to right. */
+export function orOperands(e: Expr, out: Expr[] = []): Expr[] {
   if (e.type === 'binary' && e.op === 'or') {
-    splitOr(e.left, out);
-    splitOr(e.right, out);
+    orOperands(e.left, out);
+    orOperands(e.right, out);
   } else out.push(e);
+  return out;
 }
 
 /** Predicates.combineOr: pairs combined in place, level by level (a balanced tree). */

@@ -10,6 +10,7 @@ import {
   type LiteralPattern,
 } from '../discriminator.js';
 import type { Command, Expr } from './ast.js';
+import { orOperands } from './disjunctions.js';
 import { convertDocValue } from './doc-value.js';
 import { kqlConditions } from './kql-bridge.js';
 import { compileExpr, type CompileCtx, type Row } from './expr.js';
@@ -436,11 +437,6 @@ function caseConditions(args: Expr[], typeOf: (field: string) => XType): Discrim
   for (let i = 0; i + 1 < args.length; i += 2) branch(args[i], args[i + 1]);
   if (args.length % 2 === 1) branch(undefined, args[args.length - 1]);
   return unionsOf(alts);
-}
-
-/** `a OR b OR c` as [a, b, c]: one list of alternatives, not nested pairs. */
-function orOperands(e: Expr): Expr[] {
-  return e.type === 'binary' && e.op === 'or' ? [...orOperands(e.left), ...orOperands(e.right)] : [e];
 }
 
 function subjectOf(e: Expr, typeOf: (field: string) => XType): Subject | undefined {
