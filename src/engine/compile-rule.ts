@@ -47,15 +47,7 @@ function unsupportedReason(rule: Rule): string | undefined {
 export function compileRule(rule: Rule, options: CompileOptions): CompileOutcome {
   const reason = unsupportedReason(rule);
   if (reason) return { ok: false, unsupported: true, reason };
-  const indexPatterns = rule.index?.length ? rule.index : undefined;
-  const base: RuleBase = {
-    rule,
-    hitRule: hitRuleOf(rule),
-    matchesIndex: indexMatcher(indexPatterns, options.strictIndex),
-    indexPatterns,
-    timeOf: ruleTimeOf(rule.timestamp_override),
-    discriminators: [],
-  };
+  const base = ruleBase(rule, rule.index?.length ? rule.index : undefined, options);
   try {
     return { ok: true, compiled: compileByType(base, options) };
   } catch (err) {
@@ -68,6 +60,18 @@ export function compileRule(rule: Rule, options: CompileOptions): CompileOutcome
     }
     return { ok: false, unsupported: false, message: (err as Error).message ?? String(err) };
   }
+}
+
+/** The parts every compiled rule has, whatever its language; executors add the rest. */
+export function ruleBase(rule: Rule, indexPatterns: string[] | undefined, options: CompileOptions): RuleBase {
+  return {
+    rule,
+    hitRule: hitRuleOf(rule),
+    matchesIndex: indexMatcher(indexPatterns, options.strictIndex),
+    indexPatterns,
+    timeOf: ruleTimeOf(rule.timestamp_override),
+    discriminators: [],
+  };
 }
 
 function compileByType(base: RuleBase, options: CompileOptions): CompiledRule {

@@ -1,10 +1,7 @@
-import { indexMatcher } from '../input/index-name.js';
 import type { Rule } from '../rules/rule.js';
-import { compileRule, type CompileOptions } from './compile-rule.js';
+import { compileRule, ruleBase, type CompileOptions } from './compile-rule.js';
 import { isStreaming, type StreamingStatefulRule } from './candidates/streaming-rule.js';
 import type { CompiledRule, StatefulRule, StatelessRule } from './compiled-rule.js';
-import { hitRuleOf } from './make-hit.js';
-import { ruleTimeOf } from './rule-time.js';
 
 /**
  * What the router and the scan loop read of a compiled rule before an event reaches it, as plain
@@ -49,14 +46,10 @@ export function lazyRule(rule: Rule, outline: RuleOutline, options: CompileOptio
     return (real = r.compiled);
   };
   const base = {
-    rule,
-    hitRule: hitRuleOf(rule),
-    matchesIndex: indexMatcher(outline.indexPatterns, options.strictIndex),
-    indexPatterns: outline.indexPatterns,
+    ...ruleBase(rule, outline.indexPatterns, options),
     route: outline.route,
     discriminators: outline.discriminators,
     ...(outline.stageDiscriminators ? { stageDiscriminators: outline.stageDiscriminators } : {}),
-    timeOf: ruleTimeOf(rule.timestamp_override),
   };
   if (!outline.stateful) {
     const stateless: StatelessRule = { ...base, stateful: false, match: (doc) => (get() as StatelessRule).match(doc) };

@@ -22,10 +22,6 @@ export interface RuleSet {
   loadedCount: number;
 }
 
-export async function loadRuleSet(o: RuleSetOptions): Promise<RuleSet> {
-  return compileRuleSet(await readRuleFiles(o), o);
-}
-
 /** The rule files as plain data: worker threads receive them from the main thread instead of parsing them again. */
 export function readRuleFiles(o: RuleSetOptions): Promise<LoadedRules> {
   return loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated });
