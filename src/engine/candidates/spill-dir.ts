@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+const REMOVE_ATTEMPTS = 20;
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * The temporary directory spilled candidates live in: made when a hunt starts, removed when it
@@ -18,13 +21,25 @@ export class SpillDir {
 
   remove(): void {
     process.off('exit', this.onExit);
+    // Quitting at once (a second Ctrl-C) races spills still being opened on libuv's thread pool:
+    // a run file created after rmSync listed the directory makes its rmdir fail, and rmSync's own
+    // retries only retry the rmdir. Renaming first makes every open not yet started fail (the
+    // path is gone); the few already past the lookup land in the renamed directory, which is
+    // emptied again until the rmdir succeeds.
+    let doomed = this.path;
     try {
-      // Quitting at once (a second Ctrl-C) can race a spill still being written: a run file
-      // created while the contents are removed makes the final rmdir fail with ENOTEMPTY.
-      // Retried, the newcomer is removed too; one opened after the rmdir fails, having no dir.
-      rmSync(this.path, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
+      renameSync(this.path, `${this.path}.removing`);
+      doomed = `${this.path}.removing`;
     } catch {
-      // Best effort: a leftover temp dir must not turn a finished hunt into a failure.
+      // Already gone, or the rename is refused: remove it where it is.
+    }
+    for (let attempt = 0; attempt < REMOVE_ATTEMPTS && existsSync(doomed); attempt++) {
+      try {
+        rmSync(doomed, { recursive: true, force: true });
+      } catch {
+        // Best effort: a leftover temp dir must not turn a finished hunt into a failure.
+      }
+      if (existsSync(doomed)) Atomics.wait(pause, 0, 0, 5);
     }
   }
 }
