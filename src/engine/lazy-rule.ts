@@ -11,16 +11,13 @@ import type { CompiledRule, StatefulRule, StatelessRule } from './compiled-rule.
  * ~2.1 s each on two cores instead of ~1.1 s alone).
  */
 export type RuleOutline = Pick<CompiledRule, 'indexPatterns' | 'route' | 'discriminators' | 'stageDiscriminators'> & {
-  /** The rule's position among the rules it was compiled from. */
-  at: number;
   stateful: boolean;
   /** The optional parts the compiled rule has: the scan loop and the prune exchange choose by them. */
   has: { mark: boolean; tally: boolean; project: boolean; prune: boolean; pruneKeys: boolean; stream: boolean };
 };
 
-export function outlineOf(c: CompiledRule, at: number): RuleOutline {
+export function outlineOf(c: CompiledRule): RuleOutline {
   return {
-    at,
     indexPatterns: c.indexPatterns,
     route: c.route,
     discriminators: c.discriminators,

@@ -134,12 +134,12 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }
     let outputs: ScanOutput[];
     try {
-      const [{ readRuleFiles, compileRuleSet, ruleOutlines }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
+      const [{ readRuleFiles, compileRuleSet, rulesForWorkers }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
       const loaded = await readRuleFiles(ruleOpts);
       ruleSet = compileRuleSet(loaded, ruleOpts);
       // Workers compile a rule when an event first reaches it: two threads compiling every rule
       // at once took twice as long each, and most rules of a big set never meet an event.
-      if (pool) pool.sendRules(loaded, ruleOutlines(ruleSet));
+      if (pool) pool.sendRules(rulesForWorkers(ruleSet));
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const hooks: ScanHooks = {
         onBytes: (n) => progress.addBytes(n),

@@ -1,6 +1,5 @@
 import type { CandidateStoreOptions } from '../engine/candidates/store.js';
-import type { RuleOutline } from '../engine/lazy-rule.js';
-import type { LoadedRules } from '../rules/index.js';
+import type { RulesForWorkers } from './rule-set.js';
 import type { PruneKeys } from './prune-exchange.js';
 import type { RuleSetOptions } from './rule-set.js';
 import type { ScanPlan } from './scan-plan.js';
@@ -35,4 +34,4 @@ export type FromWorker =
   | { type: 'pruneKeys'; keys: PruneKeys }
   | { type: 'result'; output: ScanOutput };
 
-export type ToWorker = { type: 'rules'; loaded: LoadedRules; outlines: RuleOutline[] } | { type: 'pruneKeys'; keys: PruneKeys };
+export type ToWorker = { type: 'rules'; rules: RulesForWorkers } | { type: 'pruneKeys'; keys: PruneKeys };

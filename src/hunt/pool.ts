@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { RuleOutline } from '../engine/lazy-rule.js';
-import type { LoadedRules } from '../rules/index.js';
+import type { RulesForWorkers } from './rule-set.js';
 import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
 import type { PruneKeys } from './prune-exchange.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -37,7 +36,7 @@ export interface Pool {
   pruneKeys(): Promise<PruneKeys[]>;
   sendPruneKeys(keys: PruneKeys): void;
   /** The rules as the main thread read and compiled them; every worker waits for them. */
-  sendRules(loaded: LoadedRules, outlines: RuleOutline[]): void;
+  sendRules(rules: RulesForWorkers): void;
 }
 
 const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, interrupted: false });
@@ -104,8 +103,8 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
     sendPruneKeys(all) {
       for (const { worker } of running.values()) worker.postMessage({ type: 'pruneKeys', keys: all } satisfies ToWorker);
     },
-    sendRules(loaded, outlines) {
-      for (const { worker } of running.values()) worker.postMessage({ type: 'rules', loaded, outlines } satisfies ToWorker);
+    sendRules(rules) {
+      for (const { worker } of running.values()) worker.postMessage({ type: 'rules', rules } satisfies ToWorker);
     },
   };
 }

@@ -23,7 +23,7 @@ const PROGRESS_EVERY_MS = 150;
 const next = () => new Promise<ToWorker>((resolve) => port.once('message', resolve));
 const first = await next();
 if (first.type !== 'rules') throw new Error(`scan worker expected the rules first, got ${first.type}`);
-const set = lazyRuleSet(first.loaded, first.outlines, init.rules);
+const set = lazyRuleSet(first.rules, init.rules);
 let bytes = 0;
 let events = 0;
 let flushed = performance.now();
