@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,4 +25,15 @@ export function packageVersion(): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/**
+ * Where parsed and compiled rules are kept between runs (see hunt/rule-cache.ts): TRAWL_CACHE_DIR,
+ * else the XDG cache directory. undefined when TRAWL_CACHE_DIR is `off`.
+ */
+export function ruleCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const own = env['TRAWL_CACHE_DIR'];
+  if (own === 'off') return undefined;
+  if (own) return own;
+  return path.join(env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache'), 'trawl');
 }

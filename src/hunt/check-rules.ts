@@ -1,5 +1,6 @@
 import { loadRules, type Rule } from '../rules/index.js';
 import { compileRules } from './compile-rules.js';
+import { RuleCache } from './rule-cache.js';
 
 /** `trawl rules check` JSON: a stable contract for CI pipelines that vet rule packs. */
 export interface RuleCheckReport {
@@ -11,10 +12,12 @@ export interface RuleCheckReport {
 
 export async function checkRules(
   paths: string[],
-  options: { includeDeprecated?: boolean; now?: number } = {},
+  options: { includeDeprecated?: boolean; now?: number; cacheDir?: string } = {},
 ): Promise<{ report: RuleCheckReport; rules: Rule[] }> {
-  const loaded = await loadRules(paths, { includeDeprecated: options.includeDeprecated });
-  const set = compileRules(loaded.rules, { now: options.now ?? Date.now(), strictIndex: false });
+  const cache = options.cacheDir === undefined ? undefined : RuleCache.open(options.cacheDir, { strictIndex: false });
+  const loaded = await loadRules(paths, { includeDeprecated: options.includeDeprecated, parse: cache?.parse });
+  const set = compileRules(loaded.rules, { now: options.now ?? Date.now(), strictIndex: false }, cache);
+  cache?.save();
   const errors = [
     ...loaded.errors.map((e) => ({ file: e.file, rule_id: e.rule_id, name: e.name, message: e.message, line: e.line, column: e.column })),
     ...set.failed,

@@ -1,5 +1,7 @@
-import { compileRule, type CompiledRule, type CompileOptions } from '../engine/index.js';
+import { compileRule, type CompiledRule, type CompileOptions, type CompileOutcome } from '../engine/index.js';
+import { lazyRule } from '../engine/lazy-rule.js';
 import type { Rule } from '../rules/rule.js';
+import type { RuleCache } from './rule-cache.js';
 import type { HuntSummary } from './summary.js';
 
 export interface CompiledSet {
@@ -8,11 +10,15 @@ export interface CompiledSet {
   unsupported: HuntSummary['rules']['unsupported'];
 }
 
-/** Compile every rule; a rule that fails is reported with its file and position, the rest run. */
-export function compileRules(rules: readonly Rule[], options: CompileOptions): CompiledSet {
+/**
+ * Compile every rule; a rule that fails is reported with its file and position, the rest run.
+ * A rule the cache compiled before is not compiled now: its outline stands in (compiled on the
+ * first event the router hands it), its failure is reported as it was then.
+ */
+export function compileRules(rules: readonly Rule[], options: CompileOptions, cache?: RuleCache): CompiledSet {
   const out: CompiledSet = { compiled: [], failed: [], unsupported: [] };
   for (const rule of rules) {
-    const r = compileRule(rule, options);
+    const r = outcomeOf(rule, options, cache);
     if (r.ok) out.compiled.push(r.compiled);
     else if (r.unsupported) {
       out.unsupported.push({ file: rule.file, rule_id: rule.rule_id, name: rule.name, type: rule.type, reason: r.reason });
@@ -27,4 +33,14 @@ export function compileRules(rules: readonly Rule[], options: CompileOptions): C
     }
   }
   return out;
+}
+
+function outcomeOf(rule: Rule, options: CompileOptions, cache: RuleCache | undefined): CompileOutcome {
+  const cached = cache?.outcome(rule);
+  if (!cached) {
+    const r = compileRule(rule, options);
+    cache?.remember(rule, r);
+    return r;
+  }
+  return cached.ok ? { ok: true, compiled: lazyRule(rule, cached.outline, options) } : cached;
 }

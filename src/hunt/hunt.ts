@@ -15,6 +15,7 @@ import { defaultMaxMemory, planMemory } from './memory-budget.js';
 import type { MergedScan } from './merge-scans.js';
 import { startPool, type Pool } from './pool.js';
 import { localPruneKeys, prunable, unionPruneKeys } from './prune-exchange.js';
+import type { RuleCacheStats } from './rule-cache.js';
 import type { RuleSet, RuleSetOptions } from './rule-set.js';
 import { planTasks, TaskClaims, type ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
@@ -46,6 +47,8 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
    * stdin). false keeps whole documents: the reference the tests compare to.
    */
   projectCandidates?: boolean;
+  /** Keep parsed and compiled rules here between runs (see rule-cache.ts); default: no cache. */
+  cacheDir?: string;
 }
 
 export interface HuntResult {
@@ -53,6 +56,8 @@ export interface HuntResult {
   summary: HuntSummary;
   rules: Rule[];
   lineage?: LineageIndex;
+  /** How much of the rule set the cache answered (when there was one). */
+  ruleCache?: RuleCacheStats;
 }
 
 /**
@@ -122,6 +127,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let stateful: StatefulRule[];
   let scan: MergedScan;
   let evaluated: StatefulOutcome;
+  let cacheStats: RuleCacheStats | undefined;
   try {
     if (scanners > 1) {
       pool = startPool(
@@ -134,12 +140,20 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }
     let outputs: ScanOutput[];
     try {
-      const [{ readRuleFiles, compileRuleSet, rulesForWorkers }, { scanTasks }] = await Promise.all([import('./rule-set.js'), import('./scan-tasks.js')]);
-      const loaded = await readRuleFiles(ruleOpts);
-      ruleSet = compileRuleSet(loaded, ruleOpts);
+      const [{ readRuleFiles, compileRuleSet, rulesForWorkers }, { scanTasks }, { RuleCache }] = await Promise.all([
+        import('./rule-set.js'),
+        import('./scan-tasks.js'),
+        import('./rule-cache.js'),
+      ]);
+      const cache = opts.cacheDir === undefined ? undefined : RuleCache.open(opts.cacheDir, { strictIndex: ruleOpts.strictIndex });
+      const loaded = await readRuleFiles(ruleOpts, cache);
+      ruleSet = compileRuleSet(loaded, ruleOpts, cache);
+      cacheStats = cache?.stats;
       // Workers compile a rule when an event first reaches it: two threads compiling every rule
       // at once took twice as long each, and most rules of a big set never meet an event.
       if (pool) pool.sendRules(rulesForWorkers(ruleSet));
+      // After the workers have their rules; failing to write costs the next run time, not this one its results.
+      cache?.save();
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const hooks: ScanHooks = {
         onBytes: (n) => progress.addBytes(n),
@@ -225,7 +239,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     elapsedMs: performance.now() - started,
     incomplete: scan.interrupted || evaluated.notEvaluated > 0,
   });
-  return { hits, summary, rules: ruleSet.rules, lineage: scan.lineage };
+  return { hits, summary, rules: ruleSet.rules, lineage: scan.lineage, ...(cacheStats ? { ruleCache: cacheStats } : {}) };
 }
 
 /** The main thread's share: stdin (which only it can read), then whatever is left to claim. */

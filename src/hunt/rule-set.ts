@@ -1,6 +1,7 @@
 import { lazyRule, outlineOf, type RuleOutline } from '../engine/lazy-rule.js';
 import { loadRules, severityRank, type LoadedRules, type Rule } from '../rules/index.js';
 import { compileRules, type CompiledSet } from './compile-rules.js';
+import type { RuleCache } from './rule-cache.js';
 import type { HuntSummary } from './summary.js';
 
 /** Which rules a hunt runs; plain data so worker threads can rebuild the same set. */
@@ -23,13 +24,13 @@ export interface RuleSet {
 }
 
 /** The rule files as plain data: worker threads receive them from the main thread instead of parsing them again. */
-export function readRuleFiles(o: RuleSetOptions): Promise<LoadedRules> {
-  return loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated });
+export function readRuleFiles(o: RuleSetOptions, cache?: RuleCache): Promise<LoadedRules> {
+  return loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated, parse: cache?.parse });
 }
 
-export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions): RuleSet {
+export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions, cache?: RuleCache): RuleSet {
   const rules = selectRules(loaded.rules, o);
-  const set = compileRules(rules, { now: o.now, strictIndex: o.strictIndex });
+  const set = compileRules(rules, { now: o.now, strictIndex: o.strictIndex }, cache);
   return {
     rules,
     set,

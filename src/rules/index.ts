@@ -21,6 +21,8 @@ export interface LoadedRules {
 
 export interface LoadRulesOptions {
   includeDeprecated?: boolean;
+  /** How a file's text becomes a rule (default parseRuleToml): a cache may answer instead. */
+  parse?: (text: string, file: string) => { rule?: Rule; error?: RuleLoadError };
 }
 
 const DEPRECATED_DIR = '_deprecated';
@@ -65,6 +67,7 @@ async function walk(dir: string, out: string[]): Promise<void> {
  */
 export async function loadRules(paths: string[], options: LoadRulesOptions = {}): Promise<LoadedRules> {
   const includeDeprecated = options.includeDeprecated ?? false;
+  const parse = options.parse ?? parseRuleToml;
   const errors: RuleLoadError[] = [];
   const files: string[] = [];
   const seenFiles = new Set<string>();
@@ -106,7 +109,7 @@ export async function loadRules(paths: string[], options: LoadRulesOptions = {})
       return { error: { file, message: `cannot read rule file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
     }
     try {
-      return parseRuleToml(text, file);
+      return parse(text, file);
     } catch (err) {
       return { error: { file, message: `cannot load rule file: ${(err as Error).message ?? String(err)}` } };
     }

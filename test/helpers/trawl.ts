@@ -15,12 +15,12 @@ export interface CliResult {
  * Run `trawl ARGS` as a real process (from source via tsx, or `built`: bin/trawl.js as users run
  * it, from dist/), optionally feeding stdin.
  */
-export function runTrawl(args: string[], opts: { input?: string | Buffer; cwd?: string; built?: boolean } = {}): Promise<CliResult> {
+export function runTrawl(args: string[], opts: { input?: string | Buffer; cwd?: string; built?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const argv = opts.built ? [path.join(ROOT, 'bin/trawl.js'), ...args] : ['--import', 'tsx', ENTRY, ...args];
     const child = spawn(process.execPath, argv, {
       cwd: opts.cwd ?? ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, FORCE_COLOR: '0', ...opts.env },
     });
     let stdout = '';
     let stderr = '';

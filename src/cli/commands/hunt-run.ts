@@ -2,7 +2,7 @@ import { hunt, type HuntResult } from '../../hunt/hunt.js';
 import { parseSize } from '../../hunt/memory-budget.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
 import { openSink, parseInstant, stderr, UsageError } from '../output.js';
-import { bundledRulesDir } from '../paths.js';
+import { bundledRulesDir, ruleCacheDir } from '../paths.js';
 import { FORMATS, SEVERITIES, type HuntFlags } from './hunt.js';
 
 export async function runHunt(evidence: string[], flags: HuntFlags): Promise<number> {
@@ -42,6 +42,7 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
       workers,
       maxMemory,
       signal: abort.signal,
+      cacheDir: flags.cache ? ruleCacheDir() : undefined,
     });
     if (!interactive) await writeResult(result.hits, result.summary, format, flags.output);
   } finally {

@@ -13,6 +13,7 @@ export interface HuntFlags {
   output?: string;
   tui: boolean;
   progress: boolean;
+  cache: boolean;
   includeDeprecated?: boolean;
   strictIndex?: boolean;
   now?: string;
@@ -46,6 +47,7 @@ export function registerHunt(program: Command): void {
     .option('--include-deprecated', 'also run rules from _deprecated folders')
     .option('--strict-index', 'events whose index is unknown match no rule (default: they match every rule)')
     .option('--now <time>', 'evaluation clock for date math in queries (default: now)')
+    .option('--no-cache', 'parse and compile every rule afresh (default: reuse what earlier runs of this build kept in ~/.cache/trawl; TRAWL_CACHE_DIR moves it, TRAWL_CACHE_DIR=off disables it)')
     .option('-w, --workers <n>', 'scanning threads, the main one included (default: one per core; 1 = no worker threads)')
     .option(
       '--max-memory <size>',

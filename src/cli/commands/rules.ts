@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { stderr, UsageError } from '../output.js';
-import { bundledRulesDir } from '../paths.js';
+import { bundledRulesDir, ruleCacheDir } from '../paths.js';
 
 export function registerRules(program: Command): void {
   const rules = program
@@ -42,11 +42,15 @@ export function registerRules(program: Command): void {
     .argument('[paths...]', 'rule files or directories (default: the bundled rules/)')
     .option('--include-deprecated', 'include rules from _deprecated folders')
     .option('-f, --format <format>', 'table | json', 'table')
+    .option('--no-cache', 'parse and compile every rule afresh instead of reusing earlier runs (see trawl hunt --help)')
     .addHelpText('after', '\nExample:\n  trawl rules check detection-rules/rules --format json | jq .errors')
-    .action(async (paths: string[], flags: { includeDeprecated?: boolean; format: string }) => {
+    .action(async (paths: string[], flags: { includeDeprecated?: boolean; format: string; cache: boolean }) => {
       if (!['table', 'json'].includes(flags.format)) throw new UsageError('--format must be table or json');
       const { checkRules } = await import('../../hunt/check-rules.js');
-      const { report } = await checkRules(paths.length ? paths : [bundledRulesDir()], flags);
+      const { report } = await checkRules(paths.length ? paths : [bundledRulesDir()], {
+        includeDeprecated: flags.includeDeprecated,
+        cacheDir: flags.cache ? ruleCacheDir() : undefined,
+      });
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } else {

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import type { CompileOutcome } from '../engine/compiled-rule.js';
+import { outlineOf, type RuleOutline } from '../engine/lazy-rule.js';
+import { parseRuleToml, type Rule, type RuleLoadError } from '../rules/index.js';
+
+/** What compiling a rule came to, as plain data: a thread with the outline compiles it when an event first reaches it. */
+export type CachedOutcome =
+  | { ok: true; outline: RuleOutline }
+  | { ok: false; unsupported: true; reason: string }
+  | { ok: false; unsupported: false; message: string; line?: number; column?: number };
+
+interface Entry {
+  parsed: { rule?: Rule; error?: RuleLoadError };
+  outcome?: CachedOutcome;
+}
+
+export interface RuleCacheStats {
+  /** Rule files whose parse came from the cache. */
+  reused: number;
+  /** Rule files parsed, and rules compiled, because the cache did not hold them. */
+  parsed: number;
+  compiled: number;
+}
+
+const FORMAT = 1;
+/** Entries kept past those this run used, so that switching between rule packs stays cached. */
+const MAX_ENTRIES = 20_000;
+
+/**
+ * Parsed rule files and what compiling them came to, kept between runs: reading and compiling
+ * Elastic's ~2,000 rules is ~1.5-2 s of every hunt, and a responder reruns hunts with the same
+ * rules many times. Only the outline of a compiled rule is kept (routing data); a thread compiles
+ * the rule itself when the router first hands it an event, as worker threads always did.
+ *
+ * An entry is found by the file's path and exact text; the whole cache belongs to one build of
+ * trawl (a fingerprint of its code) and one Node version, and to the compile options that shape
+ * outlines. Anything unreadable is a miss: the cache can make a hunt start faster, never change
+ * what it finds or make it fail.
+ */
+export class RuleCache {
+  readonly stats: RuleCacheStats = { reused: 0, parsed: 0, compiled: 0 };
+  private readonly keys = new WeakMap<Rule, string>();
+  private readonly used = new Map<string, Entry>();
+  private changed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly stored: Map<string, Entry>,
+  ) {}
+
+  /** The cache for this build under `dir`; a cache that cannot be read starts empty. */
+  static open(dir: string, options: { strictIndex: boolean }): RuleCache {
+    const name = `rules-${fingerprint(options)}.bin`;
+    const file = path.join(dir, name);
+    let stored = new Map<string, Entry>();
+    try {
+      const value: unknown = v8.deserialize(readFileSync(file));
+      if (value instanceof Map) stored = value as Map<string, Entry>;
+    } catch {
+      // Missing, truncated or from elsewhere: start empty.
+    }
+    return new RuleCache(file, stored);
+  }
+
+  /** loadRules' parser: the cached parse of this exact text at this path, else a fresh one. */
+  readonly parse = (text: string, file: string): { rule?: Rule; error?: RuleLoadError } => {
+    const key = createHash('sha1').update(file).update('\0').update(text).digest('base64');
+    let entry = this.used.get(key) ?? this.stored.get(key);
+    if (entry) this.stats.reused++;
+    else {
+      this.stats.parsed++;
+      entry = { parsed: parseRuleToml(text, file) };
+      this.changed = true;
+    }
+    this.used.set(key, entry);
+    if (entry.parsed.rule) this.keys.set(entry.parsed.rule, key);
+    return entry.parsed;
+  };
+
+  /** What compiling `rule` came to before, if this cache parsed it and it was compiled then. */
+  outcome(rule: Rule): CachedOutcome | undefined {
+    const key = this.keys.get(rule);
+    return key === undefined ? undefined : this.used.get(key)?.outcome;
+  }
+
+  remember(rule: Rule, outcome: CompileOutcome): void {
+    this.stats.compiled++;
+    const key = this.keys.get(rule);
+    const entry = key === undefined ? undefined : this.used.get(key);
+    if (!entry) return;
+    entry.outcome = outcome.ok
+      ? { ok: true, outline: outlineOf(outcome.compiled) }
+      : outcome.unsupported
+        ? { ok: false, unsupported: true, reason: outcome.reason }
+        : { ok: false, unsupported: false, message: outcome.message, ...(outcome.line !== undefined ? { line: outcome.line, column: outcome.column } : {}) };
+    this.changed = true;
+  }
+
+  /**
+   * Write what changed: to a temporary file renamed into place, so a concurrent hunt reads the
+   * old cache or the new one, never half of one. Caches of other builds are removed. Returns why
+   * it could not be written, if it could not.
+   */
+  save(): string | undefined {
+    if (!this.changed) return undefined;
+    const entries = new Map(this.used);
+    for (const [key, entry] of this.stored) {
+      if (entries.size >= MAX_ENTRIES) break;
+      if (!entries.has(key)) entries.set(key, entry);
+    }
+    const dir = path.dirname(this.file);
+    const temp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(temp, v8.serialize(entries), { mode: 0o600 });
+      renameSync(temp, this.file);
+      for (const f of readdirSync(dir)) {
+        if (/^rules-.*\.bin$/.test(f) && f !== path.basename(this.file)) rmSync(path.join(dir, f), { force: true });
+      }
+      this.changed = false;
+      return undefined;
+    } catch (err) {
+      rmSync(temp, { force: true });
+      return (err as Error).message;
+    }
+  }
+}
+
+let codeHash: string | undefined;
+
+/**
+ * This build's code, the Node version and the options outlines depend on. The code is hashed
+ * from the files themselves (the bundle, the tsc output or the sources, whichever is running):
+ * a rebuild after any change, even without a version bump, gets a cache of its own.
+ */
+function fingerprint(options: { strictIndex: boolean }): string {
+  if (codeHash === undefined) {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const root = path.basename(here) === 'hunt' ? path.dirname(here) : here;
+    const hash = createHash('sha1').update(`${FORMAT}\0${process.version}\0`);
+    for (const file of codeFiles(root)) hash.update(file.slice(root.length)).update('\0').update(readFileSync(file));
+    codeHash = hash.digest('hex').slice(0, 16);
+  }
+  return `${codeHash}-${options.strictIndex ? 'strict' : 'open'}`;
+}
+
+function codeFiles(dir: string): string[] {
+  const out: string[] = [];
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...codeFiles(p));
+    else if (/\.(js|ts|txt)$/.test(e.name)) out.push(p);
+  }
+  return out;
+}

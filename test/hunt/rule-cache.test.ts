@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkRules } from '../../src/hunt/check-rules.js';
+import { hunt, type HuntOptions, type HuntResult } from '../../src/hunt/hunt.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+import { ROOT, runTrawl } from '../helpers/trawl.js';
+
+const SAMPLES = path.join(ROOT, 'samples');
+const NOW = Date.UTC(2026, 10, 20);
+
+function tempDir(t: { after(fn: () => void): void }, prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** What must not depend on the cache: every hit and the summary, timings aside. */
+function outcome(r: HuntResult): string {
+  const { elapsed_ms: _e, events_per_sec: _r, ...summary } = r.summary as unknown as Record<string, unknown>;
+  return JSON.stringify({ hits: r.hits, summary });
+}
+
+/** The bundled rules plus one with a syntax error, in a folder the test may edit. */
+function ruleFolder(dir: string): string {
+  const rules = path.join(dir, 'rules');
+  cpSync(path.join(ROOT, 'rules'), rules, { recursive: true });
+  writeFileSync(
+    path.join(rules, 'broken.toml'),
+    `[metadata]\ncreation_date = "2026/01/01"\n\n[rule]\nauthor = ["t"]\ndescription = "d"\nname = "Broken"\nrisk_score = 21\nrule_id = "broken-1"\nseverity = "low"\ntype = "eql"\nlanguage = "eql"\nindex = ["logs-*"]\nquery = '''\nprocess where process.name == \n'''\n`,
+  );
+  return rules;
+}
+
+test('a warm cache compiles nothing up front and finds the same hits, failures included, with 1 and 2 workers', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const rules = ruleFolder(dir);
+  const cacheDir = path.join(dir, 'cache');
+  for (const workers of [1, 2]) {
+    const opts: HuntOptions = { evidence: [SAMPLES], rulePaths: [rules], workers, now: NOW };
+    const reference = await hunt(opts);
+    assert.equal(reference.ruleCache, undefined, 'no cache unless asked for');
+    assert.equal(reference.summary.rules.failed.length, 1);
+    const cold = await hunt({ ...opts, cacheDir });
+    const warm = await hunt({ ...opts, cacheDir });
+    assert.equal(outcome(cold), outcome(reference));
+    assert.equal(outcome(warm), outcome(reference));
+    assert.deepEqual(warm.ruleCache, { reused: 5, parsed: 0, compiled: 0 });
+  }
+  assert.equal(readdirSync(cacheDir).filter((f) => f.endsWith('.bin')).length, 1);
+});
+
+test('an edited rule file is parsed and compiled again; the others still come from the cache', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const rules = ruleFolder(dir);
+  const cacheDir = path.join(dir, 'cache');
+  const opts: HuntOptions = { evidence: [SAMPLES], rulePaths: [rules], workers: 1, now: NOW, cacheDir };
+  await hunt(opts);
+  const file = path.join(rules, 'credential_access_systemkey_access_via_command_line.toml');
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /severity = "high"/);
+  writeFileSync(file, text.replace('severity = "high"', 'severity = "low"'));
+  const edited = await hunt(opts);
+  assert.deepEqual(edited.ruleCache, { reused: 4, parsed: 1, compiled: 1 });
+  const fresh = await hunt({ ...opts, cacheDir: undefined });
+  assert.equal(outcome(edited), outcome(fresh));
+  assert.ok(edited.hits.some((h) => h.rule.name.includes('SystemKey') && h.rule.severity === 'low'));
+  // The broken rule fixed: it compiles now, and the fix is what the next run reuses.
+  writeFileSync(path.join(rules, 'broken.toml'), readFileSync(path.join(rules, 'broken.toml'), 'utf8').replace('process.name == ', 'process.name == "x"'));
+  const fixed = await hunt(opts);
+  assert.deepEqual(fixed.summary.rules.failed, []);
+  assert.deepEqual((await hunt(opts)).ruleCache, { reused: 5, parsed: 0, compiled: 0 });
+});
+
+test('a damaged cache file is a miss: the hunt parses everything, finds the same hits and writes a good cache', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const rules = ruleFolder(dir);
+  const cacheDir = path.join(dir, 'cache');
+  const opts: HuntOptions = { evidence: [SAMPLES], rulePaths: [rules], workers: 1, now: NOW, cacheDir };
+  const first = await hunt(opts);
+  const [name] = readdirSync(cacheDir);
+  const file = path.join(cacheDir, name);
+  writeFileSync(file, readFileSync(file).subarray(0, 1000));
+  const damaged = await hunt(opts);
+  assert.deepEqual(damaged.ruleCache, { reused: 0, parsed: 5, compiled: 5 });
+  assert.equal(outcome(damaged), outcome(first));
+  assert.deepEqual((await hunt(opts)).ruleCache, { reused: 5, parsed: 0, compiled: 0 });
+});
+
+test('rules check reports the same from a warm cache as without one (bundled rules and a broken one)', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const rules = ruleFolder(dir);
+  const cacheDir = path.join(dir, 'cache');
+  const plain = await checkRules([rules], { now: NOW });
+  await checkRules([rules], { now: NOW, cacheDir });
+  const warm = await checkRules([rules], { now: NOW, cacheDir });
+  assert.deepEqual(warm.report, plain.report);
+  assert.equal(plain.report.errors.length, 1);
+  assert.ok(plain.report.errors[0].line !== undefined, 'the error keeps its position');
+});
+
+test('rules check over the elastic-rules corpus: a warm cache gives the same report', { skip: needsShared('elastic-rules') }, async (t) => {
+  const cacheDir = tempDir(t, 'trawl-cache-');
+  const corpus = [sharedPath('elastic-rules')];
+  const plain = await checkRules(corpus, { now: NOW });
+  await checkRules(corpus, { now: NOW, cacheDir });
+  const warm = await checkRules(corpus, { now: NOW, cacheDir });
+  assert.deepEqual(warm.report, plain.report);
+  assert.ok(warm.report.compiled > 1500);
+});
+
+test('the CLI keeps its cache where TRAWL_CACHE_DIR says; --no-cache and TRAWL_CACHE_DIR=off leave it alone', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const cacheDir = path.join(dir, 'cache');
+  const args = ['hunt', 'samples/', '-f', 'json', '--no-progress', '--workers', '1', '--now', '2026-11-20T00:00:00Z'];
+  const withEnv = (env: Record<string, string>) => runTrawl(args, { env });
+  const off = await withEnv({ TRAWL_CACHE_DIR: 'off' });
+  assert.equal(off.code, 0, off.stderr);
+  const none = await runTrawl([...args, '--no-cache'], { env: { TRAWL_CACHE_DIR: cacheDir } });
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(existsSync(cacheDir), false);
+  const cold = await withEnv({ TRAWL_CACHE_DIR: cacheDir });
+  const warm = await withEnv({ TRAWL_CACHE_DIR: cacheDir });
+  assert.equal(readdirSync(cacheDir).length, 1);
+  for (const r of [none, cold, warm]) assert.deepEqual(JSON.parse(r.stdout).hits, JSON.parse(off.stdout).hits);
+});
