@@ -102,7 +102,8 @@ export class RuleCache {
 
   /**
    * Write what changed: to a temporary file renamed into place, so a concurrent hunt reads the
-   * old cache or the new one, never half of one. Caches of other builds are removed. Returns why
+   * old cache or the new one, never half of one. Caches of other builds are removed (this build's
+   * other strict-index setting stays). Returns why
    * it could not be written, if it could not.
    */
   save(): string | undefined {
@@ -119,7 +120,7 @@ export class RuleCache {
       writeFileSync(temp, v8.serialize(entries), { mode: 0o600 });
       renameSync(temp, this.file);
       for (const f of readdirSync(dir)) {
-        if (/^rules-.*\.bin$/.test(f) && f !== path.basename(this.file)) rmSync(path.join(dir, f), { force: true });
+        if (/^rules-.*\.bin$/.test(f) && !f.startsWith(`rules-${codeFingerprint()}-`)) rmSync(path.join(dir, f), { force: true });
       }
       this.changed = false;
       return undefined;
@@ -138,6 +139,10 @@ let codeHash: string | undefined;
  * a rebuild after any change, even without a version bump, gets a cache of its own.
  */
 function fingerprint(options: { strictIndex: boolean }): string {
+  return `${codeFingerprint()}-${options.strictIndex ? 'strict' : 'open'}`;
+}
+
+function codeFingerprint(): string {
   if (codeHash === undefined) {
     const here = path.dirname(fileURLToPath(import.meta.url));
     const root = path.basename(here) === 'hunt' ? path.dirname(here) : here;
@@ -145,7 +150,7 @@ function fingerprint(options: { strictIndex: boolean }): string {
     for (const file of codeFiles(root)) hash.update(file.slice(root.length)).update('\0').update(readFileSync(file));
     codeHash = hash.digest('hex').slice(0, 16);
   }
-  return `${codeHash}-${options.strictIndex ? 'strict' : 'open'}`;
+  return codeHash;
 }
 
 function codeFiles(dir: string): string[] {

@@ -49,7 +49,12 @@ test('a warm cache compiles nothing up front and finds the same hits, failures i
     assert.equal(outcome(warm), outcome(reference));
     assert.deepEqual(warm.ruleCache, { reused: 5, parsed: 0, compiled: 0 });
   }
-  assert.equal(readdirSync(cacheDir).filter((f) => f.endsWith('.bin')).length, 1);
+  const bins = () => readdirSync(cacheDir).filter((f) => f.endsWith('.bin'));
+  assert.equal(bins().length, 1);
+  // --strict-index changes how rules match indexes: its cache is its own, and both stay.
+  const strict = await hunt({ evidence: [SAMPLES], rulePaths: [rules], workers: 1, now: NOW, strictIndex: true, cacheDir });
+  assert.deepEqual(strict.ruleCache, { reused: 0, parsed: 5, compiled: 5 });
+  assert.equal(bins().length, 2);
 });
 
 test('an edited rule file is parsed and compiled again; the others still come from the cache', async (t) => {
