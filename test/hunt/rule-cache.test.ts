@@ -131,3 +131,22 @@ test('the CLI keeps its cache where TRAWL_CACHE_DIR says; --no-cache and TRAWL_C
   assert.equal(readdirSync(cacheDir).length, 1);
   for (const r of [none, cold, warm]) assert.deepEqual(JSON.parse(r.stdout).hits, JSON.parse(off.stdout).hits);
 });
+
+test('hunts started together on a cold cache all finish with the same hits and leave one readable cache', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const cacheDir = path.join(dir, 'cache');
+  const args = ['hunt', 'samples/', '-f', 'json', '--no-progress', '--workers', '1', '--now', '2026-11-20T00:00:00Z'];
+  const runs = await Promise.all([1, 2, 3].map(() => runTrawl(args, { env: { TRAWL_CACHE_DIR: cacheDir } })));
+  const after = await runTrawl(args, { env: { TRAWL_CACHE_DIR: cacheDir } });
+  for (const r of [...runs, after]) {
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).hits, JSON.parse(runs[0].stdout).hits);
+  }
+  assert.deepEqual(
+    readdirSync(cacheDir).filter((f) => !f.endsWith('.bin')),
+    [],
+    'no temporary file left behind',
+  );
+  const warm = await hunt({ evidence: [SAMPLES], rulePaths: [path.join(ROOT, 'rules')], workers: 1, now: NOW, cacheDir });
+  assert.ok(warm.ruleCache && warm.ruleCache.reused >= 4, JSON.stringify(warm.ruleCache));
+});
