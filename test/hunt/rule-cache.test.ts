@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkRules } from '../../src/hunt/check-rules.js';
 import { hunt, type HuntOptions, type HuntResult } from '../../src/hunt/hunt.js';
+import { compileRuleSet, readRuleFiles, rulesForWorkers } from '../../src/hunt/rule-set.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 import { ROOT, runTrawl } from '../helpers/trawl.js';
 
@@ -149,4 +150,21 @@ test('hunts started together on a cold cache all finish with the same hits and l
   );
   const warm = await hunt({ evidence: [SAMPLES], rulePaths: [path.join(ROOT, 'rules')], workers: 1, now: NOW, cacheDir });
   assert.ok(warm.ruleCache && warm.ruleCache.reused >= 4, JSON.stringify(warm.ruleCache));
+});
+
+/** The cache keeps outlines across runs whose clocks differ: they must not depend on `now`. */
+async function outlinesAt(rulePaths: string[], now: number): Promise<string> {
+  const o = { rulePaths, strictIndex: false, now };
+  const set = compileRuleSet(await readRuleFiles(o), o);
+  return JSON.stringify({ outlines: rulesForWorkers(set).outlines, failed: set.failed, unsupported: set.set.unsupported });
+}
+
+test('what the cache keeps does not depend on the clock: bundled rules', async () => {
+  const rules = [path.join(ROOT, 'rules')];
+  assert.equal(await outlinesAt(rules, Date.UTC(2020, 0, 1)), await outlinesAt(rules, NOW));
+});
+
+test('what the cache keeps does not depend on the clock: the elastic-rules corpus', { skip: needsShared('elastic-rules') }, async () => {
+  const rules = [sharedPath('elastic-rules')];
+  assert.equal(await outlinesAt(rules, Date.UTC(2020, 0, 1)), await outlinesAt(rules, NOW));
 });
