@@ -23,7 +23,7 @@ export interface RuleSet {
   loadedCount: number;
 }
 
-/** The rule files as plain data: worker threads receive them from the main thread instead of parsing them again. */
+/** The rule files as plain data, each parsed unless the cache holds its parse. */
 export function readRuleFiles(o: RuleSetOptions, cache?: RuleCache): Promise<LoadedRules> {
   return loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated, parse: cache?.parse });
 }
