@@ -17,7 +17,7 @@ export async function checkRules(
   const cache = options.cacheDir === undefined ? undefined : RuleCache.open(options.cacheDir, { strictIndex: false });
   const loaded = await loadRules(paths, { includeDeprecated: options.includeDeprecated, parse: cache?.parse });
   const set = compileRules(loaded.rules, { now: options.now ?? Date.now(), strictIndex: false }, cache);
-  cache?.save();
+  cache?.close();
   const errors = [
     ...loaded.errors.map((e) => ({ file: e.file, rule_id: e.rule_id, name: e.name, message: e.message, line: e.line, column: e.column })),
     ...set.failed,

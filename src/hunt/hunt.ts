@@ -153,7 +153,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       // at once took twice as long each, and most rules of a big set never meet an event.
       if (pool) pool.sendRules(rulesForWorkers(ruleSet));
       // After the workers have their rules; failing to write costs the next run time, not this one its results.
-      cache?.save();
+      cache?.close();
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const hooks: ScanHooks = {
         onBytes: (n) => progress.addBytes(n),

@@ -168,3 +168,20 @@ test('what the cache keeps does not depend on the clock: the elastic-rules corpu
   const rules = [sharedPath('elastic-rules')];
   assert.equal(await outlinesAt(rules, Date.UTC(2020, 0, 1)), await outlinesAt(rules, NOW));
 });
+
+test('one cache serves several rule packs: hunting with one keeps the other\'s entries, unread', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const cacheDir = path.join(dir, 'cache');
+  const packA = ruleFolder(path.join(dir, 'a'));
+  const packB = path.join(dir, 'b');
+  cpSync(path.join(ROOT, 'rules', 'credential_access_systemkey_access_via_command_line.toml'), path.join(packB, 'one.toml'));
+  const a: HuntOptions = { evidence: [SAMPLES], rulePaths: [packA], workers: 1, now: NOW, cacheDir };
+  const b: HuntOptions = { ...a, rulePaths: [packB] };
+  const reference = await hunt({ ...a, cacheDir: undefined });
+  await hunt(a);
+  assert.deepEqual((await hunt(b)).ruleCache, { reused: 0, parsed: 1, compiled: 1 });
+  const warmA = await hunt(a);
+  assert.deepEqual(warmA.ruleCache, { reused: 5, parsed: 0, compiled: 0 });
+  assert.equal(outcome(warmA), outcome(reference));
+  assert.deepEqual((await hunt(b)).ruleCache, { reused: 1, parsed: 0, compiled: 0 });
+});
