@@ -1,6 +1,6 @@
-import { loadRules, type Rule } from '../rules/index.js';
-import { compileRules } from './compile-rules.js';
+import type { Rule } from '../rules/index.js';
 import { RuleCache } from './rule-cache.js';
+import { compileRuleSet, readRuleFiles, type RuleSetOptions } from './rule-set.js';
 
 /** `trawl rules check` JSON: a stable contract for CI pipelines that vet rule packs. */
 export interface RuleCheckReport {
@@ -14,9 +14,10 @@ export async function checkRules(
   paths: string[],
   options: { includeDeprecated?: boolean; now?: number; cacheDir?: string } = {},
 ): Promise<{ report: RuleCheckReport; rules: Rule[] }> {
-  const cache = options.cacheDir === undefined ? undefined : RuleCache.open(options.cacheDir, { strictIndex: false });
-  const loaded = await loadRules(paths, { includeDeprecated: options.includeDeprecated, parse: cache?.parse });
-  const set = compileRules(loaded.rules, { now: options.now ?? Date.now(), strictIndex: false }, cache);
+  const o: RuleSetOptions = { rulePaths: paths, includeDeprecated: options.includeDeprecated, now: options.now ?? Date.now(), strictIndex: false };
+  const cache = RuleCache.open(options.cacheDir, o);
+  const loaded = await readRuleFiles(o, cache);
+  const { set } = compileRuleSet(loaded, o, cache);
   cache?.close();
   const errors = [
     ...loaded.errors.map((e) => ({ file: e.file, rule_id: e.rule_id, name: e.name, message: e.message, line: e.line, column: e.column })),

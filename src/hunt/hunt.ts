@@ -145,7 +145,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         import('./scan-tasks.js'),
         import('./rule-cache.js'),
       ]);
-      const cache = opts.cacheDir === undefined ? undefined : RuleCache.open(opts.cacheDir, { strictIndex: ruleOpts.strictIndex });
+      const cache = RuleCache.open(opts.cacheDir, { strictIndex: ruleOpts.strictIndex });
       const loaded = await readRuleFiles(ruleOpts, cache);
       ruleSet = compileRuleSet(loaded, ruleOpts, cache);
       cacheStats = cache?.stats;

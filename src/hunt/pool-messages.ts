@@ -1,7 +1,6 @@
 import type { CandidateStoreOptions } from '../engine/candidates/store.js';
-import type { RulesForWorkers } from './rule-set.js';
 import type { PruneKeys } from './prune-exchange.js';
-import type { RuleSetOptions } from './rule-set.js';
+import type { RuleSetOptions, RulesForWorkers } from './rule-set.js';
 import type { ScanPlan } from './scan-plan.js';
 import type { ScanOutput } from './scan-tasks.js';
 

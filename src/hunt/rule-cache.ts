@@ -7,11 +7,11 @@ import type { CompileOutcome } from '../engine/compiled-rule.js';
 import { outlineOf, type RuleOutline } from '../engine/lazy-rule.js';
 import { parseRuleToml, type Rule, type RuleLoadError } from '../rules/index.js';
 
-/** What compiling a rule came to, as plain data: a thread with the outline compiles it when an event first reaches it. */
-export type CachedOutcome =
-  | { ok: true; outline: RuleOutline }
-  | { ok: false; unsupported: true; reason: string }
-  | { ok: false; unsupported: false; message: string; line?: number; column?: number };
+/**
+ * What compiling a rule came to, as plain data: a compiled rule as its outline (a thread with it
+ * compiles the rule when an event first reaches it), a failure as it was.
+ */
+export type CachedOutcome = { ok: true; outline: RuleOutline } | Exclude<CompileOutcome, { ok: true }>;
 
 interface Entry {
   parsed: { rule?: Rule; error?: RuleLoadError };
@@ -27,7 +27,7 @@ export interface RuleCacheStats {
 }
 
 const FORMAT = 2;
-/** Entries kept past those this run used, so that switching between rule packs stays cached. */
+/** At most this many entries are kept (this run's first, then earlier runs'): other rule packs stay cached. */
 const MAX_ENTRIES = 20_000;
 
 /**
@@ -64,8 +64,9 @@ export class RuleCache {
     private stored: Stored | undefined,
   ) {}
 
-  /** The cache for this build under `dir`; a cache that cannot be read starts empty. */
-  static open(dir: string, options: { strictIndex: boolean }): RuleCache {
+  /** The cache for this build under `dir` (none without one); a cache that cannot be read starts empty. */
+  static open(dir: string | undefined, options: { strictIndex: boolean }): RuleCache | undefined {
+    if (dir === undefined) return undefined;
     const file = path.join(dir, `rules-${fingerprint(options)}.bin`);
     return new RuleCache(file, readStored(file));
   }
@@ -96,11 +97,7 @@ export class RuleCache {
     const key = this.keys.get(rule);
     const entry = key === undefined ? undefined : this.used.get(key);
     if (!entry || key === undefined) return;
-    entry.outcome = outcome.ok
-      ? { ok: true, outline: outlineOf(outcome.compiled) }
-      : outcome.unsupported
-        ? { ok: false, unsupported: true, reason: outcome.reason }
-        : { ok: false, unsupported: false, message: outcome.message, ...(outcome.line !== undefined ? { line: outcome.line, column: outcome.column } : {}) };
+    entry.outcome = outcome.ok ? { ok: true, outline: outlineOf(outcome.compiled) } : outcome;
     this.fresh.add(key);
   }
 
