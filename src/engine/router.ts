@@ -242,17 +242,16 @@ class RouteGroup<T> {
     if (value === null || typeof value === 'object') return;
     const v = String(value).toLowerCase();
     this.take(f.exact.get(v), out);
-    let node: CharNode | undefined = f.prefix;
+    this.walk(f.prefix, v, false, out);
+    this.walk(f.suffix, v, true, out);
+  }
+
+  /** Every indexed prefix (or suffix) of `v`, in one pass down the trie. */
+  private walk(root: CharNode, v: string, fromEnd: boolean, out: T[]): void {
+    let node: CharNode | undefined = root;
     this.take(node.at, out);
     for (let i = 0; i < v.length && node.next !== undefined; i++) {
-      node = node.next.get(v.charCodeAt(i));
-      if (node === undefined) break;
-      this.take(node.at, out);
-    }
-    node = f.suffix;
-    this.take(node.at, out);
-    for (let i = v.length - 1; i >= 0 && node.next !== undefined; i--) {
-      node = node.next.get(v.charCodeAt(i));
+      node = node.next.get(v.charCodeAt(fromEnd ? v.length - 1 - i : i));
       if (node === undefined) break;
       this.take(node.at, out);
     }
