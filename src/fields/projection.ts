@@ -60,7 +60,6 @@ function trieOf(paths: Iterable<string>, prune = true): Node {
   return root;
 }
 
-
 /*
  * Fast path. The general projection visits every key of every object on the way (a Defend
  * document has ~20 at the root and dozens under `process`), looking each up in the trie; most

@@ -1,5 +1,5 @@
 import {
-  exactPatterns, sameDiscriminator, unionsOf, wildcardPattern,
+  exactPatterns, fieldPatterns, sameDiscriminator, unionsOf, wildcardPattern,
   type Discriminator, type FieldPatterns, type LiteralPattern,
 } from '../discriminator.js';
 import type { EventQuery, Expr, Query } from './ast.js';
@@ -100,7 +100,7 @@ function leafPatterns(e: Expr): FieldPatterns | undefined {
         if (!lp) return undefined;
         pats.push(lp);
       }
-      return patternsOf(e.arg.path, pats);
+      return fieldPatterns(e.arg.path, pats);
     }
     case 'call': {
       const name = e.name.toLowerCase();
@@ -111,7 +111,7 @@ function leafPatterns(e: Expr): FieldPatterns | undefined {
       // (non-ASCII folding depends on context, e.g. a final sigma); `~` folds exactly as the index.
       if (!e.ci && !/^[\x00-\x7f]*$/.test(v.value)) return undefined;
       const lp = jsonSafe({ kind: name === 'startswith' ? 'prefix' : 'suffix', text: v.value.toLowerCase() });
-      return lp && patternsOf(f.path, [lp]);
+      return lp && fieldPatterns(f.path, [lp]);
     }
     default: return undefined;
   }
@@ -141,11 +141,4 @@ function jsonSafe(p: LiteralPattern | undefined): LiteralPattern | undefined {
   if (!p || (p.kind !== 'exact' && p.text === '')) return undefined;
   if (p.kind === 'suffix' ? /[}\]]$/.test(p.text) : /^[{[]/.test(p.text)) return undefined;
   return p;
-}
-
-/** Literal patterns of one field, deduplicated (lists run to thousands in hostile queries). */
-function patternsOf(field: string, pats: readonly LiteralPattern[]): FieldPatterns {
-  const sets = { exact: new Set<string>(), prefix: new Set<string>(), suffix: new Set<string>() };
-  for (const p of pats) sets[p.kind].add(p.text);
-  return { field, exact: [...sets.exact], prefixes: [...sets.prefix], suffixes: [...sets.suffix] };
 }
