@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import type { CompileOutcome } from '../engine/compiled-rule.js';
-import { outlineOf, type RuleOutline } from '../engine/lazy-rule.js';
+import type { RuleOutline } from '../engine/lazy-rule.js';
 import { parseRuleToml, type Rule, type RuleLoadError } from '../rules/index.js';
 
 /**
@@ -92,12 +92,12 @@ export class RuleCache {
     return key === undefined ? undefined : this.used.get(key)?.outcome;
   }
 
-  remember(rule: Rule, outcome: CompileOutcome): void {
+  remember(rule: Rule, outcome: CachedOutcome): void {
     this.stats.compiled++;
     const key = this.keys.get(rule);
     const entry = key === undefined ? undefined : this.used.get(key);
     if (!entry || key === undefined) return;
-    entry.outcome = outcome.ok ? { ok: true, outline: outlineOf(outcome.compiled) } : outcome;
+    entry.outcome = outcome;
     this.fresh.add(key);
   }
 

@@ -28,9 +28,10 @@ export function readRuleFiles(o: RuleSetOptions, cache?: RuleCache): Promise<Loa
   return loadRules(o.rulePaths, { includeDeprecated: o.includeDeprecated, parse: cache?.parse });
 }
 
-export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions, cache?: RuleCache): RuleSet {
+/** `lazy`: see compileRules. */
+export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions, cache?: RuleCache, lazy = false): RuleSet {
   const rules = selectRules(loaded.rules, o);
-  const set = compileRules(rules, { now: o.now, strictIndex: o.strictIndex }, cache);
+  const set = compileRules(rules, { now: o.now, strictIndex: o.strictIndex }, cache, lazy);
   return {
     rules,
     set,

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileRule, type CompileOptions } from '../../src/engine/compile-rule.js';
@@ -8,7 +9,9 @@ import { lazyRule, outlineOf } from '../../src/engine/lazy-rule.js';
 import { evaluateStateful, Scanner } from '../../src/engine/scanner.js';
 import { discoverEvidence, readEvidenceFile, SkipLedger, type TrawlEvent } from '../../src/input/index.js';
 import { loadRules } from '../../src/rules/index.js';
+import { compileRules } from '../../src/hunt/compile-rules.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OPTIONS: CompileOptions = { now: Date.UTC(2026, 10, 20), strictIndex: false };
@@ -92,4 +95,32 @@ test('an outline is plain data: it survives a structured clone unchanged', async
     const outline = outlineOf(r.compiled);
     assert.deepEqual(structuredClone(outline), outline);
   }
+});
+
+test('compileRules(lazy): the same outcomes and failures as compiling, and rules that scan alike', async () => {
+  const dir = tempDir('lazy-set');
+  cpSync(path.join(ROOT, 'rules'), dir, { recursive: true });
+  const text = readFileSync(path.join(ROOT, 'rules', 'persistence_python_site_or_user_customize_file_creation.toml'), 'utf8');
+  const withId = (id: string) => text.replace(/rule_id = "[^"]+"/, `rule_id = "${id}"`);
+  // A query that parses as TOML but not as EQL, and a rule type trawl does not run.
+  writeFileSync(path.join(dir, 'broken.toml'), withId('broken-eql').replace(/query = '''[\s\S]*?'''/, "query = '''\nfile where (\n'''"));
+  writeFileSync(path.join(dir, 'ml.toml'), withId('ml-rule').replace('type = "eql"', 'type = "machine_learning"\nmachine_learning_job_id = ["x"]\nanomaly_threshold = 50'));
+  const { rules } = await loadRules([dir]);
+  const eager = compileRules(rules, OPTIONS);
+  const lazy = compileRules(rules, OPTIONS, undefined, true);
+  assert.equal(eager.failed.length, 1, JSON.stringify(eager.failed));
+  assert.equal(eager.unsupported.length, 1, JSON.stringify(eager.unsupported));
+  assert.deepEqual(lazy.failed, eager.failed);
+  assert.deepEqual(lazy.unsupported, eager.unsupported);
+  const outlines = (set: typeof eager) => set.compiled.map((c) => structuredClone(outlineOf(c)));
+  assert.deepEqual(outlines(lazy), outlines(eager));
+  const a = new Scanner(eager.compiled);
+  const b = new Scanner(lazy.compiled);
+  for (const ev of await sampleEvents()) {
+    a.scan(ev);
+    b.scan(ev);
+  }
+  assert.ok(a.hits.length > 0);
+  assert.deepEqual(JSON.parse(JSON.stringify(b.hits)), JSON.parse(JSON.stringify(a.hits)));
+  assert.deepEqual(candidateList(b), candidateList(a));
 });
