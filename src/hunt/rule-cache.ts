@@ -104,13 +104,13 @@ export class RuleCache {
   /**
    * Write what changed and let go of the file's bytes. Written to a temporary file renamed into
    * place, so a concurrent hunt reads the old cache or the new one, never half of one. Caches of
-   * other builds are removed (this build's other strict-index setting stays). Returns why it
-   * could not be written, if it could not.
+   * other builds are removed (this build's other strict-index setting stays). A cache that cannot
+   * be written costs the next run time, never this one its results: the failure is dropped.
    */
-  close(): string | undefined {
+  close(): void {
     const stored = this.stored;
     this.stored = undefined;
-    if (this.fresh.size === 0) return undefined;
+    if (this.fresh.size === 0) return;
     const blobs: Buffer[] = [];
     const index: [string, number, number][] = [];
     let offset = 0;
@@ -140,10 +140,8 @@ export class RuleCache {
         if (/^rules-.*\.bin$/.test(f) && !f.startsWith(`rules-${codeFingerprint()}-`)) rmSync(path.join(dir, f), { force: true });
       }
       this.fresh.clear();
-      return undefined;
-    } catch (err) {
+    } catch {
       rmSync(temp, { force: true });
-      return (err as Error).message;
     }
   }
 
