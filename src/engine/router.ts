@@ -42,6 +42,16 @@ export class RuleRouter<T = CompiledRule> {
     this.stages = rules.map((r) => stagesOf(r));
   }
 
+  /**
+   * Every field `rulesFor` may read (with the event's own Elasticsearch index): an event's
+   * values of these decide which rules it meets.
+   */
+  fieldsRead(): string[] {
+    const fields = new Set<string>(['data_stream.dataset', 'data_stream.namespace', ...ROUTE_FIELDS]);
+    for (const stages of this.stages) for (const stage of stages) for (const d of stage) for (const p of d) fields.add(p.field);
+    return [...fields];
+  }
+
   /** The rules `ev` must be tested against. The array is reused: consume it before the next call. */
   rulesFor(ev: TrawlEvent): T[] {
     // One small map per key part instead of one joined key: this runs for every event, and

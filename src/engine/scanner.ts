@@ -65,6 +65,19 @@ export class Scanner {
     return this.store.memory;
   }
 
+  /** The fields that decide which rules an event meets (see `meetsAnyRule`). */
+  routedFields(): string[] {
+    return this.router.fieldsRead();
+  }
+
+  /**
+   * Whether an event with these values of `routedFields` (any others may be missing), from this
+   * Elasticsearch index if known, meets any rule: when it does not, scanning it changes nothing.
+   */
+  meetsAnyRule(doc: Record<string, unknown>, index?: string): boolean {
+    return this.router.rulesFor({ doc, file: '', line: 0, index }).length > 0;
+  }
+
   scan(ev: TrawlEvent): void {
     // Weighed once even when several rules keep the event: over-counting shared documents
     // only makes spilling start a little early.

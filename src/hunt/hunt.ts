@@ -47,6 +47,11 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
    * stdin). false keeps whole documents: the reference the tests compare to.
    */
   projectCandidates?: boolean;
+  /**
+   * Turn away NDJSON lines that no rule can match before parsing them, when the native line
+   * reader is built (default; see RoutingGate). Results are the same; false parses every line.
+   */
+  lineGate?: boolean;
   /** Keep parsed and compiled rules here between runs (see rule-cache.ts); default: no cache. */
   cacheDir?: string;
 }
@@ -58,6 +63,8 @@ export interface HuntResult {
   lineage?: LineageIndex;
   /** How much of the rule set the cache answered (when there was one). */
   ruleCache?: RuleCacheStats;
+  /** Lines counted without being parsed: no rule could match them (see RoutingGate). */
+  linesTurnedAway: number;
 }
 
 /**
@@ -108,6 +115,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   // Past the memory budget candidates become projections, but only when hits' documents can be
   // read back afterwards: not from stdin.
   const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
+  const lineGate = opts.lineGate ?? true;
   const progress = await createProgress({ totalBytes, totalFiles: files.length, enabled: opts.progress === true });
   // The bar counts files, not tasks: a file cut into ranges is done when its last range is.
   const partsLeft = new Map<string, number>();
@@ -132,7 +140,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     if (scanners > 1) {
       pool = startPool(
         scanners - 1,
-        { rules: ruleOpts, lineage: withLineage, projectCandidates, store, plan, scanners, claims: claims.buffer },
+        { rules: ruleOpts, lineage: withLineage, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
         { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone },
       );
       // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
@@ -161,7 +169,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         onTaskDone: (task) => taskDone(task.file.path),
         aborted: () => claims.stopped,
       };
-      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, withLineage, store, claims, projectCandidates);
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store, claims, projectCandidates, lineGate });
       pool?.release((scanner) => claims.idle(scanner));
       if (pool && prunable(stateful).length) {
         // Workers prune what they copy back with everyone's keys (see prune-exchange.ts); the
@@ -239,7 +247,14 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     elapsedMs: performance.now() - started,
     incomplete: scan.interrupted || evaluated.notEvaluated > 0,
   });
-  return { hits, summary, rules: ruleSet.rules, lineage: scan.lineage, ...(cacheStats ? { ruleCache: cacheStats } : {}) };
+  return {
+    hits,
+    summary,
+    rules: ruleSet.rules,
+    lineage: scan.lineage,
+    linesTurnedAway: scan.turnedAway,
+    ...(cacheStats ? { ruleCache: cacheStats } : {}),
+  };
 }
 
 /** The main thread's share: stdin (which only it can read), then whatever is left to claim. */

@@ -5,6 +5,7 @@ import { readEvidenceFile } from '../input/read-file.js';
 import { MAX_EXAMPLES, SkipLedger, type SkipExample, type SkipKind, type SkipReport } from '../input/skips.js';
 import { LineageIndex } from '../lineage/lineage-index.js';
 import type { CompiledSet } from './compile-rules.js';
+import { routingGate } from './routing-gate.js';
 import type { ScanTask, TaskClaims } from './scan-plan.js';
 
 /** What one scanner (in-process or a worker thread) hands back for merging. */
@@ -14,6 +15,8 @@ export interface ScanOutput {
   faults: RuleFault[];
   skipped: SkipReport;
   events: number;
+  /** Of the events, lines the gate counted without parsing them. */
+  turnedAway: number;
   lineage?: unknown;
   interrupted: boolean;
 }
@@ -35,24 +38,40 @@ const YIELD_EVERY_MS = 50;
 /** Estimated bytes of held candidates past which a scanner keeps projections (see scanTasks). */
 const PROJECT_PAST_BYTES = 16 * 1024 * 1024;
 
-/**
- * Stream tasks through the router and rules; the same code runs in workers and in-process.
- * `claims` supplies shared line counts for range tasks (see TaskClaims.linesBefore).
- */
+export interface ScanOptions {
+  /** Build the process lineage index while scanning. */
+  lineage: boolean;
+  /** This scanner's share of the candidate budget and where it spills. */
+  store?: CandidateStoreOptions;
+  /** Shared line counts for range tasks (see TaskClaims.linesBefore). */
+  claims?: TaskClaims;
+  /** Keep candidates as projections once they outgrow a few MB (see Scanner.startProjecting). */
+  projectCandidates: boolean;
+  /** Turn away lines no rule can match before parsing them, when the native reader is built (see RoutingGate). */
+  lineGate: boolean;
+}
+
+/** Stream tasks through the router and rules; the same code runs in workers and in-process. */
 export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,
   hooks: ScanHooks,
-  withLineage: boolean,
-  store?: CandidateStoreOptions,
-  claims?: TaskClaims,
-  projectCandidates = false,
+  { lineage: withLineage, store, claims, projectCandidates, lineGate }: ScanOptions,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
   const scanner = new Scanner(set.compiled, candidates);
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex() : undefined;
+  // The lineage index wants every process event, routed or not: no gate then.
+  const gate = lineGate && !lineage ? routingGate(scanner) : undefined;
+  let turnedAway = 0;
+  /** Lines the gate turned away since last asked: scanned events all the same. */
+  const newlyTurnedAway = (): number => {
+    const n = (gate?.turnedAway ?? 0) - turnedAway;
+    turnedAway += n;
+    return n;
+  };
   let events = 0;
   let interrupted = false;
   let lastYield = performance.now();
@@ -65,14 +84,15 @@ export async function scanTasks(
       end: task.range.end,
       linesBefore: claims && task.range.part > 0 ? claims.linesBefore(task.range, task.file.path) : undefined,
     };
-    for await (const batch of readEvidenceFile(task.file, { ledger, onBytes: hooks.onBytes, range })) {
+    for await (const batch of readEvidenceFile(task.file, { ledger, onBytes: hooks.onBytes, range, gate })) {
       for (let i = 0; i < batch.length; i++) {
         const ev = batch[i];
         scanner.scan(ev);
         if (lineage) lineage.add(ev);
       }
-      events += batch.length;
-      hooks.onEvents(batch.length);
+      const scanned = batch.length + newlyTurnedAway();
+      events += scanned;
+      hooks.onEvents(scanned);
       // Whole documents held by candidates survive young-generation GCs and are copied by each:
       // past a few MB, projections cost less than the copying (corpus hunt, against projecting
       // only at the memory share: wall 0.95x, peak RSS 492 -> 440 MB). Hunts keeping fewer
@@ -92,6 +112,10 @@ export async function scanTasks(
         break;
       }
     }
+    // A file's last lines may all have been turned away, with no batch to count them.
+    const rest = newlyTurnedAway();
+    events += rest;
+    if (rest) hooks.onEvents(rest);
     mergeEarliest(skipped, ledger.byKind);
     takeFaults(scanner, faults);
     if (interrupted) break;
@@ -103,6 +127,7 @@ export async function scanTasks(
     faults: [...faults.values()],
     skipped,
     events,
+    turnedAway,
     lineage: lineage?.toJSON(),
     interrupted,
   };

@@ -48,10 +48,7 @@ const output = await scanTasks(
     },
     aborted: () => claims.stopped,
   },
-  init.lineage,
-  init.store,
-  claims,
-  init.projectCandidates,
+  { lineage: init.lineage, store: init.store, claims, projectCandidates: init.projectCandidates, lineGate: init.lineGate },
 );
 flush();
 // The main thread decides the same from the same rules: the exchange happens or not for both.

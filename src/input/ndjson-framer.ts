@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { TrawlEvent } from './event.js';
+import type { LineGate } from './line-gate.js';
 import { DEFAULT_MAX_LINE, parseLine, type LineSink } from './ndjson-lines.js';
 import type { SkipLedger } from './skips.js';
 
@@ -25,6 +26,8 @@ export interface FramerOptions {
   end?: number;
   /** Parse only these lines (see LineSink.wanted). */
   wanted?: ReadonlySet<number>;
+  /** Lines to turn away before parsing (see LineGate). */
+  gate?: LineGate;
 }
 
 /**
@@ -54,7 +57,7 @@ export class NdjsonFramer {
   private pendingBytes = 0;
 
   constructor(o: FramerOptions) {
-    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out, wanted: o.wanted };
+    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out, wanted: o.wanted, gate: o.gate };
     this.line = o.firstLine ?? 0;
     this.skipPartial = o.skipFirstPartial ?? false;
     this.offset = o.offset ?? 0;
@@ -143,7 +146,12 @@ export class NdjsonFramer {
   *batches(final = false): Generator<TrawlEvent[]> {
     for (;;) {
       this.parsePending();
-      if (this.out.length === 0) return;
+      if (this.out.length === 0) {
+        // A gate may turn a whole batch's bytes away: go on while lines are pending.
+        if (this.pendingAt >= this.pendingBufs.length) return;
+        this.pendingBytes = 0;
+        continue;
+      }
       if (!final && this.pendingBytes < BATCH_BYTES && this.out.length < BATCH_EVENTS) return;
       this.pendingBytes = 0;
       yield this.out.splice(0);

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import { mayHoldBigInteger, quoteBigIntegers } from './big-integers.js';
 import type { TrawlEvent } from './event.js';
+import type { LineGate } from './line-gate.js';
 import type { SkipLedger } from './skips.js';
 
 export const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface LineSink {
   out: TrawlEvent[];
   /** Only these lines are parsed (reading hits' documents back); the others are only counted. */
   wanted?: ReadonlySet<number>;
+  /** Lines it turns away are neither decoded nor parsed (see LineGate). */
+  gate?: LineGate;
 }
 
 /** Parse one line (bytes [s, e) of buf) into the sink; blank lines are nothing. */
@@ -28,6 +31,7 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
   while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
   while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
   if (s === e) return;
+  if (sink.gate !== undefined && !sink.gate.admit(buf, s, e)) return;
   const text = buf.toString('utf8', s, e);
   if (!knownUtf8 && text.includes('\ufffd') && !isUtf8(buf.subarray(s, e))) {
     sink.ledger.add('invalid-utf8', { file: sink.file, line, message: 'line is not valid UTF-8' });
@@ -59,14 +63,23 @@ export function pushDocument(value: unknown, line: number, sink: LineSink): void
     searchHits.forEach((hit, i) => pushDocument(hit, i, sink));
     return;
   }
+  const hit = hitParts(obj);
+  if (hit) sink.out.push({ doc: hit.doc, file: sink.file, line, index: hit.index, id: hit.id });
+  else sink.out.push({ doc: obj, file: sink.file, line });
+}
+
+/**
+ * An Elasticsearch hit (`{"_index", "_id", "_source": {...}}`) is its _source, with the index
+ * and id kept; undefined for any other object (the document itself).
+ */
+export function hitParts(obj: Record<string, unknown>): { doc: Record<string, unknown>; index?: string; id?: string } | undefined {
   const src = obj['_source'];
   if (src !== null && typeof src === 'object' && !Array.isArray(src) && ('_index' in obj || '_id' in obj)) {
     const index = typeof obj['_index'] === 'string' ? (obj['_index'] as string) : undefined;
     const id = obj['_id'] === undefined || obj['_id'] === null ? undefined : String(obj['_id']);
-    sink.out.push({ doc: src as Record<string, unknown>, file: sink.file, line, index, id });
-    return;
+    return { doc: src as Record<string, unknown>, index, id };
   }
-  sink.out.push({ doc: obj, file: sink.file, line });
+  return undefined;
 }
 
 /** The hits of an Elasticsearch `_search` response (`{"took", "hits": {"hits": [...]}}`), else undefined. */

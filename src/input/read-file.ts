@@ -3,6 +3,7 @@ import type { TrawlEvent } from './event.js';
 import { decodedChunks, rawChunks } from './decode.js';
 import { NdjsonFramer } from './ndjson-framer.js';
 import { DEFAULT_MAX_LINE, type LineSink } from './ndjson-lines.js';
+import type { LineGate } from './line-gate.js';
 import { sniffText } from './sniff.js';
 import type { SkipLedger } from './skips.js';
 
@@ -26,6 +27,8 @@ export interface ReadOptions {
    * back after a scan. Line numbering is the scan's, whatever is skipped.
    */
   lines?: ReadonlySet<number>;
+  /** NDJSON lines to turn away before parsing (see LineGate); other formats parse everything. */
+  gate?: LineGate;
 }
 
 /** Events per yielded batch of a streamed JSON array. */
@@ -66,7 +69,7 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     if (sink.out.length) yield take();
     return;
   }
-  framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines });
+  framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
   for await (const chunk of withHead(first.value, chunks)) {
     framer.push(chunk);
     yield* framer.batches();
@@ -95,6 +98,7 @@ async function* readRange(
     skipFirstPartial: range.start > 0,
     offset: from,
     end: range.end,
+    gate: options.gate,
   });
   const chunks = rawChunks(path, from, { ledger: options.ledger });
   let consumed = 0;

@@ -1,0 +1,337 @@
+// The line gate's reader: from one NDJSON line's bytes, the fields the rule router reads, as
+// JSON text (their source bytes, copied) that JSON.parse turns into the very values it would give
+// within the whole line — without decoding the line to a string or building the rest of the
+// document. The hunt routes that small object; a line no rule can match is never parsed
+// (src/input/line-gate.ts, src/hunt/routing-gate.ts).
+//
+// Exactness matters more than coverage: the reader validates the whole line as strictly as
+// JSON.parse, and whenever it cannot promise JSON.parse's answer (a syntax error, a byte outside
+// ASCII, an escaped key, a number JavaScript would round, deep nesting, a _search response) it
+// returns undefined and the line takes the ordinary path, which reports errors with their line.
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Paths as a trie of key segments. `take`: the whole value at this point is wanted.
+struct Trie {
+  bool take = false;
+  std::vector<std::pair<std::string, Trie*>> kids;
+  ~Trie() {
+    for (auto& k : kids) delete k.second;
+  }
+  const Trie* find(const uint8_t* k, size_t n) const {
+    for (const auto& kid : kids)
+      if (kid.first.size() == n && std::memcmp(kid.first.data(), k, n) == 0) return kid.second;
+    return nullptr;
+  }
+};
+
+constexpr int kMaxDepth = 200;
+
+struct Reader {
+  Reader(napi_env env, const uint8_t* p, const uint8_t* end) : env(env), p(p), end(end) {}
+  napi_env env;
+  const uint8_t* p;
+  const uint8_t* end;
+  int depth = 0;
+  std::string out;
+  // Set by skip() when it passes an integer of 16 digits or more.
+  bool longInteger = false;
+
+  int peek() {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p < end ? *p : -1;
+  }
+
+  static bool hex(uint8_t c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+  // At a '"': the content's bytes [a, b), whether it holds escapes; p moves past the quote.
+  bool string(const uint8_t*& a, const uint8_t*& b, bool& escaped) {
+    a = ++p;
+    escaped = false;
+    for (;;) {
+      if (p >= end) return false;
+      const uint8_t c = *p;
+      if (c == '"') break;
+      if (c < 0x20 || c >= 0x80) return false;  // control characters are invalid; non-ASCII: not ours
+      if (c == '\\') {
+        escaped = true;
+        if (end - p < 2) return false;
+        const uint8_t e = p[1];
+        if (e == 'u') {
+          if (end - p < 6 || !hex(p[2]) || !hex(p[3]) || !hex(p[4]) || !hex(p[5])) return false;
+          p += 6;
+          continue;
+        }
+        if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') return false;
+        p += 2;
+        continue;
+      }
+      p++;
+    }
+    b = p++;
+    return true;
+  }
+
+  // A number token, validated; `integer` when it has neither fraction nor exponent.
+  bool number(const uint8_t*& a, bool& integer) {
+    a = p;
+    integer = true;
+    if (p < end && *p == '-') p++;
+    if (p >= end) return false;
+    if (*p == '0') p++;
+    else if (*p >= '1' && *p <= '9') {
+      while (p < end && *p >= '0' && *p <= '9') p++;
+    } else return false;
+    if (p < end && *p == '.') {
+      integer = false;
+      p++;
+      if (p >= end || *p < '0' || *p > '9') return false;
+      while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+      integer = false;
+      p++;
+      if (p < end && (*p == '+' || *p == '-')) p++;
+      if (p >= end || *p < '0' || *p > '9') return false;
+      while (p < end && *p >= '0' && *p <= '9') p++;
+    }
+    return true;
+  }
+
+  bool literal(const char* word, size_t n) {
+    if (static_cast<size_t>(end - p) < n || std::memcmp(p, word, n) != 0) return false;
+    p += n;
+    return true;
+  }
+
+  // Validate and pass over one value.
+  bool skip() {
+    const int c = peek();
+    if (c == '"') {
+      const uint8_t *a, *b;
+      bool esc;
+      return string(a, b, esc);
+    }
+    if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) return false;
+      const bool obj = c == '{';
+      p++;
+      int d = peek();
+      if (d == (obj ? '}' : ']')) {
+        p++;
+        depth--;
+        return true;
+      }
+      for (;;) {
+        if (obj) {
+          const uint8_t *a, *b;
+          bool esc;
+          if (d != '"' || !string(a, b, esc) || peek() != ':') return false;
+          p++;
+        }
+        if (!skip()) return false;
+        d = peek();
+        if (d == ',') {
+          p++;
+          d = peek();
+          continue;
+        }
+        if (d != (obj ? '}' : ']')) return false;
+        p++;
+        depth--;
+        return true;
+      }
+    }
+    if (c == 't') return literal("true", 4);
+    if (c == 'f') return literal("false", 5);
+    if (c == 'n') return literal("null", 4);
+    const uint8_t* a;
+    bool integer;
+    if (!number(a, integer)) return false;
+    // 16+ digits may pass 2^53, which the ordinary path keeps as exact text (big-integers.ts):
+    // a value holding such a number is left to it.
+    if (integer && (p - a) - (*a == '-' ? 1 : 0) >= 16) longInteger = true;
+    return true;
+  }
+
+  // The child of `t` for key [a, b): its own entry, or the entry its dotted segments lead to
+  // ("process.name" as one key is the same field as process → name).
+  static const Trie* child(const Trie* t, const uint8_t* a, const uint8_t* b) {
+    if (const Trie* c = t->find(a, b - a)) return c;
+    const uint8_t* dot = static_cast<const uint8_t*>(std::memchr(a, '.', b - a));
+    if (!dot) return nullptr;
+    const Trie* n = t;
+    for (const uint8_t* s = a;;) {
+      if (n->take) return n;
+      const uint8_t* e = static_cast<const uint8_t*>(std::memchr(s, '.', b - s));
+      if (!e) e = b;
+      n = n->find(s, e - s);
+      if (!n) return nullptr;
+      if (e == b) return n;
+      s = e + 1;
+    }
+  }
+
+  // One value, written to `out` as JSON: only the parts `t` wants (all of it when t is null or
+  // t->take). Wanted values are copied as their source bytes, which are valid JSON, so JSON.parse
+  // of `out` gives exactly the values it would give within the whole line.
+  bool value(const Trie* t) {
+    if (t && t->take) t = nullptr;
+    const int c = peek();
+    if (!t || (c != '{' && c != '[')) {
+      const uint8_t* a = p;
+      longInteger = false;
+      if (!skip() || longInteger) return false;
+      out.append(reinterpret_cast<const char*>(a), p - a);
+      return true;
+    }
+    if (++depth > kMaxDepth) return false;
+    p++;
+    out.push_back(static_cast<char>(c));
+    if (c == '[') {
+      if (peek() != ']') {
+        for (;;) {
+          // Arrays are transparent to field paths: each element is read with the same wants.
+          if (!value(t)) return false;
+          const int d = peek();
+          if (d == ']') break;
+          if (d != ',') return false;
+          p++;
+          out.push_back(',');
+        }
+      }
+      p++;
+      out.push_back(']');
+      depth--;
+      return true;
+    }
+    bool first = true;
+    int d = peek();
+    if (d != '}') {
+      for (;;) {
+        const uint8_t *a, *b;
+        bool esc;
+        if (d != '"' || !string(a, b, esc)) return false;
+        // An escaped key might spell a wanted one; a top-level `hits` may make the line a
+        // _search response, whose hits only the ordinary path unwraps.
+        if (esc) return false;
+        if (depth == 1 && b - a == 4 && std::memcmp(a, "hits", 4) == 0) return false;
+        if (peek() != ':') return false;
+        p++;
+        if (const Trie* k = child(t, a, b)) {
+          if (!first) out.push_back(',');
+          first = false;
+          out.append(reinterpret_cast<const char*>(a - 1), (b - a) + 2);
+          out.push_back(':');
+          if (!value(k)) return false;
+        } else if (!skip()) return false;
+        d = peek();
+        if (d == '}') break;
+        if (d != ',') return false;
+        p++;
+        d = peek();
+      }
+    }
+    p++;
+    out.push_back('}');
+    depth--;
+    return true;
+  }
+
+};
+
+void deleteTrie(napi_env, void* data, void*) { delete static_cast<Trie*>(data); }
+
+// compile(paths: string[]): the wanted fields, for project(). Throws on a path it cannot hold.
+napi_value Compile(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint32_t n = 0;
+  if (argc < 1 || napi_get_array_length(env, argv[0], &n) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "compile(paths: string[])");
+    return nullptr;
+  }
+  Trie* root = new Trie();
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    size_t len = 0;
+    if (napi_get_element(env, argv[0], i, &el) != napi_ok || napi_get_value_string_utf8(env, el, nullptr, 0, &len) != napi_ok) {
+      delete root;
+      napi_throw_type_error(env, nullptr, "compile: paths must be strings");
+      return nullptr;
+    }
+    std::string path(len, '\0');
+    napi_get_value_string_utf8(env, el, path.data(), len + 1, &len);
+    Trie* t = root;
+    size_t s = 0;
+    for (;;) {
+      if (t->take) break;  // an ancestor is wanted whole
+      size_t e = path.find('.', s);
+      if (e == std::string::npos) e = path.size();
+      const std::string seg = path.substr(s, e - s);
+      Trie* next = const_cast<Trie*>(t->find(reinterpret_cast<const uint8_t*>(seg.data()), seg.size()));
+      if (!next) {
+        next = new Trie();
+        t->kids.emplace_back(seg, next);
+      }
+      t = next;
+      if (e == path.size()) {
+        t->take = true;
+        for (auto& k : t->kids) delete k.second;
+        t->kids.clear();
+        break;
+      }
+      s = e + 1;
+    }
+  }
+  napi_value ext;
+  if (napi_create_external(env, root, deleteTrie, nullptr, &ext) != napi_ok) {
+    delete root;
+    return nullptr;
+  }
+  return ext;
+}
+
+// project(fields, buffer, start, end): the wanted fields of the JSON object in bytes
+// [start, end), or undefined when the ordinary path must decide.
+napi_value Project(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4) return undef;
+  void* trie;
+  void* data;
+  size_t len;
+  uint32_t start, stop;
+  if (napi_get_value_external(env, argv[0], &trie) != napi_ok || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok ||
+      napi_get_value_uint32(env, argv[2], &start) != napi_ok || napi_get_value_uint32(env, argv[3], &stop) != napi_ok ||
+      start > stop || stop > len)
+    return undef;
+  Reader r(env, static_cast<const uint8_t*>(data) + start, static_cast<const uint8_t*>(data) + stop);
+  if (r.peek() != '{' || !r.value(static_cast<const Trie*>(trie)) || r.peek() != -1) return undef;
+  napi_value text;
+  return napi_create_string_latin1(env, r.out.data(), r.out.size(), &text) == napi_ok ? text : undef;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"project", nullptr, Project, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 2, props);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() { return Init(env, exports); }

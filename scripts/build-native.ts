@@ -1,0 +1,55 @@
+/**
+ * Builds the optional native line reader (native/line_gate.cc, see src/input/line-gate.ts) with
+ * the node-gyp that npm ships, as part of `npm run build`. It is optional: without a C++
+ * toolchain or Node headers the build says so in one line and trawl parses every line with
+ * JSON.parse — same results, slower with small rule packs. TRAWL_NATIVE=off skips it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = path.join(root, 'native');
+const addon = path.join(dir, 'build/Release/line_gate.node');
+const sources = ['line_gate.cc', 'binding.gyp'].map((f) => path.join(dir, f));
+
+function main(): void {
+  if (process.env['TRAWL_NATIVE'] === 'off') {
+    console.log('native line reader: skipped (TRAWL_NATIVE=off)');
+    return;
+  }
+  const mtime = (f: string) => statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  // `npm start` builds every time: an up-to-date addon is not compiled again.
+  if (existsSync(addon) && sources.every((f) => mtime(f) <= mtime(addon))) return;
+  const gyp = nodeGyp();
+  if (!gyp) {
+    console.log('native line reader: not built (node-gyp not found); every line will be parsed with JSON.parse');
+    return;
+  }
+  const run = spawnSync(process.execPath, [gyp, 'rebuild', '--directory', dir], { encoding: 'utf8', stdio: 'pipe' });
+  if (run.status === 0 && existsSync(addon)) {
+    console.log('native line reader: built');
+    return;
+  }
+  const why = `${run.stderr ?? ''}${run.stdout ?? ''}`
+    .split('\n')
+    .filter((l) => /error|not found|ERR!/i.test(l))
+    .slice(0, 3)
+    .join('\n  ');
+  console.log(`native line reader: not built; every line will be parsed with JSON.parse (results are the same)\n  ${why || run.error?.message || `node-gyp exited with ${run.status}`}`);
+}
+
+/** npm's own node-gyp: npm names it to the scripts it runs, else it sits beside npm. */
+function nodeGyp(): string | undefined {
+  const named = process.env['npm_config_node_gyp'];
+  if (named && existsSync(named)) return named;
+  const npm = process.env['npm_execpath'];
+  const candidates = [
+    npm && path.join(path.dirname(npm), '../node_modules/node-gyp/bin/node-gyp.js'),
+    path.join(path.dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c));
+}
+
+main();

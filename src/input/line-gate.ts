@@ -1,0 +1,79 @@
+/**
+ * A line gate decides, before a line is decoded and parsed, whether it can matter: with few
+ * rules most events meet none of them, and JSON.parse of a whole 2-6 KB document was nearly all
+ * of such a hunt's time. The gate's question is answered from a small projection of the line —
+ * only the fields the router reads — made by the optional native reader (native/line_gate.cc)
+ * straight from the bytes.
+ *
+ * The native reader is built by `npm install` when a C++ toolchain is present; without it (or
+ * with TRAWL_NATIVE=off) there is no gate and every line is parsed, with the same results.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface LineGate {
+  /**
+   * False only when bytes [start, end) of `buf` are certainly a JSON object that nothing wants:
+   * the line is then counted, never parsed. True whenever in doubt (malformed lines included:
+   * the ordinary path reports them).
+   */
+  admit(buf: Buffer, start: number, end: number): boolean;
+}
+
+/** The fields of a line that a gate decides on, read without parsing the rest. */
+export interface FieldProjector {
+  /**
+   * The wanted fields of the JSON object in [start, end), shaped as in JSON.parse's result
+   * (nested objects, dotted keys and arrays as they are), or undefined when only the ordinary
+   * path can tell (malformed or non-ASCII lines, escaped keys, long integers, _search responses).
+   */
+  project(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined;
+}
+
+interface NativeLineGate {
+  compile(paths: string[]): unknown;
+  project(fields: unknown, buf: Buffer, start: number, end: number): string | undefined;
+}
+
+const ADDON = 'native/build/Release/line_gate.node';
+
+let addon: NativeLineGate | null | undefined;
+
+/** The native reader, or null when it is not built or turned off. */
+export function nativeLineGate(): NativeLineGate | null {
+  if (addon !== undefined) return addon;
+  addon = null;
+  if (process.env['TRAWL_NATIVE'] === 'off') return addon;
+  // This module runs from src/input (tsx), dist/src/input or dist/bundle: the addon is found
+  // under the package root above it.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 4; up++, dir = path.dirname(dir)) {
+    const file = path.join(dir, ADDON);
+    if (!existsSync(file)) continue;
+    try {
+      addon = createRequire(import.meta.url)(file) as NativeLineGate;
+    } catch {
+      // Built for another Node or platform: the ordinary path serves.
+    }
+    break;
+  }
+  return addon;
+}
+
+/**
+ * A projector of `fields`, or undefined without the native reader. Elasticsearch hits are
+ * projected too: the same fields under `_source`, with `_index` and `_id` (see hitParts).
+ */
+export function fieldProjector(fields: readonly string[]): FieldProjector | undefined {
+  const native = nativeLineGate();
+  if (!native) return undefined;
+  const compiled = native.compile([...fields, ...fields.map((f) => `_source.${f}`), '_index', '_id']);
+  return {
+    project(buf, start, end) {
+      const text = native.project(compiled, buf, start, end);
+      return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { Scanner } from '../../src/engine/scanner.js';
+import { hunt } from '../../src/hunt/hunt.js';
+import { compileRuleSet, readRuleFiles } from '../../src/hunt/rule-set.js';
+import { routingGate } from '../../src/hunt/routing-gate.js';
+import { nativeLineGate } from '../../src/input/line-gate.js';
+import { hitParts } from '../../src/input/ndjson-lines.js';
+import { needsShared, sharedPath } from '../helpers/shared.js';
+import { tempDir } from '../helpers/temp.js';
+import { sampleLines } from '../helpers/samples.js';
+import { ROOT } from '../helpers/trawl.js';
+
+const NOW = Date.parse('2026-11-23T00:00:00Z');
+const skip = nativeLineGate() ? false : 'skipped: the native line reader is not built (npm run build builds it when a C++ toolchain is present)';
+
+async function scannerFor(rulePaths: string[]): Promise<Scanner> {
+  const o = { rulePaths, now: NOW, strictIndex: false };
+  return new Scanner(compileRuleSet(await readRuleFiles(o), o).set.compiled);
+}
+
+/** Every line the gate turns away, parsed as the hunt would, meets no rule. */
+async function gateIsExact(rulePaths: string[]): Promise<{ turnedAway: number; lines: number }> {
+  const scanner = await scannerFor(rulePaths);
+  const gate = routingGate(scanner);
+  assert.ok(gate);
+  const reference = await scannerFor(rulePaths);
+  const lines = sampleLines();
+  for (const line of lines) {
+    const buf = Buffer.from(line);
+    if (gate.admit(buf, 0, buf.length)) continue;
+    const doc = JSON.parse(line) as Record<string, unknown>;
+    const hit = hitParts(doc);
+    assert.equal(reference.meetsAnyRule(hit?.doc ?? doc, hit?.index), false, `turned away, yet meets a rule: ${line.slice(0, 120)}`);
+  }
+  return { turnedAway: gate.turnedAway, lines: lines.length };
+}
+
+test('routing gate: the lines it turns away meet no bundled rule', { skip }, async () => {
+  const { turnedAway, lines } = await gateIsExact([path.join(ROOT, 'rules')]);
+  // The samples are mostly events the four bundled rules cannot match.
+  assert.ok(turnedAway > lines / 2, `${turnedAway} of ${lines} turned away`);
+});
+
+test('routing gate: the lines it turns away meet no rule of the Elastic macOS and Linux rules', { skip: skip || needsShared('elastic-rules/rules') }, async () => {
+  const { turnedAway } = await gateIsExact([sharedPath('elastic-rules/rules/macos'), sharedPath('elastic-rules/rules/linux')]);
+  assert.ok(turnedAway > 0);
+});
+
+/** Lines of every kind the reader must count, skip and report the same with or without the gate. */
+function awkwardEvidence(dir: string): void {
+  const samples = sampleLines();
+  const windows = JSON.stringify({ '@timestamp': '2026-11-20T10:00:00.000Z', event: { category: ['process'], type: ['start'] }, host: { os: { type: 'windows' } } });
+  const lines = [
+    `\ufeff${windows}`,
+    `${windows}\r`,
+    '',
+    '   ',
+    '{"event":{"category":["process"]},"host":{"os":{"type":"windows"}}',
+    '{"event":{"category":["process"]},"host":{"os":{"type":"windows"}},}',
+    '{"event":{"category":["file"]},"file":{"path":"/tmp/caf\u00e9"},"host":{"os":{"type":"linux"}}}',
+    '{"event":{"category":["process"]},"process":{"pid":12345678901234567890},"host":{"os":{"type":"linux"}}}',
+    '[1,2,3]',
+    '"just a string"',
+    JSON.stringify({ took: 3, timed_out: false, hits: { hits: samples.slice(0, 3).map((l, i) => ({ _index: 'logs-endpoint.events.process-default', _id: `s${i}`, _source: JSON.parse(l) })) } }),
+    ...samples.slice(0, 200),
+  ];
+  const text = `${lines.join('\n')}\n`;
+  writeFileSync(path.join(dir, 'awkward.ndjson'), Buffer.concat([Buffer.from(text), Buffer.from([0xff, 0xfe, 0x7b, 0x7d, 0x0a])]));
+  const gz = gzipSync(Buffer.from(samples.slice(100).join('\n')));
+  writeFileSync(path.join(dir, 'cut.ndjson.gz'), gz.subarray(0, gz.length - 40));
+}
+
+test('hunt with and without the routing gate: same hits, events and skips (1 and 2 workers)', { skip }, async () => {
+  const dir = tempDir('routing-gate');
+  try {
+    awkwardEvidence(dir);
+    for (const workers of [1, 2]) {
+      const o = { evidence: [path.join(ROOT, 'samples'), dir], rulePaths: [path.join(ROOT, 'rules')], workers, now: NOW };
+      const gated = await hunt({ ...o, lineGate: true });
+      const parsed = await hunt({ ...o, lineGate: false });
+      assert.equal(JSON.stringify(gated.hits), JSON.stringify(parsed.hits));
+      assert.ok(gated.hits.length > 0);
+      assert.equal(gated.summary.events, parsed.summary.events);
+      assert.deepEqual(gated.summary.skipped, parsed.summary.skipped);
+      assert.deepEqual(Object.keys(gated.summary.skipped).sort(), ['invalid-utf8', 'malformed-json', 'not-an-object', 'truncated-gzip'].sort());
+      assert.deepEqual(gated.summary.warnings, parsed.summary.warnings);
+      assert.ok(gated.linesTurnedAway > 100, `${gated.linesTurnedAway} lines turned away`);
+      assert.equal(parsed.linesTurnedAway, 0);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
