@@ -85,10 +85,9 @@ function halfOf(s: string): string {
 }
 
 /** Run a command under /usr/bin/time; returns wall seconds and peak RSS (KiB). */
-function timed(cmd: string, argv: string[], shell = false): { wall: number; rssKb: number; stdout: string } {
-  const r = shell
-    ? spawnSync(TIME, ['-f', '%e %M', 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 26 })
-    : spawnSync(TIME, ['-f', '%e %M', cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function timed(cmd: string, argv: string[], shell = false, env?: Record<string, string>): { wall: number; rssKb: number; stdout: string } {
+  const o = { encoding: 'utf8' as const, maxBuffer: 1 << 26, env: env && { ...process.env, ...env } };
+  const r = shell ? spawnSync(TIME, ['-f', '%e %M', 'sh', '-c', cmd], o) : spawnSync(TIME, ['-f', '%e %M', cmd, ...argv], o);
   const last = r.stderr.trim().split('\n').pop() ?? '';
   const [wall, rss] = last.split(' ').map(Number);
   if (!Number.isFinite(wall)) throw new Error(`could not time ${cmd}: ${r.stderr.slice(-500)}`);
@@ -162,6 +161,9 @@ function main(): void {
   const notes: string[] = [];
   if (!haveJq) notes.push('jq not installed (or --skip-jq): (e) skipped. Install it with your package manager (e.g. apt-get install jq).');
   if (!haveCorpus) notes.push(`${corpus} absent (or --skip-corpus): (d) skipped.`);
+  if (!existsSync(path.join(root, 'native/build/Release/line_gate.node'))) {
+    notes.push('The native line reader is not built (no C++ toolchain?): every (c) and (d) row parses every line, as "without the native reader" does.');
+  }
   timed(node, [trawl, 'rules', 'check', path.join(root, 'rules')]);
   if (haveCorpus) timed(node, [trawl, 'rules', 'check', ...corpusRules]);
 
@@ -173,12 +175,14 @@ function main(): void {
     log(`${set}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB, ${count} events`);
     const group: Measure[] = [];
     for (const w of [1, 2]) {
-      const hunt = (rules: string[], extra: string[] = []) => () =>
-        timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), '--workers', String(w), '--no-progress', '-f', 'json', '-o', '/dev/null', ...extra]);
+      const hunt = (rules: string[], extra: string[] = [], env?: Record<string, string>) => () =>
+        timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), '--workers', String(w), '--no-progress', '-f', 'json', '-o', '/dev/null', ...extra], false, env);
       // (a) and (e) run on one core: they are compared with (b) on one worker, in its rounds.
       const configs: Config[] = [
         { name: '(b) read + frame + JSON.parse', set, workers: w, run: () => timed(node, [parse, `--workers=${w}`, ...files]) },
         { name: '(c) trawl hunt, bundled rules', set, workers: w, run: hunt([path.join(root, 'rules')]) },
+        // What a machine without a C++ toolchain gets: every line parsed (see src/hunt/routing-gate.ts).
+        { name: '(c) … without the native reader', set, workers: w, run: hunt([path.join(root, 'rules')], [], { TRAWL_NATIVE: 'off' }) },
       ];
       if (haveCorpus) configs.push({ name: '(d) trawl hunt, elastic-rules corpus', set, workers: w, run: hunt(corpusRules) });
       if (haveCorpus && w === 1) configs.push({ name: '(d) … without the rule cache', set, workers: w, run: hunt(corpusRules, ['--no-cache']) });

@@ -64,7 +64,8 @@ Examples:
   zcat export.ndjson.gz | trawl hunt - -f ndjson --no-progress
   trawl hunt dump/ --max-memory 1GB             stay within 1 GB, spilling to disk if needed
 
-Exit codes: 0 clean, 1 completed but some input was skipped, 2 usage or rule errors.`,
+Exit codes: 0 clean, 1 completed but some input was skipped, 2 usage or rule errors.
+TRAWL_NATIVE=off: parse every line, without the native line reader (same results, slower).`,
     )
     .action(async (evidence: string[], flags: HuntFlags) => {
       // Loaded on use: `trawl --help` must not pay for the rule engine, the readers and the exports.
