@@ -10,8 +10,9 @@ const WARM_UP_LINES = 256;
 const PARSE_SAMPLE_EVERY = 8;
 /** How much more a parse must spare than the projection costs for the gate to stay. */
 const MARGIN = 1.25;
-/** Past this share of lines admitted the gate cannot pay: it opens without finishing its trial. */
+/** Past this share of lines admitted after this many timed lines, the gate cannot pay: it opens early. */
 const HOPELESS_ADMITTED = 0.9;
+const HOPELESS_AFTER = 256;
 
 /**
  * Turns away, before parsing, the lines that meet no rule: the scanner's router decides on the
@@ -80,7 +81,7 @@ export class RoutingGate implements LineGate {
       this.parseMs.push(performance.now() - t2);
     }
     const timed = seen - WARM_UP_LINES;
-    if (timed === 256 && timed - this.trialTurnedAway > HOPELESS_ADMITTED * timed) this.open = true;
+    if (timed === HOPELESS_AFTER && timed - this.trialTurnedAway > HOPELESS_ADMITTED * timed) this.open = true;
     if (seen === TRIAL_LINES) {
       // Per line: the gate costs a projection (and, for the lines it admits, a second route); a
       // turned-away line spares a decode and parse. The margin covers the second routes.
