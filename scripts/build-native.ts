@@ -27,7 +27,12 @@ function main(): void {
     console.log('native line reader: not built (node-gyp not found); every line will be parsed with JSON.parse');
     return;
   }
-  const run = spawnSync(process.execPath, [gyp, 'rebuild', '--directory', dir], { encoding: 'utf8', stdio: 'pipe' });
+  const args = [gyp, 'rebuild', '--directory', dir];
+  // Outside npm (no npm_config_nodedir), node-gyp would download Node's headers: use the ones
+  // installed beside this node when there are any, so an offline build still works.
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  if (!process.env['npm_config_nodedir'] && existsSync(path.join(prefix, 'include/node/node_api.h'))) args.push(`--nodedir=${prefix}`);
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: 'pipe' });
   if (run.status === 0 && existsSync(addon)) {
     console.log('native line reader: built');
     return;
