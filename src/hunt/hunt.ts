@@ -48,7 +48,7 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
    */
   projectCandidates?: boolean;
   /**
-   * Turn away NDJSON lines that no rule can match before parsing them, when the native line
+   * Screen out NDJSON lines that no rule can match before parsing them, when the native line
    * reader is built (default; see RoutingGate). Results are the same; false parses every line.
    */
   lineGate?: boolean;
@@ -64,7 +64,7 @@ export interface HuntResult {
   /** How much of the rule set the cache answered (when there was one). */
   ruleCache?: RuleCacheStats;
   /** Lines counted without being parsed: no rule could match them (see RoutingGate). */
-  linesTurnedAway: number;
+  linesScreened: number;
 }
 
 /**
@@ -252,7 +252,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     summary,
     rules: ruleSet.rules,
     lineage: scan.lineage,
-    linesTurnedAway: scan.turnedAway,
+    linesScreened: scan.screened,
     ...(cacheStats ? { ruleCache: cacheStats } : {}),
   };
 }

@@ -10,8 +10,8 @@ export interface MergedScan {
   faults: RuleFault[];
   ledger: SkipLedger;
   events: number;
-  /** Of the events, lines a gate counted without parsing them (see RoutingGate). */
-  turnedAway: number;
+  /** Of the events, lines a gate screened out without parsing them (see RoutingGate). */
+  screened: number;
   lineage?: LineageIndex;
   interrupted: boolean;
 }
@@ -27,7 +27,7 @@ export function mergeScans(outputs: ScanOutput[], withLineage: boolean): MergedS
   const lineage = withLineage ? new LineageIndex() : undefined;
   const hits: Hit[] = [];
   let events = 0;
-  let turnedAway = 0;
+  let screened = 0;
   let interrupted = false;
   const skips = outputs.map((o) => o.skipped);
   for (const o of outputs) {
@@ -42,13 +42,13 @@ export function mergeScans(outputs: ScanOutput[], withLineage: boolean): MergedS
       }
     }
     events += o.events;
-    turnedAway += o.turnedAway;
+    screened += o.screened;
     interrupted ||= o.interrupted;
     if (lineage && o.lineage) lineage.merge(LineageIndex.fromJSON(o.lineage));
   }
   for (const s of skips) ledger.merge(s);
   for (const c of Object.values(ledger.byKind)) c?.examples.sort((a, b) => before(a, b) ? -1 : before(b, a) ? 1 : 0);
-  return { hits, candidates, faults: [...faults.values()], ledger, events, turnedAway, lineage, interrupted };
+  return { hits, candidates, faults: [...faults.values()], ledger, events, screened, lineage, interrupted };
 }
 
 function before(a: { file: string; line?: number }, b: { file: string; line?: number }): boolean {

@@ -10,7 +10,7 @@ export interface WorkerInit {
   lineage: boolean;
   /** Keep candidates as rule projections (see StatefulRule.project). */
   projectCandidates: boolean;
-  /** Turn away lines no rule can match before parsing them (see RoutingGate). */
+  /** Screen out lines no rule can match before parsing them (see RoutingGate). */
   lineGate: boolean;
   /** This worker's share of the candidate budget and where it spills. */
   store?: CandidateStoreOptions;

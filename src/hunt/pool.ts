@@ -39,7 +39,7 @@ export interface Pool {
   sendRules(rules: RulesForWorkers): void;
 }
 
-const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, turnedAway: 0, interrupted: false });
+const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, screened: 0, interrupted: false });
 
 /**
  * Start workers as scanners 1…count of a shared plan (the main thread is scanner 0). They start

@@ -6,7 +6,7 @@ import { hitParts } from '../input/ndjson-lines.js';
 const TRIAL_LINES = 2048;
 /** The first lines of a trial warm up the JIT and the router's caches: not timed. */
 const WARM_UP_LINES = 256;
-/** Every this many trial lines, a whole parse is timed too, for what a turned-away line spares. */
+/** Every this many trial lines, a whole parse is timed too, for what a screened line spares. */
 const PARSE_SAMPLE_EVERY = 8;
 /** How much more a parse must spare than the projection costs for the gate to stay. */
 const MARGIN = 1.25;
@@ -15,22 +15,23 @@ const HOPELESS_ADMITTED = 0.9;
 const HOPELESS_AFTER = 256;
 
 /**
- * Turns away, before parsing, the lines that meet no rule: the scanner's router decides on the
- * line's projection to the fields it reads. Whether that pays depends on the rules and the
- * evidence: with the whole Elastic corpus every event meets some rule; with a pack of a few rules
- * (or another platform's) most lines are never parsed. So the gate times itself on the first
- * lines — its own cost per line against a parse's — and opens for good when turning lines away
- * would not make up for projecting every line. Results are the same either way.
+ * Screens out, before parsing, the lines that meet no rule: the scanner's router decides on the
+ * line's projection to the fields it reads (and, for the lineage index, the fields it reads).
+ * Whether that pays depends on the rules and the evidence: with the whole Elastic corpus every
+ * event meets some rule; with a pack of a few rules (or another platform's) most lines are never
+ * parsed. So the gate times itself on the first lines — its own cost per line against a parse's —
+ * and opens for good when screening lines out would not make up for projecting every line.
+ * Results are the same either way.
  */
 export class RoutingGate implements LineGate {
-  /** Lines turned away so far: the caller counts them as scanned events. */
-  turnedAway = 0;
+  /** Lines screened out so far. */
+  screened = 0;
   private seen = 0;
   private open = false;
   /** Trial timings (ms per line): medians, since a GC pause inside one would skew a mean. */
   private readonly gateMs: number[] = [];
   private readonly parseMs: number[] = [];
-  private trialTurnedAway = 0;
+  private trialScreened = 0;
 
   constructor(
     private readonly projector: FieldProjector,
@@ -42,35 +43,32 @@ export class RoutingGate implements LineGate {
     return this.open;
   }
 
-  admit(buf: Buffer, start: number, end: number): boolean {
-    if (this.open) return true;
-    if (this.seen >= TRIAL_LINES) return this.judge(buf, start, end);
+  screen(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined {
+    if (this.open) return undefined;
+    if (this.seen >= TRIAL_LINES) return this.judge(this.projector.project(buf, start, end));
     return this.trial(buf, start, end);
   }
 
-  private judge(buf: Buffer, start: number, end: number): boolean {
-    return this.decide(this.projector.project(buf, start, end));
-  }
-
-  private decide(doc: Record<string, unknown> | undefined): boolean {
-    if (doc === undefined) return true;
+  /** The projection when the line meets no rule, else undefined (parse it). */
+  private judge(doc: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+    if (doc === undefined) return undefined;
     const hit = hitParts(doc);
-    if (hit ? this.scanner.meetsAnyRule(hit.doc, hit.index) : this.scanner.meetsAnyRule(doc)) return true;
-    this.turnedAway++;
-    return false;
+    if (hit ? this.scanner.meetsAnyRule(hit.doc, hit.index) : this.scanner.meetsAnyRule(doc)) return undefined;
+    this.screened++;
+    return doc;
   }
 
-  private trial(buf: Buffer, start: number, end: number): boolean {
+  private trial(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined {
     const seen = ++this.seen;
-    if (seen <= WARM_UP_LINES) return this.judge(buf, start, end);
+    if (seen <= WARM_UP_LINES) return this.judge(this.projector.project(buf, start, end));
     // Only the projection is timed: routing the projection costs about what routing the parsed
     // line would (a new route key's rule selection, the costly part, happens once either way).
     const t0 = performance.now();
     const doc = this.projector.project(buf, start, end);
     const t1 = performance.now();
     this.gateMs.push(t1 - t0);
-    const admitted = this.decide(doc);
-    if (!admitted) this.trialTurnedAway++;
+    const out = this.judge(doc);
+    if (out !== undefined) this.trialScreened++;
     if (seen % PARSE_SAMPLE_EVERY === 0) {
       const t2 = performance.now();
       try {
@@ -81,14 +79,14 @@ export class RoutingGate implements LineGate {
       this.parseMs.push(performance.now() - t2);
     }
     const timed = seen - WARM_UP_LINES;
-    if (timed === HOPELESS_AFTER && timed - this.trialTurnedAway > HOPELESS_ADMITTED * timed) this.open = true;
+    if (timed === HOPELESS_AFTER && timed - this.trialScreened > HOPELESS_ADMITTED * timed) this.open = true;
     if (seen === TRIAL_LINES) {
       // Per line: the gate costs a projection (and, for the lines it admits, a second route); a
-      // turned-away line spares a decode and parse. The margin covers the second routes.
-      const spared = (this.trialTurnedAway / timed) * median(this.parseMs);
+      // screened line spares a decode and parse. The margin covers the second routes.
+      const spared = (this.trialScreened / timed) * median(this.parseMs);
       this.open = spared < MARGIN * median(this.gateMs);
     }
-    return admitted;
+    return out;
   }
 }
 
@@ -97,8 +95,11 @@ function median(xs: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-/** A gate for `scanner`'s rules, or undefined without the native reader. */
-export function routingGate(scanner: Scanner): RoutingGate | undefined {
-  const projector = fieldProjector(scanner.routedFields());
+/**
+ * A gate for `scanner`'s rules, or undefined without the native reader. The projection of a
+ * screened line also carries `alsoFields` (what another consumer of every event reads).
+ */
+export function routingGate(scanner: Scanner, alsoFields: readonly string[] = []): RoutingGate | undefined {
+  const projector = fieldProjector([...new Set([...scanner.routedFields(), ...alsoFields])]);
   return projector && new RoutingGate(projector, scanner);
 }

@@ -4,6 +4,7 @@ import { Scanner, type RuleFault } from '../engine/scanner.js';
 import { readEvidenceFile } from '../input/read-file.js';
 import { MAX_EXAMPLES, SkipLedger, type SkipExample, type SkipKind, type SkipReport } from '../input/skips.js';
 import { LineageIndex } from '../lineage/lineage-index.js';
+import { LINEAGE_FIELDS } from '../lineage/record.js';
 import type { CompiledSet } from './compile-rules.js';
 import { routingGate } from './routing-gate.js';
 import type { ScanTask, TaskClaims } from './scan-plan.js';
@@ -15,8 +16,8 @@ export interface ScanOutput {
   faults: RuleFault[];
   skipped: SkipReport;
   events: number;
-  /** Of the events, lines the gate counted without parsing them. */
-  turnedAway: number;
+  /** Of the events, lines the gate screened out (never parsed). */
+  screened: number;
   lineage?: unknown;
   interrupted: boolean;
 }
@@ -47,7 +48,7 @@ export interface ScanOptions {
   claims?: TaskClaims;
   /** Keep candidates as projections once they outgrow a few MB (see Scanner.startProjecting). */
   projectCandidates: boolean;
-  /** Turn away lines no rule can match before parsing them, when the native reader is built (see RoutingGate). */
+  /** Screen out lines no rule can match before parsing them, when the native reader is built (see RoutingGate). */
   lineGate: boolean;
 }
 
@@ -63,15 +64,8 @@ export async function scanTasks(
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex() : undefined;
-  // The lineage index wants every process event, routed or not: no gate then.
-  const gate = lineGate && !lineage ? routingGate(scanner) : undefined;
-  let turnedAway = 0;
-  /** Lines the gate turned away since last asked: scanned events all the same. */
-  const newlyTurnedAway = (): number => {
-    const n = (gate?.turnedAway ?? 0) - turnedAway;
-    turnedAway += n;
-    return n;
-  };
+  // The lineage index wants every event, routed or not: screened lines carry its fields too.
+  const gate = lineGate ? routingGate(scanner, lineage ? LINEAGE_FIELDS : []) : undefined;
   let events = 0;
   let interrupted = false;
   let lastYield = performance.now();
@@ -87,12 +81,11 @@ export async function scanTasks(
     for await (const batch of readEvidenceFile(task.file, { ledger, onBytes: hooks.onBytes, range, gate })) {
       for (let i = 0; i < batch.length; i++) {
         const ev = batch[i];
-        scanner.scan(ev);
+        if (ev.screened !== true) scanner.scan(ev);
         if (lineage) lineage.add(ev);
       }
-      const scanned = batch.length + newlyTurnedAway();
-      events += scanned;
-      hooks.onEvents(scanned);
+      events += batch.length;
+      hooks.onEvents(batch.length);
       // Whole documents held by candidates survive young-generation GCs and are copied by each:
       // past a few MB, projections cost less than the copying (corpus hunt, against projecting
       // only at the memory share: wall 0.95x, peak RSS 492 -> 440 MB). Hunts keeping fewer
@@ -112,10 +105,6 @@ export async function scanTasks(
         break;
       }
     }
-    // A file's last lines may all have been turned away, with no batch to count them.
-    const rest = newlyTurnedAway();
-    events += rest;
-    if (rest) hooks.onEvents(rest);
     mergeEarliest(skipped, ledger.byKind);
     takeFaults(scanner, faults);
     if (interrupted) break;
@@ -127,7 +116,7 @@ export async function scanTasks(
     faults: [...faults.values()],
     skipped,
     events,
-    turnedAway,
+    screened: gate?.screened ?? 0,
     lineage: lineage?.toJSON(),
     interrupted,
   };

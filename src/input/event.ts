@@ -12,4 +12,9 @@ export interface TrawlEvent extends Provenance {
   readonly doc: Record<string, unknown>;
   readonly index?: string;
   readonly id?: string;
+  /**
+   * The line met no rule and was never parsed (see LineGate): `doc` holds only the fields the
+   * gate read, which is all the lineage index wants of it. Rules never see such an event.
+   */
+  readonly screened?: boolean;
 }

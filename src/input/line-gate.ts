@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 
 export interface LineGate {
   /**
-   * False only when bytes [start, end) of `buf` are certainly a JSON object that nothing wants:
-   * the line is then counted, never parsed. True whenever in doubt (malformed lines included:
-   * the ordinary path reports them).
+   * Undefined: parse bytes [start, end) of `buf` as usual (always when in doubt, malformed lines
+   * included: the ordinary path reports them). Otherwise the line is certainly a JSON object that
+   * no rule can match, and this projection of it stands for its document (see TrawlEvent.screened).
    */
-  admit(buf: Buffer, start: number, end: number): boolean;
+  screen(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined;
 }
 
 /** The fields of a line that a gate decides on, read without parsing the rest. */

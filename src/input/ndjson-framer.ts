@@ -26,7 +26,7 @@ export interface FramerOptions {
   end?: number;
   /** Parse only these lines (see LineSink.wanted). */
   wanted?: ReadonlySet<number>;
-  /** Lines to turn away before parsing (see LineGate). */
+  /** Screens lines before parsing (see LineGate). */
   gate?: LineGate;
 }
 
@@ -147,7 +147,8 @@ export class NdjsonFramer {
     for (;;) {
       this.parsePending();
       if (this.out.length === 0) {
-        // A gate may turn a whole batch's bytes away: go on while lines are pending.
+        // A batch's worth of lines may all have been skipped (malformed, blank): go on while
+        // lines are pending, or the rest would wait for more input that may never come.
         if (this.pendingAt >= this.pendingBufs.length) return;
         this.pendingBytes = 0;
         continue;

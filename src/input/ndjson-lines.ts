@@ -18,7 +18,7 @@ export interface LineSink {
   out: TrawlEvent[];
   /** Only these lines are parsed (reading hits' documents back); the others are only counted. */
   wanted?: ReadonlySet<number>;
-  /** Lines it turns away are neither decoded nor parsed (see LineGate). */
+  /** Lines it screens are neither decoded nor parsed (see LineGate). */
   gate?: LineGate;
 }
 
@@ -31,7 +31,13 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
   while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
   while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
   if (s === e) return;
-  if (sink.gate !== undefined && !sink.gate.admit(buf, s, e)) return;
+  if (sink.gate !== undefined) {
+    const stand = sink.gate.screen(buf, s, e);
+    if (stand !== undefined) {
+      pushDocument(stand, line, sink, true);
+      return;
+    }
+  }
   const text = buf.toString('utf8', s, e);
   if (!knownUtf8 && text.includes('\ufffd') && !isUtf8(buf.subarray(s, e))) {
     sink.ledger.add('invalid-utf8', { file: sink.file, line, message: 'line is not valid UTF-8' });
@@ -48,7 +54,7 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
 }
 
 /** A parsed value becomes an event: a bare document, or an Elasticsearch hit whose _source is unwrapped. */
-export function pushDocument(value: unknown, line: number, sink: LineSink): void {
+export function pushDocument(value: unknown, line: number, sink: LineSink, screened = false): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     sink.ledger.add('not-an-object', {
       file: sink.file,
@@ -64,7 +70,8 @@ export function pushDocument(value: unknown, line: number, sink: LineSink): void
     return;
   }
   const hit = hitParts(obj);
-  if (hit) sink.out.push({ doc: hit.doc, file: sink.file, line, index: hit.index, id: hit.id });
+  if (screened) sink.out.push({ doc: hit?.doc ?? obj, file: sink.file, line, index: hit?.index, id: hit?.id, screened });
+  else if (hit) sink.out.push({ doc: hit.doc, file: sink.file, line, index: hit.index, id: hit.id });
   else sink.out.push({ doc: obj, file: sink.file, line });
 }
 

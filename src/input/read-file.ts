@@ -27,7 +27,7 @@ export interface ReadOptions {
    * back after a scan. Line numbering is the scan's, whatever is skipped.
    */
   lines?: ReadonlySet<number>;
-  /** NDJSON lines to turn away before parsing (see LineGate); other formats parse everything. */
+  /** Screens NDJSON lines before parsing (see LineGate); other formats parse everything. */
   gate?: LineGate;
 }
 

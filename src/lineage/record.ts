@@ -1,5 +1,5 @@
 import type { Provenance } from '../input/event.js';
-import { compileField, hostOf } from '../fields/index.js';
+import { compileField, hostOf, HOST_FIELDS, type FieldGetter } from '../fields/index.js';
 
 /** One process as the lineage index knows it: strings only, never the source document. */
 export interface ProcessRecord {
@@ -28,29 +28,35 @@ export const MAX_COMMAND_LINE = 1024;
 export const MAX_ARGS = 64;
 export const MAX_ANCESTRY = 64;
 
-const get = {
-  entityId: compileField('process.entity_id'),
-  pid: compileField('process.pid'),
-  start: compileField('process.start'),
-  end: compileField('process.end'),
-  name: compileField('process.name'),
-  executable: compileField('process.executable'),
-  commandLine: compileField('process.command_line'),
-  args: compileField('process.args'),
-  user: compileField('user.name'),
-  ancestry: compileField('process.Ext.ancestry'),
-  parentEntityId: compileField('process.parent.entity_id'),
-  parentPid: compileField('process.parent.pid'),
-  parentStart: compileField('process.parent.start'),
-  parentName: compileField('process.parent.name'),
-  parentExecutable: compileField('process.parent.executable'),
-  parentCommandLine: compileField('process.parent.command_line'),
-  parentArgs: compileField('process.parent.args'),
-  category: compileField('event.category'),
-  type: compileField('event.type'),
-  action: compileField('event.action'),
-  timestamp: compileField('@timestamp'),
-};
+/** The fields a process record is made of (with the host's and @timestamp, see LINEAGE_FIELDS). */
+const FIELDS = {
+  entityId: 'process.entity_id',
+  pid: 'process.pid',
+  start: 'process.start',
+  end: 'process.end',
+  name: 'process.name',
+  executable: 'process.executable',
+  commandLine: 'process.command_line',
+  args: 'process.args',
+  user: 'user.name',
+  ancestry: 'process.Ext.ancestry',
+  parentEntityId: 'process.parent.entity_id',
+  parentPid: 'process.parent.pid',
+  parentStart: 'process.parent.start',
+  parentName: 'process.parent.name',
+  parentExecutable: 'process.parent.executable',
+  parentCommandLine: 'process.parent.command_line',
+  parentArgs: 'process.parent.args',
+  category: 'event.category',
+  type: 'event.type',
+  action: 'event.action',
+  timestamp: '@timestamp',
+} as const;
+
+const get = Object.fromEntries(Object.entries(FIELDS).map(([k, path]) => [k, compileField(path)])) as Record<keyof typeof FIELDS, FieldGetter>;
+
+/** Every field the lineage index reads of an event: a line's projection to these serves it. */
+export const LINEAGE_FIELDS: readonly string[] = [...Object.values(FIELDS), ...HOST_FIELDS, '@timestamp'];
 
 /** A single string at a field (first of a multi-value), bounded in length. */
 export function str(value: unknown, max = MAX_COMMAND_LINE): string | undefined {

@@ -52,3 +52,16 @@ test('the framer yields the same events and skips however the bytes are cut into
     }
   }
 });
+
+test('a batch of lines that all fail to parse does not hold back the lines after it', () => {
+  // Over 64 KB (a batch) of malformed lines, then good ones, all in one chunk: the framer must
+  // go on past a batch that yields no event, at the end of input as before it.
+  const bad = Array.from({ length: 3000 }, (_, i) => `{"broken":${i},"pad":"${'x'.repeat(40)}"`).join('\n');
+  const good = Array.from({ length: 5 }, (_, i) => `{"ok":${i}}`).join('\n');
+  const { events, skips } = frame(Buffer.from(`${bad}\n${good}\n`), []);
+  assert.deepEqual(
+    events.map(([line]) => line),
+    [3001, 3002, 3003, 3004, 3005],
+  );
+  assert.match(skips, /"malformed-json",\{"count":3000/);
+});
