@@ -25,11 +25,13 @@ export interface LineGate {
 /** The fields of a line that a gate decides on, read without parsing the rest. */
 export interface FieldProjector {
   /**
-   * The wanted fields of the JSON object in [start, end), shaped as in JSON.parse's result
-   * (nested objects, dotted keys and arrays as they are), or undefined when only the ordinary
-   * path can tell (malformed or non-ASCII lines, escaped keys, long integers, _search responses).
+   * The wanted fields of the JSON object in [start, end) as JSON text, whose JSON.parse is shaped
+   * as the line's own (nested objects, dotted keys and arrays as they are, values exactly as
+   * JSON.parse gives them), or undefined when only the ordinary path can tell (malformed or
+   * non-ASCII lines, escaped keys, long integers, _search responses). Lines with the same
+   * wanted values give the same text.
    */
-  project(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined;
+  project(buf: Buffer, start: number, end: number): string | undefined;
 }
 
 interface NativeLineGate {
@@ -70,10 +72,5 @@ export function fieldProjector(fields: readonly string[]): FieldProjector | unde
   const native = nativeLineGate();
   if (!native) return undefined;
   const compiled = native.compile([...fields, ...fields.map((f) => `_source.${f}`), '_index', '_id']);
-  return {
-    project(buf, start, end) {
-      const text = native.project(compiled, buf, start, end);
-      return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
-    },
-  };
+  return { project: (buf, start, end) => native.project(compiled, buf, start, end) };
 }
