@@ -35,15 +35,21 @@ export class RoutingGate implements LineGate {
   private readonly parseMs: number[] = [];
   private trialScreened = 0;
   /**
-   * Projection text → its stand-in document, or null when it meets a rule. Evidence repeats
+   * Projection text → the stand-in document of its lines, or null when it meets a rule. Evidence repeats
    * itself (the same command on many hosts): ~70 % of a bench file's lines project to a text seen
    * before, whose routing is the same, so they skip JSON.parse and the router.
    */
   private readonly memo = new Map<string, Record<string, unknown> | null>();
 
+  /**
+   * @param keepDocuments whether a screened line's event needs its projection as its document
+   *   (the lineage index reads it); otherwise every screened event shares one empty document, and
+   *   the memo holds no parsed projections (~40 MB less at its fullest).
+   */
   constructor(
     private readonly projector: FieldProjector,
     private readonly scanner: Scanner,
+    private readonly keepDocuments: boolean,
   ) {}
 
   /** Whether the gate has stopped judging lines (it did not pay, or never could). */
@@ -73,7 +79,8 @@ export class RoutingGate implements LineGate {
 
   private decide(doc: Record<string, unknown>): Record<string, unknown> | null {
     const hit = hitParts(doc);
-    return (hit ? this.scanner.meetsAnyRule(hit.doc, hit.index) : this.scanner.meetsAnyRule(doc)) ? null : doc;
+    if (hit ? this.scanner.meetsAnyRule(hit.doc, hit.index) : this.scanner.meetsAnyRule(doc)) return null;
+    return this.keepDocuments ? doc : NOTHING;
   }
 
   private trial(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined {
@@ -108,6 +115,9 @@ export class RoutingGate implements LineGate {
   }
 }
 
+/** The document of screened events nobody reads. */
+const NOTHING: Record<string, unknown> = Object.freeze({});
+
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[sorted.length >> 1];
@@ -119,5 +129,5 @@ function median(xs: number[]): number {
  */
 export function routingGate(scanner: Scanner, alsoFields: readonly string[] = []): RoutingGate | undefined {
   const projector = fieldProjector([...new Set([...scanner.routedFields(), ...alsoFields])]);
-  return projector && new RoutingGate(projector, scanner);
+  return projector && new RoutingGate(projector, scanner, alsoFields.length > 0);
 }

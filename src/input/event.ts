@@ -14,7 +14,7 @@ export interface TrawlEvent extends Provenance {
   readonly id?: string;
   /**
    * The line met no rule and was never parsed (see LineGate): `doc` holds only the fields the
-   * gate read, which is all the lineage index wants of it. Rules never see such an event.
+   * gate read — those the lineage index wants when it is built, else none. Rules never see it.
    */
   readonly screened?: boolean;
 }
