@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { Scanner } from '../../src/engine/scanner.js';
 import { hunt } from '../../src/hunt/hunt.js';
+import { runQuery, type QueryLanguage, type QueryOutput, type QueryStats } from '../../src/hunt/run-query.js';
+import { SkipLedger } from '../../src/input/skips.js';
 import { compileRuleSet, readRuleFiles } from '../../src/hunt/rule-set.js';
 import { routingGate } from '../../src/hunt/routing-gate.js';
 import { nativeLineGate } from '../../src/input/line-gate.js';
@@ -99,6 +101,46 @@ test('hunt with and without the routing gate: same hits, events, skips and linea
           else assert.equal(gated.lineage.size, parsed.lineage.size, what);
         }
       }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function query(language: QueryLanguage, q: string, evidence: string[], lineGate: boolean) {
+  const stats: QueryStats = { files: 0, bytes: 0, events: 0, ledger: new SkipLedger(), warnings: [] };
+  const out: QueryOutput[] = [];
+  // The CLI always passes the EQL field options, defaults included.
+  const eqlFields = { timestampField: '@timestamp', eventCategoryField: 'event.category' };
+  for await (const o of runQuery({ language, query: q, evidence, now: NOW, lineGate, ...eqlFields }, stats)) out.push(o);
+  return { out: JSON.stringify(out), stats };
+}
+
+test('trawl query with and without the routing gate: same matches and counts', { skip }, async () => {
+  const dir = tempDir('routing-gate-query');
+  try {
+    awkwardEvidence(dir);
+    const evidence = [path.join(ROOT, 'samples'), dir];
+    const queries: [QueryLanguage, string, boolean][] = [
+      ['kuery', 'event.category:process and process.name:(python3 or xxd)', true],
+      ['eql', 'file where file.path like~ "/tmp/*"', true],
+      ['eql', 'sequence by host.name [process where process.name == "python3"] [network where true]', true],
+      ['esql', 'FROM logs-endpoint.events.process-* | WHERE process.name == "xxd" | STATS n = COUNT(*) BY host.name', true],
+      // nothing indexable: every line is parsed
+      ['kuery', 'not process.name:zzz', false],
+    ];
+    for (const [language, q, selective] of queries) {
+      const gated = await query(language, q, evidence, true);
+      const parsed = await query(language, q, evidence, false);
+      assert.equal(gated.out, parsed.out, q);
+      assert.equal(gated.stats.events, parsed.stats.events, q);
+      assert.deepEqual(gated.stats.ledger.byKind, parsed.stats.ledger.byKind, q);
+      if (selective) {
+        assert.ok((JSON.parse(gated.out) as unknown[]).length > 0, `${q}: matches`);
+        assert.ok((gated.stats.screened ?? 0) > 100, `${q}: ${gated.stats.screened} screened`);
+      }
+      else assert.equal(gated.stats.screened ?? 0, 0, q);
+      assert.equal(parsed.stats.screened, undefined);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
