@@ -11,7 +11,6 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
-#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string>

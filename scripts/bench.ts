@@ -14,6 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NATIVE_ADDON } from '../src/input/line-gate.js';
 
 /** The package root, whether this runs from scripts/ (tsx) or dist/scripts/ (built). */
 function findRoot(): string {
@@ -161,7 +162,7 @@ function main(): void {
   const notes: string[] = [];
   if (!haveJq) notes.push('jq not installed (or --skip-jq): (e) skipped. Install it with your package manager (e.g. apt-get install jq).');
   if (!haveCorpus) notes.push(`${corpus} absent (or --skip-corpus): (d) skipped.`);
-  if (!existsSync(path.join(root, 'native/build/Release/line_gate.node'))) {
+  if (!existsSync(path.join(root, NATIVE_ADDON))) {
     notes.push('The native line reader is not built (no C++ toolchain?): every (c) and (d) row parses every line, as "without the native reader" does.');
   }
   timed(node, [trawl, 'rules', 'check', path.join(root, 'rules')]);

@@ -8,10 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NATIVE_ADDON } from '../src/input/line-gate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.join(root, 'native');
-const addon = path.join(dir, 'build/Release/line_gate.node');
+const addon = path.join(root, NATIVE_ADDON);
 const sources = ['line_gate.cc', 'binding.gyp'].map((f) => path.join(dir, f));
 
 function main(): void {

@@ -77,9 +77,10 @@ export class RoutingGate implements LineGate {
     return doc;
   }
 
-  private decide(doc: Record<string, unknown>): Record<string, unknown> | null {
-    const hit = hitParts(doc);
-    if (hit ? this.scanner.meetsAnyRule(hit.doc, hit.index) : this.scanner.meetsAnyRule(doc)) return null;
+  private decide(projected: Record<string, unknown>): Record<string, unknown> | null {
+    const hit = hitParts(projected);
+    const doc = hit?.doc ?? projected;
+    if (this.scanner.meetsAnyRule(doc, hit?.index)) return null;
     return this.keepDocuments ? doc : NOTHING;
   }
 

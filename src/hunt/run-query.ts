@@ -7,7 +7,7 @@ import { createProgress, discoverEvidence, readEvidenceFile, SkipLedger, type Tr
 import type { LineGate } from '../input/line-gate.js';
 import { compileRule } from '../engine/compile-rule.js';
 import { Scanner } from '../engine/scanner.js';
-import type { Rule } from '../rules/rule.js';
+import { ruleOfQuery } from '../rules/index.js';
 import { routingGate } from './routing-gate.js';
 
 export type QueryLanguage = 'kuery' | 'eql' | 'esql';
@@ -116,25 +116,12 @@ async function* readAll(opts: QueryOptions, stats: QueryStats): AsyncGenerator<T
 function queryGate(opts: QueryOptions): ReturnType<typeof routingGate> {
   const otherCategory = opts.eventCategoryField !== undefined && opts.eventCategoryField !== 'event.category';
   if (opts.lineGate === false || opts.mappingFor || otherCategory) return undefined;
-  const rule: Rule = {
-    file: '<query>',
-    rule_id: 'query',
-    name: 'query',
-    description: '',
+  const rule = ruleOfQuery({
     type: opts.language === 'kuery' ? 'query' : opts.language,
     language: opts.language,
     query: opts.query,
-    severity: 'low',
-    risk_score: 0,
-    tags: [],
-    threat: [],
-    from: 'now-9m',
-    interval: '5m',
-    max_signals: 100,
-    filters: [],
-    deprecated: false,
     ...(opts.timestampField ? { timestamp_override: opts.timestampField } : {}),
-  };
+  });
   const outcome = compileRule(rule, { now: opts.now ?? Date.now(), strictIndex: false });
   return outcome.ok ? routingGate(new Scanner([outcome.compiled])) : undefined;
 }

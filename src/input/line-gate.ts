@@ -17,7 +17,8 @@ export interface LineGate {
   /**
    * Undefined: parse bytes [start, end) of `buf` as usual (always when in doubt, malformed lines
    * included: the ordinary path reports them). Otherwise the line is certainly a JSON object that
-   * no rule can match, and this projection of it stands for its document (see TrawlEvent.screened).
+   * no rule can match, and this projection of its document (an Elasticsearch hit's _source)
+   * stands for it (see TrawlEvent.screened).
    */
   screen(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined;
 }
@@ -39,7 +40,8 @@ interface NativeLineGate {
   project(fields: unknown, buf: Buffer, start: number, end: number): string | undefined;
 }
 
-const ADDON = 'native/build/Release/line_gate.node';
+/** Where `npm run build` leaves the native reader, under the package root (scripts/build-native.ts). */
+export const NATIVE_ADDON = 'native/build/Release/line_gate.node';
 
 let addon: NativeLineGate | null | undefined;
 
@@ -52,7 +54,7 @@ export function nativeLineGate(): NativeLineGate | null {
   // under the package root above it.
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 4; up++, dir = path.dirname(dir)) {
-    const file = path.join(dir, ADDON);
+    const file = path.join(dir, NATIVE_ADDON);
     if (!existsSync(file)) continue;
     try {
       addon = createRequire(import.meta.url)(file) as NativeLineGate;

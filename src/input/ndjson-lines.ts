@@ -32,9 +32,9 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
   while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
   if (s === e) return;
   if (sink.gate !== undefined) {
-    const stand = sink.gate.screen(buf, s, e);
-    if (stand !== undefined) {
-      pushDocument(stand, line, sink, true);
+    const doc = sink.gate.screen(buf, s, e);
+    if (doc !== undefined) {
+      sink.out.push({ doc, file: sink.file, line, screened: true });
       return;
     }
   }
@@ -54,7 +54,7 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
 }
 
 /** A parsed value becomes an event: a bare document, or an Elasticsearch hit whose _source is unwrapped. */
-export function pushDocument(value: unknown, line: number, sink: LineSink, screened = false): void {
+export function pushDocument(value: unknown, line: number, sink: LineSink): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     sink.ledger.add('not-an-object', {
       file: sink.file,
@@ -70,8 +70,7 @@ export function pushDocument(value: unknown, line: number, sink: LineSink, scree
     return;
   }
   const hit = hitParts(obj);
-  if (screened) sink.out.push({ doc: hit?.doc ?? obj, file: sink.file, line, index: hit?.index, id: hit?.id, screened });
-  else if (hit) sink.out.push({ doc: hit.doc, file: sink.file, line, index: hit.index, id: hit.id });
+  if (hit) sink.out.push({ doc: hit.doc, file: sink.file, line, index: hit.index, id: hit.id });
   else sink.out.push({ doc: obj, file: sink.file, line });
 }
 

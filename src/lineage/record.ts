@@ -28,7 +28,7 @@ export const MAX_COMMAND_LINE = 1024;
 export const MAX_ARGS = 64;
 export const MAX_ANCESTRY = 64;
 
-/** The fields a process record is made of (with the host's and @timestamp, see LINEAGE_FIELDS). */
+/** The fields a process record is made of (with the host's, see LINEAGE_FIELDS). */
 const FIELDS = {
   entityId: 'process.entity_id',
   pid: 'process.pid',
@@ -56,7 +56,7 @@ const FIELDS = {
 const get = Object.fromEntries(Object.entries(FIELDS).map(([k, path]) => [k, compileField(path)])) as Record<keyof typeof FIELDS, FieldGetter>;
 
 /** Every field the lineage index reads of an event: a line's projection to these serves it. */
-export const LINEAGE_FIELDS: readonly string[] = [...Object.values(FIELDS), ...HOST_FIELDS, '@timestamp'];
+export const LINEAGE_FIELDS: readonly string[] = [...Object.values(FIELDS), ...HOST_FIELDS];
 
 /** A single string at a field (first of a multi-value), bounded in length. */
 export function str(value: unknown, max = MAX_COMMAND_LINE): string | undefined {

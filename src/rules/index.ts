@@ -6,7 +6,7 @@ import type { Rule } from './rule.js';
 
 export type { Rule, RuleType, Severity, RuleFilter, ThresholdSpec, ThreatMapping } from './rule.js';
 export type { RuleLoadError } from './parse.js';
-export { parseRuleToml } from './parse.js';
+export { parseRuleToml, ruleOfQuery } from './parse.js';
 export { parseDuration, lookbackMs, severityRank } from './duration.js';
 export { scanTomlPositions, type KeyPosition, type TomlPositions } from './toml-positions.js';
 

@@ -195,6 +195,28 @@ const KNOWN_TYPES = new Set(['query', 'eql', 'esql', 'new_terms', 'threshold', '
 /** Needs a query string for these types; machine_learning and friends do not. */
 const QUERY_TYPES = new Set(['query', 'eql', 'esql', 'new_terms', 'threshold', 'threat_match']);
 
+/** What a rule file may leave out becomes this (buildRule, ruleOfQuery). */
+const DEFAULTS = { severity: 'low', risk_score: 21, from: 'now-6m', interval: '5m', max_signals: 100 } as const;
+
+/**
+ * A rule made of its type and query alone (an ad-hoc query routed as a rule, a test's rule),
+ * everything else as a rule file without it would have it; `fields` may set any of it.
+ */
+export function ruleOfQuery(fields: Partial<Rule> & Pick<Rule, 'type' | 'query'>): Rule {
+  return {
+    file: '<query>',
+    rule_id: 'query',
+    name: 'query',
+    description: '',
+    tags: [],
+    threat: [],
+    filters: [],
+    deprecated: false,
+    ...DEFAULTS,
+    ...fields,
+  };
+}
+
 /** Builds the Rule from parsed TOML; throws FieldError. */
 function buildRule(doc: Table, file: string, positions: () => TomlPositions): Rule {
   const rt = doc['rule'];
@@ -211,13 +233,13 @@ function buildRule(doc: Table, file: string, positions: () => TomlPositions): Ru
     throw new FieldError(`unknown rule.type "${type}" (expected one of ${[...KNOWN_TYPES].join(', ')})`, 'rule.type');
   }
   const severityText = r.str('severity');
-  const severity = (severityText ?? 'low').trim().toLowerCase() as Severity;
+  const severity = (severityText ?? DEFAULTS.severity).trim().toLowerCase() as Severity;
   if (!SEVERITIES.includes(severity)) {
     throw new FieldError(`rule.severity must be one of ${SEVERITIES.join(', ')}, got "${severityText}"`, 'rule.severity');
   }
-  const risk_score = r.num('risk_score') ?? 21;
+  const risk_score = r.num('risk_score') ?? DEFAULTS.risk_score;
   if (risk_score < 0 || risk_score > 100) throw new FieldError(`rule.risk_score must be 0-100, got ${risk_score}`, 'rule.risk_score');
-  const max_signals = r.num('max_signals', true) ?? 100;
+  const max_signals = r.num('max_signals', true) ?? DEFAULTS.max_signals;
 
   const query = r.str('query');
   if (QUERY_TYPES.has(type) && query === undefined) throw new FieldError(`missing rule.query (required for type ${type})`, 'rule');
@@ -232,8 +254,8 @@ function buildRule(doc: Table, file: string, positions: () => TomlPositions): Ru
     risk_score,
     tags: r.strList('tags') ?? [],
     threat: plain(readThreat(r.tableList('threat'))),
-    from: r.str('from') ?? 'now-6m',
-    interval: r.str('interval') ?? '5m',
+    from: r.str('from') ?? DEFAULTS.from,
+    interval: r.str('interval') ?? DEFAULTS.interval,
     max_signals,
     filters: plain(r.tableList('filters') ?? []) as RuleFilter[],
     deprecated: false,

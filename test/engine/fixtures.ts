@@ -1,25 +1,18 @@
-import type { Rule } from '../../src/rules/rule.js';
+import { ruleOfQuery, type Rule } from '../../src/rules/index.js';
 import type { TrawlEvent } from '../../src/input/event.js';
 import { compileRule, evaluateStateful, Scanner, sortHits, type CompiledRule, type Hit, type StatefulRule } from '../../src/engine/index.js';
 
 export function makeRule(p: Partial<Rule> & Pick<Rule, 'type' | 'query'>): Rule {
-  return {
+  return ruleOfQuery({
     file: 'test.toml',
-    rule_id: p.rule_id ?? 'r1',
-    name: p.name ?? 'Test rule',
-    description: '',
+    rule_id: 'r1',
+    name: 'Test rule',
     severity: 'medium',
     risk_score: 47,
-    tags: [],
-    threat: [],
     from: 'now-9m',
-    interval: '5m',
-    max_signals: 100,
-    filters: [],
-    deprecated: false,
     language: p.type === 'eql' ? 'eql' : p.type === 'esql' ? 'esql' : 'kuery',
     ...p,
-  };
+  });
 }
 
 let line = 0;
