@@ -13,7 +13,7 @@ test.after(() => rmSync(root, { recursive: true, force: true }));
 const MB = 1024 * 1024;
 const file = (name: string, size: number) => ({ path: name, size });
 
-test('the plan splits plain NDJSON into ranges so every scanner gets several tasks, largest first', () => {
+test('the plan cuts plain NDJSON into ranges that shrink with the work left, largest first', () => {
   const big = file('big.ndjson', 96 * MB);
   const mid = file('mid.ndjson', 20 * MB);
   const gz = file('big.ndjson.gz', 96 * MB);
@@ -21,29 +21,42 @@ test('the plan splits plain NDJSON into ranges so every scanner gets several tas
   const one = planTasks([{ file: big, splittable: true }, { file: mid, splittable: true }], 1);
   assert.deepEqual(one.tasks.map((t) => t.range), [undefined, undefined], 'one scanner never splits');
 
-  const { tasks, slots } = planTasks(
-    [
-      { file: big, splittable: true },
-      { file: mid, splittable: true },
-      { file: gz, splittable: false },
-      { file: small, splittable: true },
-    ],
-    2,
-  );
-  // 215 MB over 2 scanners: a share of ~18 MB, so 5 parts of big, 1 of mid (rounded), gz and small whole.
-  assert.deepEqual(
-    tasks.map((t) => [t.file.path, t.range?.part ?? '-']),
-    [['big.ndjson.gz', '-'], ['mid.ndjson', '-'], ['big.ndjson', 0], ['big.ndjson', 1], ['big.ndjson', 2], ['big.ndjson', 3], ['big.ndjson', 4], ['small.ndjson', '-']],
-  );
-  assert.equal(slots, 5);
-  const parts = tasks.filter((t) => t.range);
-  assert.equal(parts.reduce((n, t) => n + taskBytes(t), 0), big.size, 'the ranges cover the file exactly');
-  for (let i = 1; i < parts.length; i++) assert.equal(parts[i].range?.start, parts[i - 1].range?.end);
+  const files = [
+    { file: big, splittable: true },
+    { file: mid, splittable: true },
+    { file: gz, splittable: false },
+    { file: small, splittable: true },
+  ];
+  const { tasks, slots } = planTasks(files, 2);
+  const sizes = tasks.map(taskBytes);
+  assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'largest first');
+  assert.equal(tasks[0].file.path, 'big.ndjson.gz', 'gzip stays whole');
+  assert.equal(tasks.at(-1)?.file.path, 'small.ndjson', 'a file under the smallest range stays whole');
+  assert.equal(tasks.at(-1)?.range, undefined);
+  // 119 MB to cut for 2 scanners: the first ranges are a sixth of that, the last ones the 4 MB floor.
+  assert.ok(sizes[1] >= 19 * MB && sizes[1] <= 20 * MB, `first range ${sizes[1] / MB} MB`);
+  const ranges = tasks.filter((t) => t.range);
+  assert.ok(Math.min(...ranges.map(taskBytes)) <= 6 * MB, 'the last ranges are small');
+  assert.ok(Math.min(...ranges.map(taskBytes)) >= 2 * MB, 'no sliver');
+  assert.equal(slots, ranges.length);
+  for (const f of [big, mid]) {
+    const parts = ranges.filter((t) => t.file === f).sort((a, b) => a.range!.part - b.range!.part);
+    assert.ok(parts.length > 1, `${f.path} is cut`);
+    assert.equal(parts[0].range?.start, 0);
+    assert.equal(parts.at(-1)?.range?.end, f.size, 'the ranges cover the file exactly');
+    for (let i = 1; i < parts.length; i++) assert.equal(parts[i].range?.start, parts[i - 1].range?.end);
+    assert.deepEqual(parts.map((t) => t.range?.start), parts[0].range?.bounds.slice(0, -1));
+  }
+  // Each file's parts count their newlines in slots of their own: slot…slot+n-1.
+  const bigSlot = ranges.find((t) => t.file === big)!.range!.slot;
+  const midSlot = ranges.find((t) => t.file === mid)!.range!.slot;
+  assert.equal(Math.abs(bigSlot - midSlot), bigSlot < midSlot ? ranges.filter((t) => t.file === big).length : ranges.filter((t) => t.file === mid).length);
 
   const huge = planTasks([{ file: file('huge.ndjson', 1024 * MB), splittable: true }], 2);
-  assert.equal(huge.tasks.length, 16, 'never more than 64 MB a task');
-  const over = planTasks([{ file: file('over.ndjson', 89 * MB), splittable: true }, { file: file('gz', 900 * MB), splittable: false }], 2);
-  assert.deepEqual(over.tasks.map(taskBytes).slice(1), [44.5 * MB, 44.5 * MB], 'not rounded down to one 89 MB task');
+  assert.ok(huge.tasks.every((t) => taskBytes(t) <= 64 * MB), 'never more than 64 MB a task');
+  assert.ok(taskBytes(huge.tasks.at(-1)!) <= 6 * MB, 'however big the file, the last tasks are small');
+  const over = planTasks([{ file: file('over.ndjson', 13 * MB), splittable: true }, { file: file('gz', 900 * MB), splittable: false }], 2);
+  assert.deepEqual(over.tasks.map(taskBytes).slice(1), [5 * MB, 4 * MB, 4 * MB], 'a rest under half a range joins the last one');
 });
 
 /** Lines of every shape the reader realigns: long, short, blank, CRLF, a BOM, a bad one. */
@@ -70,8 +83,15 @@ test('ranges read in any order, on shared line counts, give exactly the whole fi
 
   for (const step of [997, 4096, 65_536]) {
     const tasks: ScanTask[] = [];
-    let part = 0;
-    for (let start = 0; start < size; start += step) tasks.push({ file: { path: p, size }, range: { start, end: Math.min(size, start + step), step, part: part++, slot: 3 } });
+    const bounds: number[] = [];
+    for (let start = 0; start < size; start += step) bounds.push(start);
+    bounds.push(size);
+    // Uneven cuts too: every third range twice as long.
+    if (step === 997) for (let i = bounds.length - 2; i > 0; i -= 3) bounds.splice(i, 1);
+    for (let part = 0; part < bounds.length - 1; part++) {
+      tasks.push({ file: { path: p, size }, range: { start: bounds[part], end: bounds[part + 1], bounds, part, slot: 3 } });
+    }
+    const part = bounds.length - 1;
     // Other files' slots around this one's must not be touched.
     const plan: ScanPlan = { tasks, slots: part + 6 };
     const claims = new TaskClaims(plan, 1);
