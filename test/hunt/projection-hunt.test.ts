@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { hunt, type HuntOptions } from '../../src/hunt/hunt.js';
 import { readBackDocuments } from '../../src/hunt/read-back.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
-import { RULES, tempDir } from './evidence-fixtures.js';
+import { RULES, tempDir, writeEvidence } from './evidence-fixtures.js';
+import { compile, makeRule } from '../engine/fixtures.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const NOW = Date.parse('2026-11-23T00:00:00Z');
@@ -50,9 +51,43 @@ test('projected candidates: Elastic corpus hits are identical to whole-document 
   try {
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-evidence.ts', '--size', '3MB', '--out', dir, '--seed', '11', '--gzip-ratio', '0.5'], { cwd: ROOT, stdio: 'ignore' });
     const r = await bothWays({ evidence: [path.join(ROOT, 'samples'), sharedPath('ecs-samples'), dir], rulePaths: [sharedPath('elastic-rules')], workers: 2 });
-    const stateful = r.hits.filter((h) => ['eql', 'threshold', 'new_terms'].includes(h.rule.type) && (h.event || h.events));
+    const stateful = r.hits.filter((h) => ['eql', 'esql', 'threshold', 'new_terms'].includes(h.rule.type) && (h.event || h.events));
     assert.ok(stateful.length > 0, 'some hits come from projecting rules');
     console.log(`# projection: ${r.hits.length} hits, ${stateful.length} from projecting rules, identical`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** ES|QL rules of every shape: which may keep projections, and the query. */
+const ESQL_RULES: { id: string; projects: boolean; query: string }[] = [
+  { id: 'rows', projects: true, query: 'FROM logs-* | WHERE user.name == "root" AND event.outcome == "success" | KEEP user.name, host.name' },
+  { id: 'stats', projects: true, query: 'FROM logs-* | WHERE event.category == "authentication" | STATS n = COUNT(*) BY user.name | WHERE n >= 5' },
+  // _index comes from the data stream fields, which the query itself never names.
+  { id: 'index', projects: true, query: 'FROM logs-* METADATA _index | WHERE event.outcome == "failure" | STATS n = COUNT(*) BY _index, source.ip | WHERE n >= 9' },
+  // KQL() reads the document by its own field names (wildcards too); _source is all of it.
+  { id: 'kql', projects: false, query: 'FROM logs-* | WHERE KQL("user.name:root and event.*:success") | KEEP user.name' },
+  { id: 'source', projects: false, query: 'FROM logs-* METADATA _source | WHERE user.name == "root" | KEEP _source' },
+];
+
+test('projected candidates: ES|QL rules keep the fields their query reads, or whole documents when it may read any', async () => {
+  for (const r of ESQL_RULES) {
+    const c = compile(makeRule({ type: 'esql', query: r.query }));
+    assert.equal(c.stateful && c.project !== undefined, r.projects, r.id);
+  }
+  const dir = tempDir('projection-esql');
+  try {
+    for (const r of ESQL_RULES) {
+      const toml = `[metadata]\nmaturity = "production"\n\n[rule]\nrule_id = "esql-${r.id}"\nname = "${r.id}"\ndescription = "d"\nrisk_score = 21\nseverity = "low"\ntype = "esql"\nlanguage = "esql"\nfrom = "now-9m"\ninterval = "5m"\nquery = '''\n${r.query}\n'''\n`;
+      writeFileSync(path.join(dir, `${r.id}.toml`), toml);
+    }
+    const evidence = path.join(dir, 'evidence');
+    (await import('node:fs')).mkdirSync(evidence);
+    await writeEvidence(evidence, 6000, { users: 40 }, 2);
+    const r = await bothWays({ evidence: [evidence], rulePaths: [dir], workers: 2 });
+    for (const id of ESQL_RULES.map((x) => x.id)) assert.ok(r.hits.some((h) => h.rule.id === `esql-${id}`), `${id} hits`);
+    const rows = r.hits.filter((h) => h.rule.id === 'esql-rows');
+    assert.ok(rows.every((h) => (h.event as { source?: unknown })?.source !== undefined), 'row hits show whole documents, read back');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

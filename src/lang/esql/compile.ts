@@ -64,7 +64,13 @@ export interface EsqlQuery {
    */
   groupColumns: string[] | undefined;
   createExecutor<S = unknown>(): EsqlExecutor<S>;
+  /** The document fields the query reads (FROM queries); with readsDocuments, not all it reads. */
   fields: string[];
+  /**
+   * Whether results can depend on more of a document than `fields`: METADATA _source, KQL() (its
+   * own field names, wildcards included), every field of FROM without KEEP/STATS (allFields).
+   */
+  readsDocuments: boolean;
 }
 
 export interface InternalOptions {
@@ -132,6 +138,7 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
     discriminators,
     groupColumns,
     fields: fromCols.filter((c) => !c.meta).map((c) => c.name),
+    readsDocuments: metadata.includes('_source') || callsAny(ast.commands, DOCUMENT_FUNCTIONS) || (options.allFields === true && planned.docsOpen),
     createExecutor<S>(): EsqlExecutor<S> {
       const st: ExecState = { peakGroups: 0 };
       const warnings = new Map<string, number>(planned.planWarnings.map((w) => [w, 1]));
@@ -183,6 +190,19 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
       };
     },
   };
+}
+
+/** Functions that read the row's document rather than its columns (see functions.ts kqlFn). */
+const DOCUMENT_FUNCTIONS = new Set(['kql', 'qstr']);
+
+/** Whether any function call in the AST below `node` is one of `names`. */
+function callsAny(node: unknown, names: ReadonlySet<string>): boolean {
+  if (Array.isArray(node)) return node.some((n) => callsAny(n, names));
+  if (node === null || typeof node !== 'object') return false;
+  const o = node as Record<string, unknown>;
+  if (o['type'] === 'function' && typeof o['name'] === 'string' && names.has(o['name'].toLowerCase())) return true;
+  for (const k in o) if (k !== 'location' && callsAny(o[k], names)) return true;
+  return false;
 }
 
 /**
