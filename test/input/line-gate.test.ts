@@ -129,6 +129,21 @@ test('native projection declines what only the ordinary path may judge', { skip 
   assert.equal(project(['a'], '{"a":1,"b":"ü"}'), undefined);
 });
 
+test('native projection: a quote, escape, control or non-ASCII byte anywhere in a long string', { skip }, () => {
+  // The reader scans strings sixteen bytes at a time: every offset within and across blocks.
+  const base = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
+  for (let i = 0; i <= base.length; i++) {
+    const at = (ins: string) => base.slice(0, i) + ins + base.slice(i);
+    for (const field of ['a', 'b']) {
+      const escaped = `{"a":"${at('\\"')}","b":"${at('\\u0041\\n')}"}`;
+      assert.deepStrictEqual(project([field], escaped), reference(JSON.parse(escaped), wantsOf([field])), escaped);
+      assert.equal(project([field], `{"a":"${at('\u0001')}","b":1}`), undefined, `control byte at ${i}`);
+      assert.equal(project([field], `{"a":"${at('é')}","b":1}`), undefined, `non-ASCII at ${i}`);
+      assert.equal(project([field], `{"a":"${base.slice(0, i)}`), undefined, `unterminated after ${i}`);
+    }
+  }
+});
+
 /** JSON text with every non-ASCII character escaped, as many exporters write it. */
 const asciiJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
