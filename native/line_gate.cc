@@ -16,10 +16,7 @@
 #include <string>
 #include <vector>
 
-#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-#include <emmintrin.h>
-#define LINE_GATE_SSE2 1
-#endif
+#include "plain_run.h"
 
 namespace {
 
@@ -75,21 +72,7 @@ struct Reader {
     a = ++p;
     escaped = false;
     for (;;) {
-#ifdef LINE_GATE_SSE2
-      // Sixteen bytes at a time up to the first that needs a look: a quote, a backslash, or a
-      // byte under 0x20 or over 0x7f (one signed comparison finds both).
-      while (end - p >= 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                         _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-        const int m = _mm_movemask_epi8(hit);
-        if (m != 0) {
-          p += __builtin_ctz(static_cast<unsigned>(m));
-          break;
-        }
-        p += 16;
-      }
-#endif
+      p = trawl::plainRun(p, end);
       if (p >= end) return false;
       const uint8_t c = *p;
       if (c == '"') break;

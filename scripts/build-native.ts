@@ -13,7 +13,7 @@ import { NATIVE_ADDON } from '../src/input/line-gate.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = path.join(root, 'native');
 const addon = path.join(root, NATIVE_ADDON);
-const sources = ['line_gate.cc', 'binding.gyp'].map((f) => path.join(dir, f));
+const sources = ['line_gate.cc', 'plain_run.h', 'binding.gyp'].map((f) => path.join(dir, f));
 
 function main(): void {
   if (process.env['TRAWL_NATIVE'] === 'off') {
