@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -82,7 +82,7 @@ test('projected candidates: ES|QL rules keep the fields their query reads, or wh
       writeFileSync(path.join(dir, `${r.id}.toml`), toml);
     }
     const evidence = path.join(dir, 'evidence');
-    (await import('node:fs')).mkdirSync(evidence);
+    mkdirSync(evidence);
     await writeEvidence(evidence, 6000, { users: 40 }, 2);
     const r = await bothWays({ evidence: [evidence], rulePaths: [dir], workers: 2 });
     for (const id of ESQL_RULES.map((x) => x.id)) assert.ok(r.hits.some((h) => h.rule.id === `esql-${id}`), `${id} hits`);
