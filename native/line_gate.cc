@@ -336,9 +336,12 @@ napi_value Project(napi_env env, napi_callback_info info) {
   thread_local std::string out;
   out.clear();
   Reader r(env, static_cast<const uint8_t*>(data) + start, static_cast<const uint8_t*>(data) + stop, out);
-  if (r.peek() != '{' || !r.value(static_cast<const Trie*>(trie)) || r.peek() != -1) return undef;
+  const bool ok = r.peek() == '{' && r.value(static_cast<const Trie*>(trie)) && r.peek() == -1;
   napi_value text;
-  return napi_create_string_latin1(env, r.out.data(), r.out.size(), &text) == napi_ok ? text : undef;
+  const bool made = ok && napi_create_string_latin1(env, out.data(), out.size(), &text) == napi_ok;
+  // A huge wanted value (a long line's) must not stay allocated for the thread's life.
+  if (out.capacity() > (1u << 20)) std::string().swap(out);
+  return made ? text : undef;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
