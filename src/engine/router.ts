@@ -1,5 +1,5 @@
 import { compileField, toValues, type FieldGetter } from '../fields/index.js';
-import { dataStreamPart, eventIndex } from '../input/index-name.js';
+import { dataStreamPart, eventIndex, EVENT_INDEX_FIELDS } from '../input/index-name.js';
 import type { TrawlEvent } from '../input/event.js';
 import { discriminatorCost, exactPatterns, ROUTE_FIELDS, valuePasses, type Discriminator, type FieldPatterns } from '../lang/discriminator.js';
 import type { CompiledRule } from './compiled-rule.js';
@@ -47,7 +47,7 @@ export class RuleRouter<T = CompiledRule> {
    * values of these decide which rules it meets.
    */
   fieldsRead(): string[] {
-    const fields = new Set<string>(['data_stream.dataset', 'data_stream.namespace', ...ROUTE_FIELDS]);
+    const fields = new Set<string>([...EVENT_INDEX_FIELDS, ...ROUTE_FIELDS]);
     for (const stages of this.stages) for (const stage of stages) for (const d of stage) for (const p of d) fields.add(p.field);
     return [...fields];
   }

@@ -50,10 +50,9 @@ export function planTasks(files: { file: EvidenceFile; splittable: boolean }[], 
   if (scanners < 2) return { tasks: files.map(({ file }) => ({ file })), slots: 0 };
   const tasks: ScanTask[] = [];
   let slots = 0;
-  // Whole files are claimed by size among the ranges; counting them first keeps the ranges of the
-  // splittable files, cut afterwards, to the share of what is left.
-  let left = files.reduce((n, f) => n + f.file.size, 0);
-  for (const { file, splittable } of files) if (!splittable) left -= file.size;
+  // Ranges are cut from the bytes of splittable files still unplanned; whole files take their
+  // place among them by size.
+  let left = files.reduce((n, f) => n + (f.splittable ? f.file.size : 0), 0);
   for (const { file, splittable } of files) {
     const bounds = splittable ? cutPoints(file.size, left, scanners) : [0, file.size];
     if (splittable) left -= file.size;
@@ -80,11 +79,11 @@ function cutPoints(size: number, left: number, scanners: number): number[] {
     // No sliver at the end of a file: a rest under half a piece joins this one (within the cap).
     const rest = size - pos - piece;
     if (rest > 0 && rest < want / 2 && piece + rest <= MAX_TASK_BYTES) piece += rest;
+    // The last piece is exactly the rest, so the last cut is at `size`.
     pos += Math.floor(piece);
     left -= piece;
-    bounds.push(Math.min(size, pos));
+    bounds.push(pos);
   }
-  bounds[bounds.length - 1] = size;
   return bounds;
 }
 

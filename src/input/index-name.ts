@@ -20,6 +20,9 @@ export function eventIndex(ev: Pick<TrawlEvent, 'doc' | 'index'>): string | unde
   return undefined;
 }
 
+/** The document fields eventIndex reads (with `ev.index`): a projection keeping them keeps the index. */
+export const EVENT_INDEX_FIELDS: readonly string[] = ['data_stream.dataset', 'data_stream.namespace'];
+
 /**
  * `data_stream.dataset` or `.namespace` as found (nested, else dotted): with `ev.index`, all
  * eventIndex reads — callers keying on an event's index can key on these without building it.

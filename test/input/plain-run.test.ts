@@ -25,7 +25,8 @@ function compileAndRun(compiler: string, runner: string[], extra: string[] = [])
   try {
     const bin = path.join(dir, 'check');
     execFileSync(compiler, ['-std=c++17', '-O2', `-I${NATIVE}`, ...extra, CHECK, '-o', bin], { stdio: 'pipe' });
-    return execFileSync(runner[0] ?? bin, runner.length ? [...runner.slice(1), bin] : [], { encoding: 'utf8' });
+    const [cmd, ...args] = [...runner, bin];
+    return execFileSync(cmd, args, { encoding: 'utf8' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

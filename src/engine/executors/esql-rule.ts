@@ -1,5 +1,5 @@
 import { compileEsql, type EsqlResult } from '../../lang/esql/index.js';
-import { eventIndex, indexMatcher } from '../../input/index-name.js';
+import { eventIndex, EVENT_INDEX_FIELDS, indexMatcher } from '../../input/index-name.js';
 import type { StreamContext, StreamingStatefulRule } from '../candidates/streaming-rule.js';
 import type { Candidate, EvaluateContext, StatefulRule } from '../compiled-rule.js';
 import type { CompileOptions, RuleBase } from '../compile-rule.js';
@@ -43,10 +43,10 @@ export function compileEsqlRule(base: RuleBase, options: CompileOptions): Statef
     route: [],
     discriminators: query.discriminators,
     candidate: query.prefilter,
-    // Rows read the query's fields; `_index` reads the data stream (eventIndex). Held whole, the
+    // Rows read the query's fields and `_index` (eventIndex). Held whole, the
     // aggregating rules' candidates were three quarters of what a corpus hunt's worker copied
     // back to the main thread.
-    ...(query.readsDocuments ? {} : { project: ruleProjection(base.rule, [...query.fields, 'data_stream.dataset', 'data_stream.namespace']) }),
+    ...(query.readsDocuments ? {} : { project: ruleProjection(base.rule, [...query.fields, ...EVENT_INDEX_FIELDS]) }),
   };
   // One pass over the candidates in order: spilled ones stream back from disk.
   const rule: StreamingStatefulRule = {
