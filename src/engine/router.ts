@@ -3,6 +3,7 @@ import { dataStreamPart, eventIndex, EVENT_INDEX_FIELDS } from '../input/index-n
 import type { TrawlEvent } from '../input/event.js';
 import { discriminatorCost, exactPatterns, ROUTE_FIELDS, valuePasses, type Discriminator, type FieldPatterns } from '../lang/discriminator.js';
 import type { CompiledRule } from './compiled-rule.js';
+import { InfixAutomaton } from './infix-automaton.js';
 
 const MAX_CACHE = 20_000;
 
@@ -139,7 +140,7 @@ function stageUnion(stages: Discriminator[][], routeValues: unknown[][]): Discri
         impossible = true;
         break;
       }
-      if (rest.some((p) => p.prefixes.includes('') || p.suffixes.includes(''))) continue;
+      if (rest.some((p) => p.prefixes.includes('') || p.suffixes.includes('') || p.infixes.includes(''))) continue;
       const cost = discriminatorCost(rest);
       if (cost < bestCost) [best, bestCost] = [rest, cost];
     }
@@ -171,6 +172,11 @@ interface FieldIndex {
   /** Prefixes character by character from the start, suffixes from the end. */
   prefix: CharNode;
   suffix: CharNode;
+  infixes: { text: string; at: number }[];
+  /** Built once the group's patterns are all in. */
+  infix: InfixAutomaton | undefined;
+  /** Positions with an infix on this field: an object value admits them all (see FieldPatterns). */
+  infixAt: number[];
 }
 
 /**
@@ -217,15 +223,18 @@ class RouteGroup<T> {
       for (const p of disc) {
         let f = byField.get(p.field);
         if (!f) {
-          f = { get: compileField(p.field), exact: new Map(), prefix: charNode(), suffix: charNode() };
+          f = { get: compileField(p.field), exact: new Map(), prefix: charNode(), suffix: charNode(), infixes: [], infix: undefined, infixAt: [] };
           byField.set(p.field, f);
           this.fields.push(f);
         }
         for (const v of p.exact) listAt(f.exact, v).push(at);
         for (const v of p.prefixes) insert(f.prefix, v, at, false);
         for (const v of p.suffixes) insert(f.suffix, v, at, true);
+        for (const v of p.infixes) f.infixes.push({ text: v, at });
+        if (p.infixes.length > 0 && f.infixAt[f.infixAt.length - 1] !== at) f.infixAt.push(at);
       }
     }
+    for (const f of this.fields) if (f.infixes.length > 0) f.infix = new InfixAutomaton(f.infixes);
     this.seenAt = new Uint32Array(this.rules.length);
   }
 
@@ -249,12 +258,24 @@ class RouteGroup<T> {
   }
 
   private lookup(f: FieldIndex, value: unknown, out: T[]): void {
-    if (value === null || typeof value === 'object') return;
+    if (value === null) return;
+    if (typeof value === 'object') {
+      this.take(f.infixAt, out);
+      return;
+    }
     const v = String(value).toLowerCase();
     this.take(f.exact.get(v), out);
     this.walk(f.prefix, v, false, out);
     this.walk(f.suffix, v, true, out);
+    if (f.infix !== undefined) {
+      this.found = out;
+      f.infix.scan(v, this.takeFound);
+    }
   }
+
+  /** Where `takeFound` puts what the infix scan finds (one closure for every scan). */
+  private found: T[] = [];
+  private readonly takeFound = (positions: number[]): void => this.take(positions, this.found);
 
   /** Every indexed prefix (or suffix) of `v`, in one pass down the trie. */
   private walk(root: CharNode, v: string, fromEnd: boolean, out: T[]): void {

@@ -13,14 +13,17 @@ import { compileField, toValues } from '../fields/index.js';
 /**
  * Acceptable values of one field. All strings are lower case: an event value v (a string, or a
  * number/boolean spelled by String(v); arrays: any element) satisfies the patterns when
- * `v.toLowerCase()` equals an exact value, starts with a prefix or ends with a suffix. Lower-casing
- * both sides makes one index serve case-sensitive and case-insensitive operators alike.
+ * `v.toLowerCase()` equals an exact value, starts with a prefix, ends with a suffix or contains an
+ * infix. Lower-casing both sides makes one index serve case-sensitive and case-insensitive
+ * operators alike. An object value satisfies any infix: languages compare objects as their
+ * JSON text, which may contain anything.
  */
 export interface FieldPatterns {
   field: string;
   exact: string[];
   prefixes: string[];
   suffixes: string[];
+  infixes: string[];
 }
 
 /**
@@ -36,11 +39,12 @@ export const ROUTE_FIELDS = ['event.category', 'host.os.type', 'event.type', 'ev
 export type Discriminator = FieldPatterns[];
 
 /** One value as an index pattern, or undefined when no literal prefix or suffix pins it. */
-export type LiteralPattern = { kind: 'exact' | 'prefix' | 'suffix'; text: string };
+export type LiteralPattern = { kind: 'exact' | 'prefix' | 'suffix' | 'infix'; text: string };
 
 /**
- * A `*`/`?` wildcard pattern as its longest literal prefix (else suffix). `escapes`: whether `\`
- * quotes the next character (KQL, ES|QL LIKE) or is literal (EQL).
+ * A `*`/`?` wildcard pattern as its longest literal prefix, else suffix, else the longest literal
+ * run between wildcards (`*\\temp\\*.ps1*` → infix `\temp\`). `escapes`: whether `\` quotes
+ * the next character (KQL, ES|QL LIKE) or is literal (EQL).
  */
 export function wildcardPattern(pattern: string, escapes: boolean): LiteralPattern | undefined {
   // Without escapes the wildcards are found with indexOf: rule sets hold thousands of patterns.
@@ -56,7 +60,7 @@ export function wildcardPattern(pattern: string, escapes: boolean): LiteralPatte
   if (first > 0) return literal('prefix', chars.slice(0, first).join(''));
   const last = chars.lastIndexOf(null);
   if (last < chars.length - 1) return literal('suffix', chars.slice(last + 1).join(''));
-  return undefined;
+  return longestRun(chars.map((c) => c ?? '*').join(''), chars.map((c) => c === null));
 }
 
 function unescapedPattern(pattern: string): LiteralPattern | undefined {
@@ -67,7 +71,23 @@ function unescapedPattern(pattern: string): LiteralPattern | undefined {
   if (first > 0) return literal('prefix', pattern.slice(0, first));
   const last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
   if (last < pattern.length - 1) return literal('suffix', pattern.slice(last + 1));
-  return undefined;
+  return longestRun(pattern, null);
+}
+
+/**
+ * The longest run of literal characters in a pattern that starts and ends with a wildcard, as an
+ * infix; `wild[i]` says whether char i is a wildcard (null: every `*` and `?` is one).
+ */
+function longestRun(text: string, wild: boolean[] | null): LiteralPattern | undefined {
+  let best = '';
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const isWild = i === text.length || (wild ? wild[i] : text[i] === '*' || text[i] === '?');
+    if (!isWild) continue;
+    if (i - start > best.length) best = text.slice(start, i);
+    start = i + 1;
+  }
+  return best === '' ? undefined : literal('infix', best);
 }
 
 function literal(kind: LiteralPattern['kind'], text: string): LiteralPattern | undefined {
@@ -79,25 +99,25 @@ function literal(kind: LiteralPattern['kind'], text: string): LiteralPattern | u
 
 /** Patterns for one field from literal patterns; undefined if any pattern can't be indexed. */
 export function fieldPatterns(field: string, patterns: readonly (LiteralPattern | undefined)[]): FieldPatterns | undefined {
-  const sets = { exact: new Set<string>(), prefix: new Set<string>(), suffix: new Set<string>() };
+  const sets = { exact: new Set<string>(), prefix: new Set<string>(), suffix: new Set<string>(), infix: new Set<string>() };
   for (const p of patterns) {
     if (!p) return undefined;
     sets[p.kind].add(p.text);
   }
-  return { field, exact: [...sets.exact], prefixes: [...sets.prefix], suffixes: [...sets.suffix] };
+  return { field, exact: [...sets.exact], prefixes: [...sets.prefix], suffixes: [...sets.suffix], infixes: [...sets.infix] };
 }
 
 /** Exact string values (any case) as patterns; undefined if one can't be indexed. */
 export function exactPatterns(field: string, values: readonly string[]): FieldPatterns {
   // Equality folds both sides as whole strings, as the index does: any text is safe here.
-  return { field, exact: [...new Set(values.map((v) => v.toLowerCase()))], prefixes: [], suffixes: [] };
+  return { field, exact: [...new Set(values.map((v) => v.toLowerCase()))], prefixes: [], suffixes: [], infixes: [] };
 }
 
 /**
  * Fields with a handful of values that most events of a source share (`event.module == "endpoint"`
  * holds for every Defend event): as a discriminator they cost one lookup and filter almost nothing.
  */
-const BROAD_FIELDS = new Set<string>([...ROUTE_FIELDS, 'event.module', 'event.kind', 'event.outcome', 'agent.type', 'ecs.version']);
+export const BROAD_FIELDS: ReadonlySet<string> = new Set<string>([...ROUTE_FIELDS, 'event.module', 'event.kind', 'event.outcome', 'agent.type', 'ecs.version']);
 
 /** How many lookups a discriminator costs and how much it lets through: smaller is better. */
 export function discriminatorCost(d: Discriminator): number {
@@ -105,7 +125,10 @@ export function discriminatorCost(d: Discriminator): number {
   for (const f of d) {
     // argument lists hold common tokens (-c, /tmp/...): a weaker filter than names and paths
     const weight = BROAD_FIELDS.has(f.field) ? 10 : /args$|command_line$/.test(f.field) ? 3 : 1;
-    cost += weight * (f.exact.length + 2 * (f.prefixes.length + f.suffixes.length));
+    // An infix is looked for along the whole value, and a short one is in many values.
+    let infixes = 0;
+    for (const x of f.infixes) infixes += x.length >= 6 ? 3 : 6;
+    cost += weight * (f.exact.length + 2 * (f.prefixes.length + f.suffixes.length) + infixes);
   }
   return cost;
 }
@@ -166,17 +189,18 @@ function cheapest(list: Discriminator[], costs: number[], ok?: (d: Discriminator
 
 /** Alternatives of several discriminators as one, patterns of one field merged. */
 function union(ds: Discriminator[]): Discriminator {
-  const byField = new Map<string, { exact: Set<string>; prefixes: Set<string>; suffixes: Set<string> }>();
+  const byField = new Map<string, { exact: Set<string>; prefixes: Set<string>; suffixes: Set<string>; infixes: Set<string> }>();
   for (const d of ds) {
     for (const p of d) {
       let m = byField.get(p.field);
-      if (!m) byField.set(p.field, (m = { exact: new Set(), prefixes: new Set(), suffixes: new Set() }));
+      if (!m) byField.set(p.field, (m = { exact: new Set(), prefixes: new Set(), suffixes: new Set(), infixes: new Set() }));
       for (const x of p.exact) m.exact.add(x);
       for (const x of p.prefixes) m.prefixes.add(x);
       for (const x of p.suffixes) m.suffixes.add(x);
+      for (const x of p.infixes) m.infixes.add(x);
     }
   }
-  return [...byField].map(([field, m]) => ({ field, exact: [...m.exact], prefixes: [...m.prefixes], suffixes: [...m.suffixes] }));
+  return [...byField].map(([field, m]) => ({ field, exact: [...m.exact], prefixes: [...m.prefixes], suffixes: [...m.suffixes], infixes: [...m.infixes] }));
 }
 
 /** Equal as JSON: the same fields with the same lists, in the same order. */
@@ -186,7 +210,15 @@ export function sameDiscriminator(a: Discriminator, b: Discriminator): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x.field !== y.field || !sameList(x.exact, y.exact) || !sameList(x.prefixes, y.prefixes) || !sameList(x.suffixes, y.suffixes)) return false;
+    if (
+      x.field !== y.field ||
+      !sameList(x.exact, y.exact) ||
+      !sameList(x.prefixes, y.prefixes) ||
+      !sameList(x.suffixes, y.suffixes) ||
+      !sameList(x.infixes, y.infixes)
+    ) {
+      return false;
+    }
   }
   return true;
 }
@@ -199,9 +231,15 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /** Whether one field value passes the patterns (the contract above, value by value). */
 export function valuePasses(p: FieldPatterns, value: unknown): boolean {
-  if (value === null || value === undefined || typeof value === 'object') return false;
+  if (value === null || value === undefined) return false;
+  if (typeof value === 'object') return p.infixes.length > 0;
   const v = String(value).toLowerCase();
-  return p.exact.includes(v) || p.prefixes.some((x) => v.startsWith(x)) || p.suffixes.some((x) => v.endsWith(x));
+  return (
+    p.exact.includes(v) ||
+    p.prefixes.some((x) => v.startsWith(x)) ||
+    p.suffixes.some((x) => v.endsWith(x)) ||
+    p.infixes.some((x) => v.includes(x))
+  );
 }
 
 /** Reference check of the contract, for tests: does `doc` satisfy the discriminator? */

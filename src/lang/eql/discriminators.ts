@@ -70,7 +70,7 @@ function distinct(ds: Discriminator[]): Discriminator[] {
 
 function shapeKey(d: Discriminator): string {
   let k = '';
-  for (const p of d) k += `${p.field}\u0000${p.exact.length},${p.prefixes.length},${p.suffixes.length}\u0000`;
+  for (const p of d) k += `${p.field}\u0000${p.exact.length},${p.prefixes.length},${p.suffixes.length},${p.infixes.length}\u0000`;
   return k;
 }
 
@@ -104,13 +104,14 @@ function leafPatterns(e: Expr): FieldPatterns | undefined {
     }
     case 'call': {
       const name = e.name.toLowerCase();
-      if ((name !== 'startswith' && name !== 'endswith') || e.args.length !== 2) return undefined;
+      if ((name !== 'startswith' && name !== 'endswith' && name !== 'stringcontains') || e.args.length !== 2) return undefined;
       const [f, v] = e.args;
       if (f.type !== 'field' || v.type !== 'literal' || typeof v.value !== 'string') return undefined;
       // Case-sensitive: a.startsWith(b) implies the lower-cased forms agree only when b is ASCII
       // (non-ASCII folding depends on context, e.g. a final sigma); `~` folds exactly as the index.
       if (!e.ci && !/^[\x00-\x7f]*$/.test(v.value)) return undefined;
-      const lp = jsonSafe({ kind: name === 'startswith' ? 'prefix' : 'suffix', text: v.value.toLowerCase() });
+      const kind = name === 'startswith' ? 'prefix' : name === 'endswith' ? 'suffix' : 'infix';
+      const lp = jsonSafe({ kind, text: v.value.toLowerCase() });
       return lp && fieldPatterns(f.path, [lp]);
     }
     default: return undefined;
@@ -133,12 +134,13 @@ function uncoercible(s: string): boolean {
 }
 
 /**
- * Wildcard matching and string functions see an object value as its JSON text, the index never
- * passes objects: a pattern that could match JSON text (starting with `{` or `[`, a suffix ending
- * with `}` or `]`, an empty prefix or suffix) is not indexed.
+ * Wildcard matching and string functions see an object value as its JSON text, which the index
+ * only admits through infixes: a pattern that could match JSON text (starting with `{` or `[`, a
+ * suffix ending with `}` or `]`, an empty prefix or suffix) is not indexed.
  */
 function jsonSafe(p: LiteralPattern | undefined): LiteralPattern | undefined {
   if (!p || (p.kind !== 'exact' && p.text === '')) return undefined;
+  if (p.kind === 'infix') return p;
   if (p.kind === 'suffix' ? /[}\]]$/.test(p.text) : /^[{[]/.test(p.text)) return undefined;
   return p;
 }
