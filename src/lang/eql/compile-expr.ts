@@ -1,5 +1,7 @@
 import type { DateFormat } from '../../fields/mapping.js';
 import { memoField, type MappedFields } from './field-memo.js';
+import { BROAD_FIELDS } from '../discriminator.js';
+import { FailureRank, inFailureOrder } from '../failure-order.js';
 import { QueryError } from '../query-error.js';
 import type { Expr, Lit } from './ast.js';
 import { cidrMatcher, ENDGAME_ONLY, lookupFunction, type Ty } from './functions.js';
@@ -94,7 +96,9 @@ function compileLogic(e: Extract<Expr, { type: 'logic' }>, ctx: ExprCtx): Eval {
   const op = e.op;
   const operands = chainOperands(e);
   for (const x of operands) checkType(ctx, x, 'boolean', op);
-  const ps = operands.map((x) => compilePred(x, ctx));
+  // compiled in source order, so errors and the fields read come out as written
+  const compiled = operands.map((x) => compilePred(x, ctx));
+  const ps = op === 'and' ? inFailureOrder(operands, compiled, failureRank) : compiled;
   const stop = op === 'and' ? false : true;
   if (ps.length === 2) {
     const [l, r] = ps;
@@ -115,6 +119,26 @@ function compileLogic(e: Extract<Expr, { type: 'logic' }>, ctx: ExprCtx): Eval {
     }
     return unknown ? null : !stop;
   };
+}
+
+/** Where an AND operand stands in src/lang/failure-order.ts. */
+function failureRank(e: Expr): number {
+  switch (e.type) {
+    case 'not':
+      return FailureRank.negated;
+    case 'compare':
+    case 'in':
+    case 'match': {
+      const f = e.type === 'compare' ? (e.left.type === 'field' ? e.left : e.right) : e.arg;
+      if (f.type === 'field' && BROAD_FIELDS.has(f.path)) return FailureRank.broad;
+      if (e.type === 'in' && e.negated) return FailureRank.negated;
+      if (e.type === 'compare' && e.op !== '==') return FailureRank.loose;
+      if (e.type === 'match') return e.op === 'regex' ? FailureRank.other : FailureRank.pattern;
+      return FailureRank.exact;
+    }
+    default:
+      return FailureRank.other;
+  }
 }
 
 /** The operands of a chain of one logic operator, in source order (iterative: chains get long). */

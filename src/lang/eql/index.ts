@@ -80,10 +80,11 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     if (q.category === null) return (d) => cond(d) === true;
     ctx.fields.add(catField);
     const cat = q.category;
+    // the condition first: routing already holds the category for every event a rule meets
     return (d) => {
+      if (cond(d) !== true) return false;
       const c = catGet(d);
-      const ok = Array.isArray(c) ? c.includes(cat) : c === cat;
-      return ok && cond(d) === true;
+      return Array.isArray(c) ? c.includes(cat) : c === cat;
     };
   };
   const pipes = compilePipes(ast.pipes, src);

@@ -1,5 +1,6 @@
 import { compileField, type FieldGetter } from '../../fields/field-path.js';
 import {
+  BROAD_FIELDS,
   exactPatterns,
   fieldPatterns,
   valuePasses,
@@ -10,6 +11,7 @@ import {
   type LiteralPattern,
 } from '../discriminator.js';
 import type { Command, Expr } from './ast.js';
+import { FailureRank, inFailureOrder } from '../failure-order.js';
 import { orOperands } from './disjunctions.js';
 import { convertDocValue } from './doc-value.js';
 import { kqlConditions } from './kql-bridge.js';
@@ -281,7 +283,7 @@ export function compilePrefilter(exprs: Expr[], src: string, now: number, typeOf
       },
     };
     try {
-      const c = compileExpr(expr, ctx);
+      const c = compileExpr(andsInFailureOrder(expr), ctx);
       if (c.type !== 'boolean' && c.type !== 'unknown' && c.type !== 'null') continue;
       conjs.push({ expr, ev: c.ev, each: [...each] });
     } catch {
@@ -290,6 +292,7 @@ export function compilePrefilter(exprs: Expr[], src: string, now: number, typeOf
   }
   const used = conjs.map((c) => c.expr);
   if (conjs.length === 0) return { test: () => true, used };
+  conjs.splice(0, conjs.length, ...inFailureOrder(used, conjs, failureRank));
 
   const row: Row = { v: vals };
   const elements = (i: number): unknown[] => {
@@ -337,6 +340,51 @@ export function compilePrefilter(exprs: Expr[], src: string, now: number, typeOf
     return true;
   };
   return { test, used };
+}
+
+/**
+ * The same condition with the operands of every AND chain inside its AND/OR structure in
+ * failureRank order (a conjunct is often an OR of alternatives, each an AND written
+ * broad-to-narrow). The prefilter only says yes or no, and drops ES|QL warnings, so evaluation
+ * order shows nowhere else.
+ */
+function andsInFailureOrder(e: Expr): Expr {
+  if (e.type !== 'binary' || (e.op !== 'and' && e.op !== 'or')) return e;
+  if (e.op === 'or') {
+    const left = andsInFailureOrder(e.left);
+    const right = andsInFailureOrder(e.right);
+    return left === e.left && right === e.right ? e : { ...e, left, right };
+  }
+  const operands: Expr[] = [];
+  const stack: Expr[] = [e];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x.type === 'binary' && x.op === 'and') stack.push(x.right, x.left);
+    else operands.push(andsInFailureOrder(x));
+  }
+  const ordered = inFailureOrder(operands, operands, failureRank);
+  return ordered.reduce((left, right) => ({ type: 'binary', op: 'and', left, right, location: e.location }));
+}
+
+/** Where a conjunct stands in src/lang/failure-order.ts. */
+function failureRank(e: Expr): number {
+  const broad = (x: Expr) => x.type === 'column' && BROAD_FIELDS.has(x.name);
+  switch (e.type) {
+    case 'unary':
+      return e.op === 'not' ? FailureRank.negated : FailureRank.other;
+    case 'in':
+      return e.negated ? FailureRank.negated : broad(e.arg) ? FailureRank.broad : FailureRank.exact;
+    case 'like':
+      return e.negated ? FailureRank.negated : broad(e.arg) ? FailureRank.broad : e.op === 'like' ? FailureRank.pattern : FailureRank.other;
+    case 'isnull':
+      return FailureRank.loose;
+    case 'binary':
+      if (e.op === 'and' || e.op === 'or') return FailureRank.pattern;
+      if (e.op === '==' || e.op === '=~') return broad(e.left) || broad(e.right) ? FailureRank.broad : FailureRank.exact;
+      return FailureRank.loose;
+    default:
+      return FailureRank.other;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

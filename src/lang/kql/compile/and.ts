@@ -1,8 +1,31 @@
-import type { AndNode } from '../ast.js';
+import { BROAD_FIELDS } from '../../discriminator.js';
+import { FailureRank, inFailureOrder } from '../../failure-order.js';
+import type { AndNode, KqlNode } from '../ast.js';
 import type { CompileContext, DocPredicate } from './context.js';
 
 export function compileAnd(node: AndNode, ctx: CompileContext): DocPredicate {
-  return allOf(node.children.map((c) => ctx.compile(c)));
+  // compiled in source order, so the first error reported is the first one written
+  const parts = node.children.map((c) => ctx.compile(c));
+  return allOf(inFailureOrder(node.children, parts, failureRank));
+}
+
+/** Where a part stands in src/lang/failure-order.ts. */
+function failureRank(n: KqlNode): number {
+  switch (n.type) {
+    case 'not':
+      return FailureRank.negated;
+    case 'is':
+      if (n.field === null || n.field.kind === 'wildcard') return FailureRank.other;
+      if (BROAD_FIELDS.has(String(n.field.value))) return FailureRank.broad;
+      if (n.value.kind === 'wildcard') return n.value.segments.every((s) => s === '') ? FailureRank.loose : FailureRank.pattern;
+      return FailureRank.exact;
+    case 'range':
+      return FailureRank.loose;
+    case 'or':
+      return FailureRank.pattern;
+    default:
+      return FailureRank.other;
+  }
 }
 
 /**
