@@ -20,9 +20,9 @@ interface Requirement {
  *     patterns and route terms admit that key are computed once per key and cached (real
  *     evidence has few distinct keys);
  *  2. within that list, each rule sits in a discrimination index under its cheapest necessary
- *     condition on another field (process.name in (…), file.path prefix, …); an event looks its
- *     own values up there and meets only the rules listed under them, plus the rules that have no
- *     such condition.
+ *     condition on another field (process.name in (…), file.path prefix, an infix of a `*…*`
+ *     pattern…); an event looks its own values up there and meets only the rules listed under
+ *     them, plus the rules that have no such condition.
  */
 export class RuleRouter<T = CompiledRule> {
   private readonly getters = ROUTE_FIELDS.map((f) => compileField(f));

@@ -38,7 +38,7 @@ export const ROUTE_FIELDS = ['event.category', 'host.os.type', 'event.type', 'ev
 /** Every event the query matches satisfies at least one of these alternatives. */
 export type Discriminator = FieldPatterns[];
 
-/** One value as an index pattern, or undefined when no literal prefix or suffix pins it. */
+/** One value as an index pattern, or undefined when no literal text pins it. */
 export type LiteralPattern = { kind: 'exact' | 'prefix' | 'suffix' | 'infix'; text: string };
 
 /**
