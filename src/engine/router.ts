@@ -172,8 +172,8 @@ interface FieldIndex {
   /** Prefixes character by character from the start, suffixes from the end. */
   prefix: CharNode;
   suffix: CharNode;
+  /** The infixes while the group is built, then their automaton. */
   infixes: { text: string; at: number }[];
-  /** Built once the group's patterns are all in. */
   infix: InfixAutomaton | undefined;
   /** Positions with an infix on this field: an object value admits them all (see FieldPatterns). */
   infixAt: number[];
@@ -234,7 +234,11 @@ class RouteGroup<T> {
         if (p.infixes.length > 0 && f.infixAt[f.infixAt.length - 1] !== at) f.infixAt.push(at);
       }
     }
-    for (const f of this.fields) if (f.infixes.length > 0) f.infix = new InfixAutomaton(f.infixes);
+    for (const f of this.fields) {
+      if (f.infixes.length === 0) continue;
+      f.infix = new InfixAutomaton(f.infixes);
+      f.infixes = [];
+    }
     this.seenAt = new Uint32Array(this.rules.length);
   }
 
