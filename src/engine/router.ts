@@ -172,8 +172,6 @@ interface FieldIndex {
   /** Prefixes character by character from the start, suffixes from the end. */
   prefix: CharNode;
   suffix: CharNode;
-  /** The infixes while the group is built, then their automaton. */
-  infixes: { text: string; at: number }[];
   infix: InfixAutomaton | undefined;
   /** Positions with an infix on this field: an object value admits them all (see FieldPatterns). */
   infixAt: number[];
@@ -214,6 +212,7 @@ class RouteGroup<T> {
 
   constructor(admitted: { rule: T; disc: Discriminator | undefined }[]) {
     const byField = new Map<string, FieldIndex>();
+    const infixes = new Map<FieldIndex, { text: string; at: number }[]>();
     for (const { rule, disc } of admitted) {
       if (!disc) {
         this.always.push(rule);
@@ -223,22 +222,20 @@ class RouteGroup<T> {
       for (const p of disc) {
         let f = byField.get(p.field);
         if (!f) {
-          f = { get: compileField(p.field), exact: new Map(), prefix: charNode(), suffix: charNode(), infixes: [], infix: undefined, infixAt: [] };
+          f = { get: compileField(p.field), exact: new Map(), prefix: charNode(), suffix: charNode(), infix: undefined, infixAt: [] };
           byField.set(p.field, f);
           this.fields.push(f);
         }
         for (const v of p.exact) listAt(f.exact, v).push(at);
         for (const v of p.prefixes) insert(f.prefix, v, at, false);
         for (const v of p.suffixes) insert(f.suffix, v, at, true);
-        for (const v of p.infixes) f.infixes.push({ text: v, at });
-        if (p.infixes.length > 0 && f.infixAt[f.infixAt.length - 1] !== at) f.infixAt.push(at);
+        if (p.infixes.length > 0) {
+          listAt(infixes, f).push(...p.infixes.map((text) => ({ text, at })));
+          if (f.infixAt[f.infixAt.length - 1] !== at) f.infixAt.push(at);
+        }
       }
     }
-    for (const f of this.fields) {
-      if (f.infixes.length === 0) continue;
-      f.infix = new InfixAutomaton(f.infixes);
-      f.infixes = [];
-    }
+    for (const [f, list] of infixes) f.infix = new InfixAutomaton(list);
     this.seenAt = new Uint32Array(this.rules.length);
   }
 
@@ -302,7 +299,7 @@ class RouteGroup<T> {
   }
 }
 
-function listAt(map: Map<string, number[]>, key: string): number[] {
+function listAt<K, V>(map: Map<K, V[]>, key: K): V[] {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
   return list;

@@ -60,7 +60,7 @@ export function wildcardPattern(pattern: string, escapes: boolean): LiteralPatte
   if (first > 0) return literal('prefix', chars.slice(0, first).join(''));
   const last = chars.lastIndexOf(null);
   if (last < chars.length - 1) return literal('suffix', chars.slice(last + 1).join(''));
-  return longestRun(chars.map((c) => c ?? '*').join(''), chars.map((c) => c === null));
+  return longestRun(chars);
 }
 
 function unescapedPattern(pattern: string): LiteralPattern | undefined {
@@ -71,22 +71,24 @@ function unescapedPattern(pattern: string): LiteralPattern | undefined {
   if (first > 0) return literal('prefix', pattern.slice(0, first));
   const last = Math.max(pattern.lastIndexOf('*'), pattern.lastIndexOf('?'));
   if (last < pattern.length - 1) return literal('suffix', pattern.slice(last + 1));
-  return longestRun(pattern, null);
+  return longestRun(Array.from(pattern, (c) => (c === '*' || c === '?' ? null : c)));
 }
 
 /**
- * The longest run of literal characters in a pattern that starts and ends with a wildcard, as an
- * infix; `wild[i]` says whether char i is a wildcard (null: every `*` and `?` is one).
+ * The longest run of literal characters (null: a wildcard) in a pattern that starts and ends
+ * with a wildcard, as an infix.
  */
-function longestRun(text: string, wild: boolean[] | null): LiteralPattern | undefined {
+function longestRun(chars: readonly (string | null)[]): LiteralPattern | undefined {
   let best = '';
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const isWild = i === text.length || (wild ? wild[i] : text[i] === '*' || text[i] === '?');
-    if (!isWild) continue;
-    if (i - start > best.length) best = text.slice(start, i);
-    start = i + 1;
+  let run = '';
+  for (const c of chars) {
+    if (c !== null) run += c;
+    else {
+      if (run.length > best.length) best = run;
+      run = '';
+    }
   }
+  if (run.length > best.length) best = run;
   return best === '' ? undefined : literal('infix', best);
 }
 

@@ -355,13 +355,7 @@ function andsInFailureOrder(e: Expr): Expr {
     const right = andsInFailureOrder(e.right);
     return left === e.left && right === e.right ? e : { ...e, left, right };
   }
-  const operands: Expr[] = [];
-  const stack: Expr[] = [e];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.type === 'binary' && x.op === 'and') stack.push(x.right, x.left);
-    else operands.push(andsInFailureOrder(x));
-  }
+  const operands = conjuncts(e).map(andsInFailureOrder);
   const ordered = inFailureOrder(operands, operands, failureRank);
   return ordered.reduce((left, right) => ({ type: 'binary', op: 'and', left, right, location: e.location }));
 }
