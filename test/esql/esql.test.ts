@@ -175,3 +175,25 @@ test('SORT ties come out in the order of Elasticsearch\'s TopN heap; the null ST
   const g = run('FROM logs-* | STATS c = COUNT(*) BY k', docs);
   assert.deepEqual(g.rows.map((x) => x.values), [[3, null], [2, 'x']]);
 });
+
+test('keywords in any case, never the start of a longer name; strings with escapes between runs', () => {
+  const docs = [
+    { android: 'x', order: 5, notes: 'n', is_ok: true, in: { x: 1 }, msg: 'a\tb"c\\d' },
+    { android: 'y', order: 7, notes: null, is_ok: false, in: { x: 2 }, msg: 'plain' },
+  ];
+  const r = run(
+    'FROM logs-* | WhErE android LiKe "x*" Or order >= 7 AnD NoT notes Is NoT NuLl | KEEP android, order, is_ok, in.x, msg | SoRt order DeSc',
+    docs,
+  );
+  assert.deepEqual(r.rows.map((x) => x.values), [
+    ['y', 7, false, 2, 'plain'],
+    ['x', 5, true, 1, 'a\tb"c\\d'],
+  ]);
+  const esc = run('FROM logs-* | WHERE msg == "a\\tb\\"c\\\\d" OR msg IN ("pl\\u0061in") | KEEP msg', docs);
+  assert.deepEqual(esc.rows.map((x) => x.values[0]), ['a\tb"c\\d', 'plain']);
+  // A column named after a time unit is a column, and a unit may follow its number directly.
+  const span = run('FROM logs-* | EVAL h = 1 HOURS, d = 2days | KEEP h, d | LIMIT 1', docs);
+  assert.deepEqual(span.columns.map((c) => c.type), ['time_duration', 'date_period']);
+  const long = 'f'.repeat(400);
+  assert.deepEqual(run(`FROM logs-* | EVAL ${long} = 1 | KEEP ${long} | LIMIT 1`, docs).columns.map((c) => c.name), [long]);
+});

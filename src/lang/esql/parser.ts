@@ -40,6 +40,22 @@ const KEYWORDS_AFTER_EXPR = new Set(['and', 'or', 'not', 'like', 'rlike', 'in', 
 
 const MAX_NESTING = 256;
 
+// Sticky: matched where the parser stands (see Parser.matchAt).
+const WORD = /[A-Za-z_]+/y;
+const LETTERS = /[A-Za-z]+/y;
+const IDENT = /[A-Za-z_@][A-Za-z0-9_@]*/y;
+const NAME_PART = /[A-Za-z0-9_@]+/y;
+const NAME_PART_WILD = /[A-Za-z0-9_@*]+/y;
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Whether a character continues an identifier, so a keyword before it is not one: [A-Za-z0-9_@.]. */
+function isKeywordTail(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 64 || c === 46;
+}
+
 export function parseEsql(src: string): Query {
   return new Parser(src).parseQuery();
 }
@@ -72,12 +88,21 @@ class Parser {
     return this.pos >= this.src.length;
   }
 
+  /**
+   * The text a sticky pattern matches at the current position. Matching in place: slicing the
+   * rest of the query for an anchored pattern at every keyword test was a tenth of parsing.
+   */
+  matchAt(re: RegExp, at = this.pos): string | undefined {
+    re.lastIndex = at;
+    return re.exec(this.src)?.[0];
+  }
+
   /** Peek a keyword (case-insensitive, whole word). */
   peekKw(...kws: string[]): string | undefined {
     this.ws();
-    const m = /^[A-Za-z_]+/.exec(this.src.slice(this.pos, this.pos + 40));
+    const m = this.matchAt(WORD);
     if (!m) return undefined;
-    const w = m[0].toLowerCase();
+    const w = m.toLowerCase();
     return kws.includes(w) ? w : undefined;
   }
 
@@ -144,9 +169,9 @@ class Parser {
   commandWord(): { word: string; at: number } {
     this.ws();
     const at = this.pos;
-    const m = /^[A-Za-z_]+/.exec(this.src.slice(this.pos, this.pos + 40));
+    const m = this.matchAt(WORD);
     if (!m) this.fail('expected a command');
-    return { word: m[0].toLowerCase(), at };
+    return { word: m.toLowerCase(), at };
   }
 
   sourceCommand(): Command {
@@ -394,11 +419,10 @@ class Parser {
         out += seg;
         this.pos = j + 1;
       } else {
-        const re = wild ? /^[A-Za-z0-9_@*]+/ : /^[A-Za-z0-9_@]+/;
-        const m = re.exec(s.slice(this.pos, this.pos + 300));
-        if (!m || (/^\d/.test(m[0]) && out === '')) this.fail('expected a column name', this.pos);
-        out += m[0];
-        this.pos += m[0].length;
+        const m = this.matchAt(wild ? NAME_PART_WILD : NAME_PART);
+        if (!m || (isDigit(m.charCodeAt(0)) && out === '')) this.fail('expected a column name', this.pos);
+        out += m;
+        this.pos += m.length;
       }
       if (s[this.pos] === '.' && (s[this.pos + 1] === '`' || /[A-Za-z0-9_@*]/.test(s[this.pos + 1] ?? ''))) {
         out += '.';
@@ -451,12 +475,13 @@ class Parser {
   /** A keyword that must not be the start of a longer identifier (e.g. `order`, `android`). */
   kwNotIdent(k: string): boolean {
     this.ws();
-    const s = this.src.slice(this.pos, this.pos + k.length + 1);
-    if (s.slice(0, k.length).toLowerCase() === k && !/[A-Za-z0-9_@.]/.test(s[k.length] ?? '')) {
-      this.pos += k.length;
-      return true;
-    }
-    return false;
+    const s = this.src;
+    const at = this.pos;
+    // k is lower-case letters: OR-ing 0x20 folds an ASCII upper-case letter onto its lower case.
+    for (let i = 0; i < k.length; i++) if ((s.charCodeAt(at + i) | 0x20) !== k.charCodeAt(i)) return false;
+    if (isKeywordTail(s.charCodeAt(at + k.length))) return false;
+    this.pos += k.length;
+    return true;
   }
 
   notExpr(): Expr {
@@ -579,10 +604,10 @@ class Parser {
     while (this.src.startsWith('::', this.pos) || (this.ws(), this.src.startsWith('::', this.pos))) {
       this.pos += 2;
       this.ws();
-      const m = /^[A-Za-z_]+/.exec(this.src.slice(this.pos));
+      const m = this.matchAt(WORD);
       if (!m) this.fail('expected a type after ::');
-      this.pos += m[0].length;
-      e = { type: 'cast', arg: e, to: m[0].toLowerCase(), location: { min: e.location.min, max: this.pos - 1 } };
+      this.pos += m.length;
+      e = { type: 'cast', arg: e, to: m.toLowerCase(), location: { min: e.location.min, max: this.pos - 1 } };
     }
     return e;
   }
@@ -627,21 +652,22 @@ class Parser {
       // time span: number followed by a unit
       const save = this.pos;
       this.ws();
-      const u = /^[A-Za-z]+/.exec(s.slice(this.pos, this.pos + 20));
-      if (u && UNITS[u[0].toLowerCase()] && isInt && !/[A-Za-z0-9_.]/.test(s[this.pos + u[0].length] ?? '')) {
-        this.pos += u[0].length;
-        return { type: 'timespan', value: Number(text), unit: UNITS[u[0].toLowerCase()], location: { min: start, max: this.pos - 1 } };
+      const u = isInt ? this.matchAt(LETTERS) : undefined;
+      const unit = u === undefined ? undefined : UNITS[u.toLowerCase()];
+      if (u !== undefined && unit !== undefined && !/[A-Za-z0-9_.]/.test(s[this.pos + u.length] ?? '')) {
+        this.pos += u.length;
+        return { type: 'timespan', value: Number(text), unit, location: { min: start, max: this.pos - 1 } };
       }
       this.pos = save;
       return lit;
     }
     if (c === '?') this.fail('query parameters are not supported offline', start, 'unsupported');
     // identifiers, keywords, function calls
-    const wm = /^[A-Za-z_@][A-Za-z0-9_@]*/.exec(s.slice(this.pos, this.pos + 200));
-    if (wm || c === '`') {
-      if (wm) {
-        const w = wm[0].toLowerCase();
-        const after = s[this.pos + wm[0].length] ?? '';
+    const word = this.matchAt(IDENT);
+    if (word !== undefined || c === '`') {
+      if (word !== undefined) {
+        const w = word.toLowerCase();
+        const after = s[this.pos + word.length] ?? '';
         if (after !== '.' && after !== '(') {
           if (w === 'null') {
             this.pos += 4;
@@ -653,7 +679,7 @@ class Parser {
           }
         }
         // function call: name followed by '(' (whitespace allowed)
-        const j = this.pos + wm[0].length;
+        const j = this.pos + word.length;
         let k = j;
         while (s[k] === ' ' || s[k] === '\t' || s[k] === '\n' || s[k] === '\r') k++;
         if (s[k] === '(' && after !== '.') {
@@ -723,28 +749,30 @@ class Parser {
     if (s[this.pos] !== '"') this.fail('expected a string');
     let j = this.pos + 1;
     let out = '';
+    // Text between escapes is copied a run at a time.
+    let run = j;
     for (;;) {
       const ch = s[j];
       if (ch === undefined || ch === '\n') this.fail('unterminated string', start);
       if (ch === '"') break;
       if (ch === '\\') {
+        out += s.slice(run, j);
         const n = s[j + 1];
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-        if (n !== undefined && map[n] !== undefined) {
-          out += map[n];
-          j += 2;
+        if (n !== undefined && ESCAPES[n] !== undefined) {
+          out += ESCAPES[n];
+          run = j += 2;
           continue;
         }
         if (n === 'u' && /^[0-9a-fA-F]{4}/.test(s.slice(j + 2, j + 6))) {
           out += String.fromCharCode(parseInt(s.slice(j + 2, j + 6), 16));
-          j += 6;
+          run = j += 6;
           continue;
         }
         this.fail(`invalid escape sequence \\${n ?? ''}`, j);
       }
-      out += ch;
       j++;
     }
+    out += s.slice(run, j);
     this.pos = j + 1;
     this.lastEnd = this.pos;
     return { type: 'literal', valueType: 'keyword', value: out, location: { min: start, max: this.pos - 1 } };
