@@ -660,9 +660,23 @@ function compileIn(e: Expr & { type: 'in' }, ctx: CompileCtx): CExpr {
   };
 }
 
+/**
+ * Matchers by pattern, shared: a query is planned twice (see compileInternal's discovery pass) and
+ * rules repeat patterns, and compiling LIKE and RLIKE patterns was a tenth of compiling the
+ * corpus's ES|QL rules cold. A matcher holds no per-use state; the lazy DFA it may build answers
+ * the same for every user.
+ */
+const matchers = new Map<string, { test(s: string): boolean }>();
+
+function memoMatcher<M extends { test(s: string): boolean }>(key: string, build: () => M): M {
+  let m = matchers.get(key) as M | undefined;
+  if (!m) matchers.set(key, (m = build()));
+  return m;
+}
+
 /** An ES|QL LIKE pattern (`*`, `?`, `\` escapes), matched without backtracking. */
 export function likeToRegex(p: string): Matcher {
-  return compileWildcard(p, { caseInsensitive: false, escapes: true });
+  return memoMatcher(`like\0${p}`, () => compileWildcard(p, { caseInsensitive: false, escapes: true }));
 }
 
 /**
@@ -674,6 +688,10 @@ export function likeToRegex(p: string): Matcher {
  * linear-time engine; the Lucene error stands when that reading is invalid too.
  */
 export function luceneToRegex(p: string): { test(s: string): boolean } {
+  return memoMatcher(`rlike\0${p}`, () => compileRlike(p));
+}
+
+function compileRlike(p: string): { test(s: string): boolean } {
   try {
     return compileLucene(p);
   } catch (e) {
