@@ -92,8 +92,8 @@ class Parser {
    * The text a sticky pattern matches at the current position. Matching in place: slicing the
    * rest of the query for an anchored pattern at every keyword test was a tenth of parsing.
    */
-  matchAt(re: RegExp, at = this.pos): string | undefined {
-    re.lastIndex = at;
+  matchAt(re: RegExp): string | undefined {
+    re.lastIndex = this.pos;
     return re.exec(this.src)?.[0];
   }
 
