@@ -25,13 +25,16 @@ function compiled(query: string, type: 'eql' | 'query' = 'eql', rule_id = 'r1'):
 
 const routed = (router: RuleRouter, e: TrawlEvent) => router.rulesFor(e).map((r) => r.rule.rule_id).sort();
 
+/** A process event with these process fields. */
+const processEvent = (process: Record<string, unknown>) => ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process });
+
 test('router: a rule meets only events whose values pass its cheapest condition, any case', () => {
   const router = new RuleRouter([
     compiled('process where process.name : ("Python*", "*.sh")', 'eql', 'wild'),
     compiled('process where process.name == "curl"', 'eql', 'exact'),
     compiled('process where process.args_count > 3', 'eql', 'open'),
   ]);
-  const proc = (name: unknown) => ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { name } });
+  const proc = (name: unknown) => processEvent({ name });
   assert.deepEqual(routed(router, proc('python3.11')), ['open', 'wild']);
   assert.deepEqual(routed(router, proc('PYTHON3')), ['open', 'wild']);
   assert.deepEqual(routed(router, proc('install.SH')), ['open', 'wild']);
@@ -52,7 +55,7 @@ test('router: infixes of *…* patterns route on the values that contain them; o
     compiled('process where process.command_line like~ "*\\\\Temp\\\\*.ps1*"', 'eql', 'temp'),
     compiled('event.category:process and process.command_line:*curl*', 'query', 'kql'),
   ]);
-  const proc = (command_line: unknown) => ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { command_line } });
+  const proc = (command_line: unknown) => processEvent({ command_line });
   assert.deepEqual(routed(router, proc('powershell -c invoke-mimikatz -dump')), ['mimi']);
   assert.deepEqual(routed(router, proc('x SEKURLSA::logonpasswords')), ['mimi']);
   assert.deepEqual(routed(router, proc('C:\\Users\\a\\AppData\\Local\\TEMP\\x.ps1')), ['temp']);
@@ -65,7 +68,7 @@ test('router: infixes of *…* patterns route on the values that contain them; o
 
 test('router: numeric-looking terms are not index keys (loose comparison would miss them)', () => {
   const router = new RuleRouter([compiled('process where process.pid == "0123"', 'eql', 'pid')]);
-  const e = ev('2026-01-01T00:00:00Z', { event: { category: 'process' }, process: { pid: 123 } });
+  const e = processEvent({ pid: 123 });
   assert.deepEqual(routed(router, e), ['pid']);
 });
 
