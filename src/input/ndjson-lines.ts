@@ -25,11 +25,12 @@ export interface LineSink {
 /** Parse one line (bytes [s, e) of buf) into the sink; blank lines are nothing. */
 export function parseLine(buf: Buffer, s: number, e: number, line: number, sink: LineSink, first: boolean, knownUtf8 = false): void {
   if (sink.wanted && !sink.wanted.has(line)) return;
-  if (e > s && buf[e - 1] === 0x0d) e--; // CRLF
   if (first && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3; // BOM
-  // Skip leading/trailing ASCII whitespace quickly; a whitespace-only line is blank.
-  while (s < e && (buf[s] === 0x20 || buf[s] === 0x09)) s++;
-  while (e > s && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+  // Skip leading/trailing JSON whitespace quickly (a CRLF's CR with it); a whitespace-only line is
+  // blank. A stray CR is whitespace too, as for JSON.parse and the format sniffer: `\r\r\n[1]` is
+  // a JSON array after a blank line, not a malformed line and then an array.
+  while (s < e && isBlank(buf[s])) s++;
+  while (e > s && isBlank(buf[e - 1])) e--;
   if (s === e) return;
   if (sink.gate !== undefined) {
     const doc = sink.gate.screen(buf, s, e);
@@ -51,6 +52,10 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
     return;
   }
   pushDocument(value, line, sink);
+}
+
+function isBlank(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0d;
 }
 
 /** A parsed value becomes an event: a bare document, or an Elasticsearch hit whose _source is unwrapped. */

@@ -25,7 +25,7 @@ function wellFormed(events: { doc: unknown; line: number; file: string }[], f: s
   }
 }
 
-/** Non-blank lines as the framer sees them: split at \n, strip one trailing \r, ASCII blanks, a leading BOM on line 1. */
+/** Non-blank lines as the framer sees them: split at \n, strip one trailing \r, blanks (space, tab, CR), a leading BOM on line 1. */
 function nonBlankLines(buf: Buffer): number[] {
   const out: number[] = [];
   let s = 0;
@@ -39,8 +39,8 @@ function nonBlankLines(buf: Buffer): number[] {
     let e = e0;
     if (e > a && buf[e - 1] === 0x0d) e--;
     if (n === 1 && e - a >= 3 && buf[a] === 0xef && buf[a + 1] === 0xbb && buf[a + 2] === 0xbf) a += 3;
-    while (a < e && (buf[a] === 0x20 || buf[a] === 0x09)) a++;
-    while (e > a && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09)) e--;
+    while (a < e && (buf[a] === 0x20 || buf[a] === 0x09 || buf[a] === 0x0d)) a++;
+    while (e > a && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === 0x0d)) e--;
     if (e > a) out.push(n);
     if (nl === -1) break;
     s = nl + 1;

@@ -13,6 +13,22 @@ test('NDJSON of documents: CRLF, blank lines, BOM, exact line numbers', async ()
   assert.deepEqual(skipped, {});
 });
 
+test('stray carriage returns are whitespace, as JSON and the format sniffer have them', async () => {
+  // A line of CRs (CR CR LF, left by a converter run twice) is blank, and CRs around a document
+  // are trimmed like spaces: neither is a malformed line.
+  const f = write(dir, 'stray-cr.ndjson', '{"a":1}\r\r\n\r\r\n \r\t\r\n\r{"a":2}\r\r\n');
+  const { events, skipped } = await readAll(f);
+  assert.deepEqual(lines(events), [[1, { a: 1 }], [4, { a: 2 }]]);
+  assert.deepEqual(skipped, {});
+  // Found by the reader fuzz test: whitespace, then `[1]` is one JSON array (one non-object
+  // element), whichever reader takes it — not a malformed line plus an array.
+  const g = write(dir, 'cr-array.ndjson', '\r\r\n[1]');
+  const r = await readAll(g);
+  assert.deepEqual(r.events, []);
+  assert.deepEqual(Object.keys(r.skipped), ['not-an-object']);
+  assert.equal(r.skipped['not-an-object']!.count, 1);
+});
+
 test('NDJSON of Elasticsearch hits: _source unwrapped, _index and _id kept', async () => {
   const f = write(
     dir,
