@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "plain_run.h"
@@ -264,9 +265,21 @@ struct Reader {
 
 };
 
-void deleteTrie(napi_env, void* data, void*) { delete static_cast<Trie*>(data); }
+// What compile() returns: the wanted paths, and the projections see() has met since the last
+// forget(), numbered in the order it met them.
+struct Fields {
+  Trie root;
+  std::unordered_map<std::string, uint32_t> seen;
+  uint32_t next = 0;
+};
 
-// compile(paths: string[]): the wanted fields, for project(). Throws on a path it cannot hold.
+// Longer projections are numbered but not remembered: repeats of them are rare, and 8,192 of
+// them must not hold megabytes.
+constexpr size_t kMaxRemembered = 4096;
+
+void deleteFields(napi_env, void* data, void*) { delete static_cast<Fields*>(data); }
+
+// compile(paths: string[]): the wanted fields, for project() and see(). Throws on a path it cannot hold.
 napi_value Compile(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -276,12 +289,13 @@ napi_value Compile(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "compile(paths: string[])");
     return nullptr;
   }
-  Trie* root = new Trie();
+  Fields* fields = new Fields();
+  Trie* root = &fields->root;
   for (uint32_t i = 0; i < n; i++) {
     napi_value el;
     size_t len = 0;
     if (napi_get_element(env, argv[0], i, &el) != napi_ok || napi_get_value_string_utf8(env, el, nullptr, 0, &len) != napi_ok) {
-      delete root;
+      delete fields;
       napi_throw_type_error(env, nullptr, "compile: paths must be strings");
       return nullptr;
     }
@@ -309,47 +323,105 @@ napi_value Compile(napi_env env, napi_callback_info info) {
     }
   }
   napi_value ext;
-  if (napi_create_external(env, root, deleteTrie, nullptr, &ext) != napi_ok) {
-    delete root;
+  if (napi_create_external(env, fields, deleteFields, nullptr, &ext) != napi_ok) {
+    delete fields;
     return nullptr;
   }
   return ext;
 }
 
-// project(fields, buffer, start, end): the wanted fields of the JSON object in bytes
-// [start, end), or undefined when the ordinary path must decide.
-napi_value Project(napi_env env, napi_callback_info info) {
+// The projection of bytes [start, end) of `buffer` into the thread's output buffer, or nullptr
+// (with undefined in `undef`) when the ordinary path must decide.
+Fields* projectInto(napi_env env, napi_callback_info info, std::string& out, napi_value& undef) {
   size_t argc = 4;
   napi_value argv[4];
-  napi_value undef;
   napi_get_undefined(env, &undef);
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4) return undef;
-  void* trie;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 4) return nullptr;
+  void* fields;
   void* data;
   size_t len;
   uint32_t start, stop;
-  if (napi_get_value_external(env, argv[0], &trie) != napi_ok || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok ||
+  if (napi_get_value_external(env, argv[0], &fields) != napi_ok || napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok ||
       napi_get_value_uint32(env, argv[2], &start) != napi_ok || napi_get_value_uint32(env, argv[3], &stop) != napi_ok ||
       start > stop || stop > len)
-    return undef;
-  // One buffer per thread, reused: the projection is copied into the string it returns.
-  thread_local std::string out;
+    return nullptr;
+  Fields* f = static_cast<Fields*>(fields);
   out.clear();
   Reader r(env, static_cast<const uint8_t*>(data) + start, static_cast<const uint8_t*>(data) + stop, out);
-  const bool ok = r.peek() == '{' && r.value(static_cast<const Trie*>(trie)) && r.peek() == -1;
+  const bool ok = r.peek() == '{' && r.value(&f->root) && r.peek() == -1;
+  return ok ? f : nullptr;
+}
+
+// One buffer per thread, reused: a projection is copied out of it into a string or the memo.
+thread_local std::string out;
+
+napi_value asString(napi_env env, napi_value undef) {
   napi_value text;
-  const bool made = ok && napi_create_string_latin1(env, out.data(), out.size(), &text) == napi_ok;
-  // A huge wanted value (a long line's) must not stay allocated for the thread's life.
+  return napi_create_string_latin1(env, out.data(), out.size(), &text) == napi_ok ? text : undef;
+}
+
+// A huge wanted value (a long line's) must not stay allocated for the thread's life.
+void shrink() {
   if (out.capacity() > (1u << 20)) std::string().swap(out);
-  return made ? text : undef;
+}
+
+// project(fields, buffer, start, end): the wanted fields of the JSON object in bytes
+// [start, end), or undefined when the ordinary path must decide.
+napi_value Project(napi_env env, napi_callback_info info) {
+  napi_value undef;
+  if (!projectInto(env, info, out, undef)) return undef;
+  napi_value text = asString(env, undef);
+  shrink();
+  return text;
+}
+
+// see(fields, buffer, start, end): as project(), except that a projection met before (since the
+// last forget()) is answered with its number: the count of texts see() returned before it. Most
+// lines of a hunt repeat an earlier projection (the same command on many hosts); a number spares
+// making their string and hashing it again in JavaScript.
+napi_value See(napi_env env, napi_callback_info info) {
+  napi_value undef;
+  Fields* f = projectInto(env, info, out, undef);
+  if (!f) return undef;
+  const auto at = f->seen.find(out);
+  if (at != f->seen.end()) {
+    napi_value n;
+    return napi_create_uint32(env, at->second, &n) == napi_ok ? n : undef;
+  }
+  napi_value text = asString(env, undef);
+  // Numbered only when returned as text: the caller's count and this one stay the same.
+  if (text != undef) {
+    if (out.size() <= kMaxRemembered) f->seen.emplace(out, f->next);
+    f->next++;
+  }
+  shrink();
+  return text;
+}
+
+// forget(fields): see() starts afresh (numbers from 0).
+napi_value Forget(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  void* fields;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc == 1 &&
+      napi_get_value_external(env, argv[0], &fields) == napi_ok) {
+    Fields* f = static_cast<Fields*>(fields);
+    std::unordered_map<std::string, uint32_t>().swap(f->seen);
+    f->next = 0;
+  }
+  return undef;
 }
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"project", nullptr, Project, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"see", nullptr, See, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"forget", nullptr, Forget, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, 4, props);
   return exports;
 }
 

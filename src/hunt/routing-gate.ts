@@ -35,11 +35,12 @@ export class RoutingGate implements LineGate {
   private readonly parseMs: number[] = [];
   private trialScreened = 0;
   /**
-   * Projection text → the stand-in document of its lines, or null when it meets a rule. Evidence repeats
-   * itself (the same command on many hosts): ~70 % of a bench file's lines project to a text seen
-   * before, whose routing is the same, so they skip JSON.parse and the router.
+   * By the projector's number for a projection text (see FieldProjector.see): the stand-in
+   * document of its lines, or null when it meets a rule. Evidence repeats itself (the same command
+   * on many hosts): ~70 % of a bench file's lines project to a text seen before, whose routing is
+   * the same, so they skip JSON.parse and the router.
    */
-  private readonly memo = new Map<string, Record<string, unknown> | null>();
+  private readonly known: (Record<string, unknown> | null)[] = [];
 
   /**
    * @param keepDocuments whether a screened line's event needs its projection as its document
@@ -59,18 +60,23 @@ export class RoutingGate implements LineGate {
 
   screen(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined {
     if (this.open) return undefined;
-    if (this.seen >= TRIAL_LINES) return this.judge(this.projector.project(buf, start, end));
+    if (this.seen >= TRIAL_LINES) return this.judge(this.projector.see(buf, start, end));
     return this.trial(buf, start, end);
   }
 
   /** The stand-in document when the projected line meets no rule, else undefined (parse it). */
-  private judge(text: string | undefined): Record<string, unknown> | undefined {
-    if (text === undefined) return undefined;
-    let doc = this.memo.get(text);
-    if (doc === undefined) {
-      doc = this.decide(JSON.parse(text) as Record<string, unknown>);
-      if (this.memo.size >= MEMO_SIZE) this.memo.clear();
-      this.memo.set(text, doc);
+  private judge(seen: string | number | undefined): Record<string, unknown> | undefined {
+    if (seen === undefined) return undefined;
+    let doc: Record<string, unknown> | null;
+    if (typeof seen === 'number') doc = this.known[seen] ?? null;
+    else {
+      // Its place is taken first, as "parse it": should deciding throw, the numbers still agree.
+      const at = this.known.push(null) - 1;
+      doc = this.known[at] = this.decide(JSON.parse(seen) as Record<string, unknown>);
+      if (this.known.length >= MEMO_SIZE) {
+        this.projector.forget();
+        this.known.length = 0;
+      }
     }
     if (doc === null) return undefined;
     this.screened++;
@@ -86,11 +92,11 @@ export class RoutingGate implements LineGate {
 
   private trial(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined {
     const seen = ++this.seen;
-    if (seen <= WARM_UP_LINES) return this.judge(this.projector.project(buf, start, end));
+    if (seen <= WARM_UP_LINES) return this.judge(this.projector.see(buf, start, end));
     // Timed whole, routing included: a new route key's rule selection costs milliseconds, but it
     // happens for few lines and once either way, and medians leave such lines out.
     const t0 = performance.now();
-    const out = this.judge(this.projector.project(buf, start, end));
+    const out = this.judge(this.projector.see(buf, start, end));
     this.gateMs.push(performance.now() - t0);
     if (out !== undefined) this.trialScreened++;
     if (seen % PARSE_SAMPLE_EVERY === 0) {

@@ -129,6 +129,37 @@ test('native projection declines what only the ordinary path may judge', { skip 
   assert.equal(project(['a'], '{"a":1,"b":"ü"}'), undefined);
 });
 
+test('see numbers the projections it met; forget starts the numbers afresh', { skip }, () => {
+  const projector = fieldProjector(['a']);
+  assert.ok(projector);
+  const lines = ['{"a":1,"b":2}', '{"b":3,"a":1}', '{"a":2}', '{"a":1', '{"a":"' + 'x'.repeat(5000) + '"}'];
+  const buf = Buffer.from(lines.join('\n'));
+  const at: [number, number][] = [];
+  for (let s = 0, i = 0; i < lines.length; s += Buffer.byteLength(lines[i]) + 1, i++) at.push([s, s + Buffer.byteLength(lines[i])]);
+  const see = (i: number) => projector.see(buf, at[i][0], at[i][1]);
+  assert.equal(see(0), '{"a":1}');
+  assert.equal(see(1), 0, 'the same projection from another line');
+  assert.equal(see(2), '{"a":2}');
+  assert.equal(see(0), 0);
+  assert.equal(see(2), 1);
+  assert.equal(see(3), undefined, 'declined: takes no number');
+  // A long projection is numbered (2) but not remembered: met again, it is text again (3).
+  assert.equal(see(4), `{"a":"${'x'.repeat(5000)}"}`);
+  assert.equal(typeof see(4), 'string');
+  assert.equal(see(2), 1);
+  assert.equal(see(0), 0);
+  projector.forget();
+  assert.equal(see(2), '{"a":2}');
+  assert.equal(see(0), '{"a":1}');
+  assert.equal(see(1), 1);
+  assert.equal(see(2), 0);
+  // The numbers after the long projections' are the count of texts returned: 0, 1, then 2.
+  projector.forget();
+  assert.equal(typeof see(4), 'string');
+  assert.equal(see(0), '{"a":1}');
+  assert.equal(see(1), 1);
+});
+
 test('native projection: a quote, escape, control or non-ASCII byte anywhere in a long string', { skip }, () => {
   // The reader scans strings sixteen bytes at a time: every offset within and across blocks.
   const base = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ';
