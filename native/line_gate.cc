@@ -279,7 +279,7 @@ constexpr size_t kMaxRemembered = 4096;
 
 void deleteFields(napi_env, void* data, void*) { delete static_cast<Fields*>(data); }
 
-// compile(paths: string[]): the wanted fields, for project() and see(). Throws on a path it cannot hold.
+// compile(paths: string[]): the wanted fields, for see(). Throws on a path it cannot hold.
 napi_value Compile(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -330,9 +330,12 @@ napi_value Compile(napi_env env, napi_callback_info info) {
   return ext;
 }
 
-// The projection of bytes [start, end) of `buffer` into the thread's output buffer, or nullptr
-// (with undefined in `undef`) when the ordinary path must decide.
-Fields* projectInto(napi_env env, napi_callback_info info, std::string& out, napi_value& undef) {
+// One buffer per thread, reused: a projection is copied out of it into a string and the memo.
+thread_local std::string out;
+
+// Projects bytes [start, end) of `buffer` into `out`: the fields, or nullptr (with undefined in
+// `undef`) when the ordinary path must decide.
+Fields* projectLine(napi_env env, napi_callback_info info, napi_value& undef) {
   size_t argc = 4;
   napi_value argv[4];
   napi_get_undefined(env, &undef);
@@ -352,50 +355,30 @@ Fields* projectInto(napi_env env, napi_callback_info info, std::string& out, nap
   return ok ? f : nullptr;
 }
 
-// One buffer per thread, reused: a projection is copied out of it into a string or the memo.
-thread_local std::string out;
-
-napi_value asString(napi_env env, napi_value undef) {
-  napi_value text;
-  return napi_create_string_latin1(env, out.data(), out.size(), &text) == napi_ok ? text : undef;
-}
-
-// A huge wanted value (a long line's) must not stay allocated for the thread's life.
-void shrink() {
-  if (out.capacity() > (1u << 20)) std::string().swap(out);
-}
-
-// project(fields, buffer, start, end): the wanted fields of the JSON object in bytes
-// [start, end), or undefined when the ordinary path must decide.
-napi_value Project(napi_env env, napi_callback_info info) {
-  napi_value undef;
-  if (!projectInto(env, info, out, undef)) return undef;
-  napi_value text = asString(env, undef);
-  shrink();
-  return text;
-}
-
-// see(fields, buffer, start, end): as project(), except that a projection met before (since the
-// last forget()) is answered with its number: the count of texts see() returned before it. Most
-// lines of a hunt repeat an earlier projection (the same command on many hosts); a number spares
-// making their string and hashing it again in JavaScript.
+// see(fields, buffer, start, end): the wanted fields of the JSON object in bytes [start, end) as
+// JSON text, or undefined when the ordinary path must decide; a text met before (since the last
+// forget()) is answered with its number instead: the count of texts see() returned before it.
+// Most lines of a hunt repeat an earlier projection (the same command on many hosts); a number
+// spares making their string and hashing it again in JavaScript.
 napi_value See(napi_env env, napi_callback_info info) {
   napi_value undef;
-  Fields* f = projectInto(env, info, out, undef);
+  Fields* f = projectLine(env, info, undef);
   if (!f) return undef;
   const auto at = f->seen.find(out);
   if (at != f->seen.end()) {
     napi_value n;
     return napi_create_uint32(env, at->second, &n) == napi_ok ? n : undef;
   }
-  napi_value text = asString(env, undef);
+  napi_value text;
+  const bool made = napi_create_string_latin1(env, out.data(), out.size(), &text) == napi_ok;
   // Numbered only when returned as text: the caller's count and this one stay the same.
-  if (text != undef) {
+  if (made) {
     if (out.size() <= kMaxRemembered) f->seen.emplace(out, f->next);
     f->next++;
   }
-  shrink();
-  return text;
+  // A huge wanted value (a long line's) must not stay allocated for the thread's life.
+  if (out.capacity() > (1u << 20)) std::string().swap(out);
+  return made ? text : undef;
 }
 
 // forget(fields): see() starts afresh (numbers from 0).
@@ -417,11 +400,10 @@ napi_value Forget(napi_env env, napi_callback_info info) {
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"compile", nullptr, Compile, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"project", nullptr, Project, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"see", nullptr, See, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"forget", nullptr, Forget, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, 3, props);
   return exports;
 }
 

@@ -31,13 +31,11 @@ export interface FieldProjector {
    * JSON.parse gives them), or undefined when only the ordinary path can tell (malformed or
    * non-ASCII lines, escaped keys, long integers, _search responses). Lines with the same
    * wanted values give the same text.
-   */
-  project(buf: Buffer, start: number, end: number): string | undefined;
-  /**
-   * As `project`, except that a projection met before (since the last `forget`) comes back as its
-   * number: how many texts `see` had returned before it (0, 1, …). Lines of a hunt mostly repeat
-   * an earlier projection (the same command on many hosts), and a number spares making the string
-   * and hashing it again to look it up. A caller keeps what it makes of the n-th text at n.
+   *
+   * A text met before (since the last `forget`) comes back as its number instead: how many texts
+   * `see` had returned before it (0, 1, …). Lines of a hunt mostly repeat an earlier projection
+   * (the same command on many hosts), and a number spares making the string and hashing it again
+   * to look it up. A caller keeps what it makes of the n-th text at n.
    */
   see(buf: Buffer, start: number, end: number): string | number | undefined;
   /** `see` starts afresh: its next text is number 0. */
@@ -46,7 +44,6 @@ export interface FieldProjector {
 
 interface NativeLineGate {
   compile(paths: string[]): unknown;
-  project(fields: unknown, buf: Buffer, start: number, end: number): string | undefined;
   see(fields: unknown, buf: Buffer, start: number, end: number): string | number | undefined;
   forget(fields: unknown): void;
 }
@@ -86,7 +83,6 @@ export function fieldProjector(fields: readonly string[]): FieldProjector | unde
   if (!native) return undefined;
   const compiled = native.compile([...fields, ...fields.map((f) => `_source.${f}`), '_index', '_id']);
   return {
-    project: (buf, start, end) => native.project(compiled, buf, start, end),
     see: (buf, start, end) => native.see(compiled, buf, start, end),
     forget: () => native.forget(compiled),
   };

@@ -57,8 +57,9 @@ function project(fields: string[], line: string): Record<string, unknown> | unde
   assert.ok(projector);
   const body = Buffer.from(line, 'utf8');
   const buf = Buffer.concat([Buffer.from('{"x":1}\n'), body, Buffer.from('\n{"y":2}')]);
-  const text = projector.project(buf, 8, 8 + body.length);
-  return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  const text = projector.see(buf, 8, 8 + body.length);
+  assert.notEqual(typeof text, 'number', 'a new projector has met no text');
+  return text === undefined ? undefined : (JSON.parse(text as string) as Record<string, unknown>);
 }
 
 /** The ordinary path's answer for a line the gate may see: an object, or undefined when it takes the line. */
