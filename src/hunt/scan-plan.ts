@@ -104,7 +104,8 @@ const CLAIMING = 1;
  * SharedArrayBuffer: each claims the next task with one atomic increment, so nobody waits on a
  * busy thread to hand work out; a stop (Ctrl-C, a failed worker) reaches every thread at once;
  * and the newline counts of range parts are shared, so the lines before a range are counted
- * once per hunt instead of once per range (which grows with the square of a file's size).
+ * once per hunt instead of once per range (which grows with the square of a file's size) — and
+ * not at all for a part some scanner has read already (it reports them, recordNewlines).
  */
 export class TaskClaims {
   private readonly cells: Int32Array;
@@ -169,10 +170,15 @@ export class TaskClaims {
     return Math.max(0, this.plan.tasks.length - Atomics.load(this.cells, NEXT));
   }
 
+  /** The newlines of a range part, counted by the scanner that read it (see ReadRange.onNewlines). */
+  recordNewlines(range: TaskRange, n: number): void {
+    Atomics.compareExchange(this.cells, this.counts + range.slot + range.part, UNKNOWN, n);
+  }
+
   /**
    * Newlines in [0, start - 1) of a range, the count the reader numbers its lines from. Parts are
    * counted over [start_j - 1, start_j+1 - 1) so that they add up to exactly that; a part nobody
-   * counted yet is counted here (two threads racing count it twice, to the same result).
+   * read or counted yet is counted here (two threads racing count it twice, to the same result).
    */
   linesBefore(range: TaskRange, path: string): number {
     let n = 0;

@@ -73,10 +73,12 @@ export async function scanTasks(
     // One ledger per task: within a task examples come in line order, so its first ones are the
     // earliest; mergeEarliest keeps the earliest of all, whatever order the tasks came in.
     const ledger = new SkipLedger();
-    const range = task.range && {
-      start: task.range.start,
-      end: task.range.end,
-      linesBefore: claims && task.range.part > 0 ? claims.linesBefore(task.range, task.file.path) : undefined,
+    const part = task.range;
+    const range = part && {
+      start: part.start,
+      end: part.end,
+      linesBefore: claims && part.part > 0 ? claims.linesBefore(part, task.file.path) : undefined,
+      onNewlines: claims && ((n: number) => claims.recordNewlines(part, n)),
     };
     for await (const batch of readEvidenceFile(task.file, { ledger, onBytes: hooks.onBytes, range, gate })) {
       for (let i = 0; i < batch.length; i++) {

@@ -15,9 +15,9 @@ export interface DecodeOptions {
 
 const READ_CHUNK = 1 << 20;
 
-/** Raw bytes of a file from `start` (or stdin for '-'), counting bytes for progress. */
-export async function* rawChunks(path: string, start: number, opts: DecodeOptions): AsyncGenerator<Buffer, Error | undefined> {
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, start });
+/** Raw bytes of a file from `start` to `end` (inclusive; default the end of the file), or stdin for '-', counting bytes for progress. */
+export async function* rawChunks(path: string, start: number, opts: DecodeOptions, end?: number): AsyncGenerator<Buffer, Error | undefined> {
+  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, start, end });
   const it = chunksThenError(stream);
   for (;;) {
     const r = await it.next();

@@ -198,6 +198,11 @@ export class NdjsonFramer {
     });
   }
 
+  /** The number of the last line framed (firstLine before any). */
+  get lineNumber(): number {
+    return this.line;
+  }
+
   /** End of input: the last line needs no trailing newline. */
   finish(): void {
     if (this.done) return;

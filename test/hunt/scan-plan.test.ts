@@ -112,6 +112,59 @@ test('ranges read in any order, on shared line counts, give exactly the whole fi
   }
 });
 
+test('a range read to its end reports the newlines the bytes hold, and ranges numbered from those reports read the whole file', async () => {
+  const p = path.join(root, 'awkward-counted.ndjson');
+  // Lines over the 200-byte limit too: skipped unread, they still end at newlines.
+  writeFileSync(p, awkwardNdjson(3000));
+  const bytes = readFileSync(p);
+  const size = bytes.length;
+  const newlines = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) if (bytes[i] === 0x0a) n++;
+    return n;
+  };
+  const maxLineBytes = 200;
+  const whole = new SkipLedger();
+  const expected: TrawlEvent[] = [];
+  for await (const b of readEvidenceFile(p, { ledger: whole, maxLineBytes })) expected.push(...b);
+  assert.ok((whole.byKind['line-too-long']?.count ?? 0) > 10);
+
+  for (const step of [997, 4096, 30_000]) {
+    const bounds: number[] = [];
+    for (let start = 0; start < size; start += step) bounds.push(start);
+    bounds.push(size);
+    const tasks: ScanTask[] = [];
+    for (let part = 0; part < bounds.length - 1; part++) {
+      tasks.push({ file: { path: p, size }, range: { start: bounds[part], end: bounds[part + 1], bounds, part, slot: 0 } });
+    }
+    const claims = new TaskClaims({ tasks, slots: tasks.length }, 1);
+    const reported = new Map<number, number>();
+    const ledger = new SkipLedger();
+    const got: TrawlEvent[] = [];
+    // In file order, as one scanner claims them: each range after the first starts from reports only.
+    for (const t of tasks) {
+      const r = t.range!;
+      const range = {
+        start: r.start,
+        end: r.end,
+        linesBefore: claims.linesBefore(r, p),
+        onNewlines: (n: number) => {
+          reported.set(r.part, n);
+          claims.recordNewlines(r, n);
+        },
+      };
+      for await (const b of readEvidenceFile(p, { ledger, range, maxLineBytes })) got.push(...b);
+    }
+    for (let part = 0; part < tasks.length - 1; part++) {
+      const from = part === 0 ? 0 : bounds[part] - 1;
+      assert.equal(reported.get(part), newlines(from, bounds[part + 1] - 1), `step ${step}, part ${part}`);
+    }
+    assert.equal(reported.has(tasks.length - 1), false, 'the last range ends at the end of the file: nothing to report');
+    assert.deepEqual(got, expected, `step ${step}`);
+    assert.equal(ledger.byKind['line-too-long']?.count, whole.byKind['line-too-long']?.count, `step ${step}`);
+  }
+});
+
 test('a file split among the main thread and a worker: hits and skips identical to one scanner', async () => {
   const evidence = path.join(root, 'split');
   mkdirSync(evidence);
