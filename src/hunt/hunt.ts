@@ -20,6 +20,7 @@ import type { RuleSet, RuleSetOptions } from './rule-set.js';
 import { planTasks, TaskClaims, type ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
 import type { HuntSummary } from './summary.js';
+import { LateStart } from './worker-decision.js';
 
 export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'> {
   evidence: string[];
@@ -32,8 +33,9 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   /** Build the process lineage index while scanning (TUI, `lineage`). */
   lineage?: boolean;
   /**
-   * Scanning threads: the main thread plus workers-1 worker threads; default one per core, never
-   * more than there are tasks. 1 = in-process only.
+   * Scanning threads: the main thread plus workers-1 worker threads, never more than there are
+   * tasks; 1 = in-process only. Default: up to one per core, the workers started only once the
+   * main thread's first moments of scanning show they would pay (see worker-decision.ts).
    */
   workers?: number;
   signal?: AbortSignal;
@@ -65,14 +67,16 @@ export interface HuntResult {
   ruleCache?: RuleCacheStats;
   /** Lines counted without being parsed: no rule could match them (see RoutingGate). */
   linesScreened: number;
+  /** Scanning threads started, the main one included: 1 when workers did not pay (see worker-decision.ts). */
+  scanners: number;
 }
 
 /**
- * Everything is planned from the evidence before any rule is read, so that worker threads
- * start first: they load their modules while the main thread reads and compiles the rules (once,
- * for everyone: workers compile a rule only when an event reaches it), then every thread — the
- * main one included — scans tasks claimed from a shared plan. The rule engine is imported only
- * after the workers are on their way.
+ * Everything is planned from the evidence before any rule is read, so that worker threads asked
+ * for start first: they load their modules while the main thread reads and compiles the rules
+ * (once, for everyone: workers compile a rule only when an event reaches it), then every thread —
+ * the main one included — scans tasks claimed from a shared plan. By default the workers start
+ * later, once the main thread's first moments of scanning show the work left is worth sharing.
  */
 export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
@@ -136,16 +140,22 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let scan: MergedScan;
   let evaluated: StatefulOutcome;
   let cacheStats: RuleCacheStats | undefined;
+  let scanned = 1;
+  const startWorkers = () => {
+    const launched = startPool(
+      scanners - 1,
+      { rules: ruleOpts, lineage: withLineage, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
+      { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone },
+    );
+    // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
+    launched.results.catch(() => claims.stop());
+    return launched;
+  };
+  // Asked for workers start at once; by default they start only once the main thread's first
+  // moments of scanning show they would pay (see worker-decision.ts).
+  const late = scanners > 1 && opts.workers === undefined;
   try {
-    if (scanners > 1) {
-      pool = startPool(
-        scanners - 1,
-        { rules: ruleOpts, lineage: withLineage, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
-        { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone },
-      );
-      // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
-      pool.results.catch(() => claims.stop());
-    }
+    if (scanners > 1 && !late) pool = startWorkers();
     let outputs: ScanOutput[];
     try {
       const [{ readRuleFiles, compileRuleSet, rulesForWorkers }, { scanTasks }, { RuleCache }] = await Promise.all([
@@ -163,21 +173,38 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       // After the workers have their rules; failing to write costs the next run time, not this one its results.
       cache?.close();
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
+      const rules = ruleSet;
+      const lateStart = late
+        ? new LateStart(
+            () => ({ unclaimedBytes: claims.unclaimedBytes, scanners, cores: os.availableParallelism(), rules: rules.set.compiled.length }),
+            () => {
+              pool = startWorkers();
+              pool.sendRules(rulesForWorkers(rules));
+            },
+          )
+        : undefined;
       const hooks: ScanHooks = {
-        onBytes: (n) => progress.addBytes(n),
+        onBytes: (n) => {
+          progress.addBytes(n);
+          lateStart?.observe(n);
+        },
         onEvents: (n) => progress.addEvents(n),
         onTaskDone: (task) => taskDone(task.file.path),
         aborted: () => claims.stopped,
       };
+      lateStart?.begin();
       const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store, claims, projectCandidates, lineGate });
-      pool?.release((scanner) => claims.idle(scanner));
-      if (pool && prunable(stateful).length) {
+      // Assigned during the scan when the workers started late.
+      const workers = pool as Pool | undefined;
+      workers?.release((scanner) => claims.idle(scanner));
+      if (workers && prunable(stateful).length) {
         // Workers prune what they copy back with everyone's keys (see prune-exchange.ts); the
         // main thread's own candidates are pruned with the merged lists at evaluation.
-        const theirs = await pool.pruneKeys();
-        pool.sendPruneKeys(unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]));
+        const theirs = await workers.pruneKeys();
+        workers.sendPruneKeys(unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]));
       }
-      outputs = [own, ...(pool ? await pool.results : [])];
+      outputs = [own, ...(workers ? await workers.results : [])];
+      if (workers) scanned = scanners;
     } catch (err) {
       // Stop the other scanners before the cleanup below removes their spill files.
       claims.stop();
@@ -253,6 +280,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     rules: ruleSet.rules,
     lineage: scan.lineage,
     linesScreened: scan.screened,
+    scanners: scanned,
     ...(cacheStats ? { ruleCache: cacheStats } : {}),
   };
 }

@@ -170,6 +170,14 @@ export class TaskClaims {
     return Math.max(0, this.plan.tasks.length - Atomics.load(this.cells, NEXT));
   }
 
+  /** Bytes of the tasks no scanner has claimed yet. */
+  get unclaimedBytes(): number {
+    const { tasks } = this.plan;
+    let n = 0;
+    for (let i = Atomics.load(this.cells, NEXT); i < tasks.length; i++) n += taskBytes(tasks[i]);
+    return n;
+  }
+
   /** The newlines of a range part, counted by the scanner that read it (see ReadRange.onNewlines). */
   recordNewlines(range: TaskRange, n: number): void {
     Atomics.compareExchange(this.cells, this.counts + range.slot + range.part, UNKNOWN, n);

@@ -48,7 +48,7 @@ export function registerHunt(program: Command): void {
     .option('--strict-index', 'events whose index is unknown match no rule (default: they match every rule)')
     .option('--now <time>', 'evaluation clock for date math in queries (default: now)')
     .option('--no-cache', 'parse and compile every rule afresh (default: reuse what earlier runs of this build kept in ~/.cache/trawl; TRAWL_CACHE_DIR moves it, TRAWL_CACHE_DIR=off disables it)')
-    .option('-w, --workers <n>', 'scanning threads, the main one included (default: one per core; 1 = no worker threads)')
+    .option('-w, --workers <n>', 'scanning threads, the main one included (default: up to one per core, started once the first half second of scanning shows the work is long enough to pay for them; 1 = no worker threads)')
     .option(
       '--max-memory <size>',
       'memory budget, e.g. 512MB or 4GB: past a share of it, events kept by stateful rules (sequences, ' +
