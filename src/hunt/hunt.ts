@@ -95,7 +95,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
   // Worker threads have no stdin of their own: it is always read by the main thread.
   const stdin: ScanTask[] = files.filter((f) => f.path === '-').map((file) => ({ file }));
-  const wanted = opts.workers ?? os.availableParallelism();
+  const cores = os.availableParallelism();
+  const wanted = opts.workers ?? cores;
   const splittable = await Promise.all(
     files
       .filter((f) => f.path !== '-')
@@ -140,7 +141,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let scan: MergedScan;
   let evaluated: StatefulOutcome;
   let cacheStats: RuleCacheStats | undefined;
-  let scanned = 1;
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
@@ -176,7 +176,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       const rules = ruleSet;
       const lateStart = late
         ? new LateStart(
-            () => ({ unclaimedBytes: claims.unclaimedBytes, scanners, cores: os.availableParallelism(), rules: rules.set.compiled.length }),
+            () => ({ unclaimedBytes: claims.unclaimedBytes, scanners, cores, rules: rules.set.compiled.length }),
             () => {
               pool = startWorkers();
               pool.sendRules(rulesForWorkers(rules));
@@ -194,17 +194,15 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       };
       lateStart?.begin();
       const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store, claims, projectCandidates, lineGate });
-      // Assigned during the scan when the workers started late.
-      const workers = pool as Pool | undefined;
-      workers?.release((scanner) => claims.idle(scanner));
-      if (workers && prunable(stateful).length) {
+      // The workers may have started during the scan (the late start).
+      pool?.release((scanner) => claims.idle(scanner));
+      if (pool && prunable(stateful).length) {
         // Workers prune what they copy back with everyone's keys (see prune-exchange.ts); the
         // main thread's own candidates are pruned with the merged lists at evaluation.
-        const theirs = await workers.pruneKeys();
-        workers.sendPruneKeys(unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]));
+        const theirs = await pool.pruneKeys();
+        pool.sendPruneKeys(unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]));
       }
-      outputs = [own, ...(workers ? await workers.results : [])];
-      if (workers) scanned = scanners;
+      outputs = [own, ...(pool ? await pool.results : [])];
     } catch (err) {
       // Stop the other scanners before the cleanup below removes their spill files.
       claims.stop();
@@ -280,7 +278,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     rules: ruleSet.rules,
     lineage: scan.lineage,
     linesScreened: scan.screened,
-    scanners: scanned,
+    scanners: pool ? scanners : 1,
     ...(cacheStats ? { ruleCache: cacheStats } : {}),
   };
 }

@@ -15,7 +15,7 @@
  */
 
 /** Cores one scanner keeps busy (CPU time over wall time of a 1-worker hunt, 2-core machine). */
-export const CORES_PER_SCANNER = 1.25;
+const CORES_PER_SCANNER = 1.25;
 /**
  * What starting the other scanners costs the hunt, in seconds: a fixed part and a part per compiled
  * rule (a worker compiles the rules it meets and warms up its JIT on them, as the main thread did).
@@ -59,8 +59,8 @@ export function extraScannersGain(f: ScalingFacts): number {
 
 /**
  * Watches the main thread's scan (`observe` on every byte count) and calls `start` once, at the
- * first count past OBSERVE_MS, when extra scanners pay; never, when they don't or the work runs
- * out first.
+ * first count past WARM_MS + OBSERVE_MS, when extra scanners pay; never, when they don't or the
+ * work runs out first.
  */
 export class LateStart {
   private began = -1;

@@ -19,11 +19,17 @@ const READ_CHUNK = 1 << 20;
 export async function* rawChunks(path: string, start: number, opts: DecodeOptions, end?: number): AsyncGenerator<Buffer, Error | undefined> {
   const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, start, end });
   const it = chunksThenError(stream);
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return r.value;
-    opts.onBytes?.(r.value.length);
-    yield r.value;
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return r.value;
+      opts.onBytes?.(r.value.length);
+      yield r.value;
+    }
+  } finally {
+    // A caller that stops early (a range read to its end, a hunt stopped) must close the stream:
+    // left paused, it kept its file open and up to 8 chunks read ahead.
+    await it.return(undefined);
   }
 }
 
