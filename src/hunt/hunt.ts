@@ -116,6 +116,11 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let spillError: string | undefined;
   const spillDir = openSpillDir(opts.tempDir, (message) => (spillError = message));
   const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
+  // Asked for workers start at once; by default they start only once the main thread's first
+  // moments of scanning show they would pay (see worker-decision.ts). Until then, and for good
+  // when they never do, the main thread scans alone and keeps the whole candidate budget.
+  const late = scanners > 1 && opts.workers === undefined;
+  const mainStore = store && late ? { ...store, budget: memory.scanBytes } : store;
   const claims = new TaskClaims(plan, scanners);
   // Past the memory budget candidates become projections, but only when hits' documents can be
   // read back afterwards: not from stdin.
@@ -151,9 +156,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     launched.results.catch(() => claims.stop());
     return launched;
   };
-  // Asked for workers start at once; by default they start only once the main thread's first
-  // moments of scanning show they would pay (see worker-decision.ts).
-  const late = scanners > 1 && opts.workers === undefined;
   try {
     if (scanners > 1 && !late) pool = startWorkers();
     let outputs: ScanOutput[];
@@ -178,6 +180,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         ? new LateStart(
             () => ({ unclaimedBytes: claims.unclaimedBytes, scanners, cores, rules: rules.set.compiled.length }),
             () => {
+              // The store reads its budget at each check: past this share it projects or spills.
+              if (mainStore) mainStore.budget = memory.scanBytesPerScanner;
               pool = startWorkers();
               pool.sendRules(rulesForWorkers(rules));
             },
@@ -193,7 +197,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         aborted: () => claims.stopped,
       };
       lateStart?.begin();
-      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store, claims, projectCandidates, lineGate });
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store: mainStore, claims, projectCandidates, lineGate });
       // The workers may have started during the scan (the late start).
       pool?.release((scanner) => claims.idle(scanner));
       if (pool && prunable(stateful).length) {

@@ -30,6 +30,8 @@ export function defaultMaxMemory(): number {
 /** How one --max-memory figure is shared among the parts of a hunt that grow with the evidence. */
 export interface MemoryPlan {
   maxMemory: number;
+  /** Candidates all scanners together keep in memory before spilling: a scanner alone has it all. */
+  scanBytes: number;
   /** Candidates each scanner (worker) keeps in memory before spilling. */
   scanBytesPerScanner: number;
   /** One rule's candidates loaded whole for evaluation before a warning. */
@@ -51,6 +53,7 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
   const candidates = Math.min(maxMemory * 0.2, heapLimit * 0.4);
   return {
     maxMemory,
+    scanBytes: Math.max(1, Math.floor(candidates)),
     scanBytesPerScanner: Math.max(1, Math.floor(candidates / Math.max(1, scanners))),
     loadBytes: candidates,
     refuseBytes: heapLimit * 0.6,

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { hunt } from '../../src/hunt/hunt.js';
 import { ROOT } from '../helpers/trawl.js';
@@ -36,6 +37,24 @@ test('hits are byte-identical with and without spilling, on 1 and 2 workers', as
     assert.equal(JSON.stringify(spilled.hits), expected, `workers=${workers}`);
     assert.deepEqual(readdirSync(spills), [], 'the spill directory is removed');
   }
+});
+
+test('a main thread scanning alone by default keeps the whole candidate budget, as --workers 1 does', async (t) => {
+  // On one core there is no late start: the default is one scanner from the outset.
+  if (os.availableParallelism() < 2) {
+    t.skip('one core: the default never plans workers');
+    return;
+  }
+  const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills };
+  // 40 MB: 8 MB for candidates, which spill a few times alone and about three times as often
+  // when held to the half planned for a worker that 5 MB of evidence never gets.
+  const alone = await hunt({ ...base, workers: 1, maxMemory: 40 * 1024 * 1024 });
+  const byDefault = await hunt({ ...base, maxMemory: 40 * 1024 * 1024 });
+  assert.equal(byDefault.scanners, 1, 'workers do not pay for 5 MB, so none start');
+  const spillFiles = (r: typeof alone) => r.summary.stats['candidate_spill_files'];
+  assert.ok((spillFiles(alone) ?? 0) > 0, 'the budget is small enough to spill');
+  assert.equal(spillFiles(byDefault), spillFiles(alone));
+  assert.equal(JSON.stringify(byDefault.hits), JSON.stringify(alone.hits));
 });
 
 test('without a usable temporary directory the hunt still runs, in memory, with a warning', async () => {

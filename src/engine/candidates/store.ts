@@ -20,7 +20,11 @@ export interface CandidateSnapshot {
 }
 
 export interface CandidateStoreOptions {
-  /** Estimated heap bytes this store may hold before spilling; Infinity never spills. */
+  /**
+   * Estimated heap bytes this store may hold before spilling; Infinity never spills. Read at every
+   * check, so the owner may change it while scanning (a hunt's main thread scans alone with the
+   * whole budget until workers join it).
+   */
   budget: number;
   /** Where runs go; required for a finite budget. */
   dir?: string;
