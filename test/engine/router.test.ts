@@ -66,6 +66,19 @@ test('router: infixes of *…* patterns route on the values that contain them; o
   assert.deepEqual(routed(router, proc({ text: 'x' })), ['kql', 'mimi', 'temp']);
 });
 
+test('router: a common program name gives way to a rarer condition of the same rule', () => {
+  const router = new RuleRouter([
+    // Either condition is necessary; a shell is the parent of most process events.
+    compiled('process where process.parent.name : ("bash", "sh") and process.args : "*awsrunShellScript*"', 'eql', 'ssm'),
+    compiled('process where process.parent.name == "ssm-agent-worker" and process.args : "*awsrunShellScript*"', 'eql', 'rare'),
+  ]);
+  const proc = (parentName: string, args: string[]) => processEvent({ parent: { name: parentName }, args });
+  assert.deepEqual(routed(router, proc('bash', ['ls', '-l'])), [], 'routed on the argument, not the shell');
+  assert.deepEqual(routed(router, proc('bash', ['/var/lib/amazon/ssm/i-1/document/awsrunShellScript/0/_script.sh'])), ['ssm']);
+  // A rare name is still the cheaper condition.
+  assert.deepEqual(routed(router, proc('ssm-agent-worker', ['ls'])), ['rare']);
+});
+
 test('router: numeric-looking terms are not index keys (loose comparison would miss them)', () => {
   const router = new RuleRouter([compiled('process where process.pid == "0123"', 'eql', 'pid')]);
   const e = processEvent({ pid: 123 });
