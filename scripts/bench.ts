@@ -48,6 +48,8 @@ interface Measure {
   events_per_s: number;
   ratio_to_parse?: number;
   note?: string;
+  /** Run without --workers: the default, which decides itself whether to start workers. */
+  auto?: boolean;
 }
 
 function log(msg: string): void {
@@ -104,6 +106,7 @@ interface Config {
   name: string;
   set: 'plain' | 'gzip';
   workers: number;
+  auto?: boolean;
   run: () => ReturnType<typeof timed>;
 }
 
@@ -135,6 +138,7 @@ function measureRounds(configs: Config[], bytes: number, events: number): Measur
       mb_per_s: Math.round(bytes / 1e6 / m),
       events_per_s: Math.round(events / m),
       ratio_to_parse: round2(median(times[0].map((base, k) => base / times[i][k]))),
+      ...(c.auto ? { auto: true } : {}),
     };
     log(`  ${c.name.padEnd(34)} ${c.set.padEnd(5)} w=${c.workers}  ${m.toFixed(2)} s  ${result.mb_per_s} MB/s  ${result.peak_rss_mb} MB RSS  ${result.ratio_to_parse}x (b)`);
     return result;
@@ -176,8 +180,15 @@ function main(): void {
     log(`${set}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB, ${count} events`);
     const group: Measure[] = [];
     for (const w of [1, 2]) {
-      const hunt = (rules: string[], extra: string[] = [], env?: Record<string, string>) => () =>
-        timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), '--workers', String(w), '--no-progress', '-f', 'json', '-o', '/dev/null', ...extra], false, env);
+      // workers: undefined is what a user gets without --workers: the main thread scans alone and
+      // starts workers only if its first half second says they pay (src/hunt/worker-decision.ts).
+      const hunt = (rules: string[], extra: string[] = [], env?: Record<string, string>, workers: number | undefined = w) => () =>
+        timed(
+          node,
+          [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), ...(workers === undefined ? [] : ['--workers', String(workers)]), '--no-progress', '-f', 'json', '-o', '/dev/null', ...extra],
+          false,
+          env,
+        );
       // (a) and (e) run on one core: they are compared with (b) on one worker, in its rounds.
       const configs: Config[] = [
         { name: '(b) read + frame + JSON.parse', set, workers: w, run: () => timed(node, [parse, `--workers=${w}`, ...files]) },
@@ -187,6 +198,10 @@ function main(): void {
       ];
       if (haveCorpus) configs.push({ name: '(d) trawl hunt, elastic-rules corpus', set, workers: w, run: hunt(corpusRules) });
       if (haveCorpus && w === 1) configs.push({ name: '(d) … without the rule cache', set, workers: w, run: hunt(corpusRules, ['--no-cache']) });
+      if (w > 1) {
+        configs.push({ name: '(c) … default --workers', set, workers: w, auto: true, run: hunt([path.join(root, 'rules')], [], undefined, undefined) });
+        if (haveCorpus) configs.push({ name: '(d) … default --workers', set, workers: w, auto: true, run: hunt(corpusRules, [], undefined, undefined) });
+      }
       if (w === 1 && set === 'gzip') configs.push({ name: '(a) raw gunzip (node zlib)', set, workers: 1, run: () => timed(node, [parse, '--no-parse', ...files]) });
       if (w === 1 && haveJq) {
         const jqCmd =
@@ -246,7 +261,7 @@ function renderMarkdown(r: {
   notes: string[];
 }): string {
   const rows = r.results.map(
-    (m) => `| ${m.name} | ${m.set} | ${m.workers} | ${m.median_s.toFixed(2)} | ${m.mb_per_s} | ${m.events_per_s.toLocaleString('en-US')} | ${m.ratio_to_parse ?? ''} | ${m.peak_rss_mb} |`,
+    (m) => `| ${m.name} | ${m.set} | ${m.auto ? `auto (≤ ${m.workers})` : m.workers} | ${m.median_s.toFixed(2)} | ${m.mb_per_s} | ${m.events_per_s.toLocaleString('en-US')} | ${m.ratio_to_parse ?? ''} | ${m.peak_rss_mb} |`,
   );
   return `# Benchmarks
 
@@ -258,7 +273,9 @@ Times are medians of ${r.runs} runs (wall clock, whole process, measured with /u
 (b, c, d, b, c, d, …) so that drift of a shared machine hits every row alike; peak RSS is the maximum over the runs.
 "vs (b)" is the speed relative to (b) on the same files and the same number of workers, the median of the
 per-round ratios (1.00 = as fast as read + frame + JSON.parse alone; (a) and (e) run in the rounds of (b)
-with 1 worker).
+with 1 worker). "auto" rows run without \`--workers\`, as a user does: the main thread scans alone and starts
+up to one worker per core only when its first half second of scanning says they pay; they are compared
+with (b) on all the cores.
 
 | what | set | workers | median s | MB/s | events/s | vs (b) | peak RSS MB |
 |---|---|---:|---:|---:|---:|---:|---:|
