@@ -11,12 +11,14 @@ const root = tempDir('spill-hunt');
 const rules = writeRules(path.join(root, 'rules'), ['newTerms', 'sequence', 'threshold', 'esql', 'query']);
 const evidence = path.join(root, 'evidence');
 const spills = path.join(root, 'spills');
-test.after(() => rmSync(root, { recursive: true, force: true }));
-
-test('hits are byte-identical with and without spilling, on 1 and 2 workers', async () => {
+test.before(async () => {
   mkdirSync(evidence);
   mkdirSync(spills);
   await writeEvidence(evidence, 20_000, { users: 300 }, 4);
+});
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+test('hits are byte-identical with and without spilling, on 1 and 2 workers', async () => {
   const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills };
   const reference = await hunt({ ...base, workers: 1 });
   assert.equal(reference.summary.stats['candidate_spill_files'], undefined, 'the default budget does not spill 5 MB');
