@@ -180,27 +180,25 @@ function main(): void {
     log(`${set}: ${files.length} files, ${(bytes / 1e6).toFixed(0)} MB, ${count} events`);
     const group: Measure[] = [];
     for (const w of [1, 2]) {
-      // workers: undefined is what a user gets without --workers: the main thread scans alone and
-      // starts workers only if its first half second says they pay (src/hunt/worker-decision.ts).
-      const hunt = (rules: string[], extra: string[] = [], env?: Record<string, string>, workers: number | undefined = w) => () =>
-        timed(
-          node,
-          [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), ...(workers === undefined ? [] : ['--workers', String(workers)]), '--no-progress', '-f', 'json', '-o', '/dev/null', ...extra],
-          false,
-          env,
-        );
+      // workers 'auto' passes no --workers, as a user does: the main thread scans alone and starts
+      // workers only if its first half second says they pay (src/hunt/worker-decision.ts).
+      const hunt = (rules: string[], o: { extra?: string[]; env?: Record<string, string>; workers?: number | 'auto' } = {}) => () => {
+        const workers = o.workers ?? w;
+        const workerArgs = workers === 'auto' ? [] : ['--workers', String(workers)];
+        return timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), ...workerArgs, '--no-progress', '-f', 'json', '-o', '/dev/null', ...(o.extra ?? [])], false, o.env);
+      };
       // (a) and (e) run on one core: they are compared with (b) on one worker, in its rounds.
       const configs: Config[] = [
         { name: '(b) read + frame + JSON.parse', set, workers: w, run: () => timed(node, [parse, `--workers=${w}`, ...files]) },
         { name: '(c) trawl hunt, bundled rules', set, workers: w, run: hunt([path.join(root, 'rules')]) },
         // What a machine without a C++ toolchain gets: every line parsed (see src/hunt/routing-gate.ts).
-        { name: '(c) … without the native reader', set, workers: w, run: hunt([path.join(root, 'rules')], [], { TRAWL_NATIVE: 'off' }) },
+        { name: '(c) … without the native reader', set, workers: w, run: hunt([path.join(root, 'rules')], { env: { TRAWL_NATIVE: 'off' } }) },
       ];
       if (haveCorpus) configs.push({ name: '(d) trawl hunt, elastic-rules corpus', set, workers: w, run: hunt(corpusRules) });
-      if (haveCorpus && w === 1) configs.push({ name: '(d) … without the rule cache', set, workers: w, run: hunt(corpusRules, ['--no-cache']) });
+      if (haveCorpus && w === 1) configs.push({ name: '(d) … without the rule cache', set, workers: w, run: hunt(corpusRules, { extra: ['--no-cache'] }) });
       if (w > 1) {
-        configs.push({ name: '(c) … default --workers', set, workers: w, auto: true, run: hunt([path.join(root, 'rules')], [], undefined, undefined) });
-        if (haveCorpus) configs.push({ name: '(d) … default --workers', set, workers: w, auto: true, run: hunt(corpusRules, [], undefined, undefined) });
+        configs.push({ name: '(c) … default --workers', set, workers: w, auto: true, run: hunt([path.join(root, 'rules')], { workers: 'auto' }) });
+        if (haveCorpus) configs.push({ name: '(d) … default --workers', set, workers: w, auto: true, run: hunt(corpusRules, { workers: 'auto' }) });
       }
       if (w === 1 && set === 'gzip') configs.push({ name: '(a) raw gunzip (node zlib)', set, workers: 1, run: () => timed(node, [parse, '--no-parse', ...files]) });
       if (w === 1 && haveJq) {
