@@ -35,7 +35,7 @@ export function compileRuleSet(loaded: LoadedRules, o: RuleSetOptions, cache?: R
   return {
     rules,
     set,
-    failed: [...loaded.errors, ...set.failed],
+    failed: [...loaded.errors, ...unknownIds(loaded.rules, o), ...set.failed],
     loadedCount: loaded.rules.length + loaded.errors.length,
   };
 }
@@ -70,6 +70,18 @@ function withoutProse(rule: Rule): Rule {
 export function lazyRuleSet({ rules, outlines }: RulesForWorkers, o: Pick<RuleSetOptions, 'now' | 'strictIndex'>): CompiledSet {
   const options = { now: o.now, strictIndex: o.strictIndex };
   return { compiled: outlines.map((x, i) => lazyRule(rules[i], x, options)), failed: [], unsupported: [] };
+}
+
+/**
+ * A `--rule-id` no loaded rule has is a mistake (a typo, the wrong folder): reported as a failed
+ * rule, so the hunt says so and exits 2, rather than quietly running without it.
+ */
+function unknownIds(rules: Rule[], o: RuleSetOptions): RuleSet['failed'] {
+  if (!o.ruleIds?.length) return [];
+  const known = new Set(rules.map((r) => r.rule_id));
+  return [...new Set(o.ruleIds)]
+    .filter((id) => !known.has(id))
+    .map((id) => ({ file: '--rule-id', rule_id: id, message: `no rule with id ${id} among the rules loaded from ${o.rulePaths.join(', ')}` }));
 }
 
 function selectRules(rules: Rule[], o: RuleSetOptions): Rule[] {

@@ -91,3 +91,17 @@ test('hunt over input with a bad line still reports the hits and exits 1', async
   assert.match(r.stderr, /skipped: 1 malformed-json/);
   assert.match(r.stderr, /events\.ndjson:4: /);
 });
+
+test('hunt --rule-id: an id no loaded rule has is reported and exits 2; the known ids still run', async () => {
+  const systemKey = 'd75991f2-b989-419d-b797-ac1e54ec2d61';
+  const r = await runTrawl(['hunt', 'samples/', '-f', 'json', '--no-progress', '--workers', '1', '--rule-id', `${systemKey},no-such-rule`]);
+  assert.equal(r.code, 2, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.summary.rules.compiled, 1);
+  assert.ok(out.hits.length > 0 && out.hits.every((h: { rule: { id: string } }) => h.rule.id === systemKey));
+  assert.deepEqual(
+    out.summary.rules.failed.map((f: { file: string; rule_id: string }) => [f.file, f.rule_id]),
+    [['--rule-id', 'no-such-rule']],
+  );
+  assert.match(r.stderr, /error {2}--rule-id: no rule with id no-such-rule among the rules loaded from /);
+});
