@@ -65,6 +65,16 @@ export class Scanner {
     return this.store.memory;
   }
 
+  /**
+   * The keys a rule's timed candidates open, for a rule that prunes (StatefulRule.pruneKeys):
+   * what its store keeps beside a spilled run, so the rule is still pruned at evaluation.
+   */
+  readonly openings = (ruleId: string, timed: Candidate[]): Set<string> | undefined => {
+    this.pruneKeysById ??= new Map(this.entries.filter((r) => r.pruneKeys).map((r) => [r.id, r.pruneKeys!]));
+    return this.pruneKeysById.get(ruleId)?.(timed);
+  };
+  private pruneKeysById: Map<string, NonNullable<StatefulRule['pruneKeys']>> | undefined;
+
   /** The fields that decide which rules an event meets (see `meetsAnyRule`). */
   routedFields(): string[] {
     return this.router.fieldsRead();
@@ -171,6 +181,7 @@ class ScanRule {
   readonly candidate: StatefulRule['candidate'] | undefined;
   readonly tally: StatefulRule['tally'];
   readonly project: StatefulRule['project'];
+  readonly pruneKeys: StatefulRule['pruneKeys'];
   /** This scanner's projections of the rule, weighed by sample: each belongs to the rule alone. */
   readonly weigh = sampledWeigher();
   /** With `tally`: the cells by key, for the candidate list they were added to. */
@@ -185,6 +196,7 @@ class ScanRule {
     this.candidate = rule.stateful && !rule.mark ? rule.candidate : undefined;
     this.tally = rule.stateful ? rule.tally : undefined;
     this.project = rule.stateful ? rule.project : undefined;
+    this.pruneKeys = rule.stateful && rule.prune ? rule.pruneKeys : undefined;
   }
 }
 

@@ -3,8 +3,9 @@ import type { StatefulRule } from '../engine/compiled-rule.js';
 
 /**
  * What one scanner's candidates tell the pruning of a rule's candidates elsewhere (see
- * StatefulRule.prune), by rule id: the keys its own candidates open, or null when some of them
- * were spilled to disk — keys unknown, so that rule is pruned nowhere before merging.
+ * StatefulRule.prune), by rule id: the keys its own candidates open, those of its spilled runs
+ * included (RunFile.openings); null when a run does not say — keys unknown, so that rule is
+ * pruned nowhere before merging.
  */
 export type PruneKeys = Record<string, string[] | null>;
 
@@ -12,15 +13,19 @@ export const prunable = (rules: readonly StatefulRule[]): StatefulRule[] => rule
 
 export function localPruneKeys(rules: readonly StatefulRule[], snapshot: CandidateSnapshot): PruneKeys {
   const out: PruneKeys = {};
-  const spilled = new Set(snapshot.runs.map((r) => r.ruleId));
+  const spilled = new Map(snapshot.runs.map((r) => [r.ruleId, r.runs]));
   const lists = new Map(snapshot.memory.map((m) => [m.ruleId, m.list]));
   for (const rule of prunable(rules)) {
     const id = rule.rule.rule_id;
-    if (spilled.has(id)) out[id] = null;
-    else {
-      const list = lists.get(id);
-      if (list?.length) out[id] = [...rule.pruneKeys!(timedCandidates(list))];
+    const runs = spilled.get(id) ?? [];
+    if (runs.some((r) => r.openings === undefined)) {
+      out[id] = null;
+      continue;
     }
+    const list = lists.get(id);
+    const keys = list?.length ? rule.pruneKeys!(timedCandidates(list)) : new Set<string>();
+    for (const r of runs) for (const k of r.openings!) keys.add(k);
+    if (list?.length || runs.length) out[id] = [...keys];
   }
   return out;
 }

@@ -96,7 +96,7 @@ export async function scanTasks(
       if (candidates.overBudget) {
         // Projections first: they usually bring the store back under budget without the disk.
         if (projectCandidates && !scanner.isProjecting) scanner.startProjecting();
-        if (candidates.overBudget) await candidates.spill();
+        if (candidates.overBudget) await candidates.spill(scanner.openings);
       }
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
-import { CandidateSet, CandidateStore, compareCandidates, evaluateCandidates, type EvaluationLimits } from '../../src/engine/candidates/index.js';
+import { CandidateSet, CandidateStore, compareCandidates, evaluateCandidates, pruneCandidates, type EvaluationLimits } from '../../src/engine/candidates/index.js';
+import { compile, makeRule } from '../engine/fixtures.js';
 import { decodeCandidate, encodeCandidate } from '../../src/engine/candidates/run-file.js';
 import type { Candidate, StatefulRule } from '../../src/engine/compiled-rule.js';
 import { LastSeen } from '../../src/engine/executors/last-seen.js';
@@ -97,6 +98,82 @@ test('a store that cannot write keeps its candidates in memory and says why', as
   set.add(snapshot);
   assert.match(set.spills.error ?? '', /ENOENT/);
   assert.deepEqual([...set.stream('r')].map(key), [...list].sort(compareCandidates).map(key));
+});
+
+test('a spilled sequence is pruned as one held in memory: its runs keep the keys they open', async () => {
+  const rule = compile(
+    makeRule({ type: 'eql', query: 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]' }),
+  ) as StatefulRule;
+  const rnd = random(9);
+  // Few users fail, many succeed: most successes are under keys nothing opens.
+  const list: Candidate[] = Array.from({ length: 3_000 }, (_, i) => {
+    const failure = rnd() < 0.05;
+    const user = failure ? `f${Math.floor(rnd() * 20)}` : rnd() < 0.1 ? `f${Math.floor(rnd() * 20)}` : `s${Math.floor(rnd() * 500)}`;
+    return {
+      doc: { '@timestamp': i, event: { category: 'authentication', outcome: failure ? 'failure' : 'success' }, user: { name: user } },
+      file: 'a.ndjson',
+      line: i + 1,
+      ts: rnd() < 0.01 ? undefined : Math.floor(rnd() * 1_000),
+    };
+  });
+  const expected = pruneCandidates([...list], rule.prune).sort(compareCandidates).map(key);
+  assert.ok(expected.length < list.length / 3, `${expected.length} of ${list.length} kept`);
+  const id = rule.rule.rule_id;
+  const spilled = async (withKeys: boolean) => {
+    const dir = tempDir('seq-spill');
+    const store = new CandidateStore({ budget: 20_000, dir });
+    const openings = (ruleId: string, timed: Candidate[]) => (ruleId === id ? rule.pruneKeys!(timed) : undefined);
+    for (const c of list) {
+      store.add(id, c, 60);
+      if (store.overBudget) await store.spill(withKeys ? openings : undefined);
+    }
+    const set = new CandidateSet(3);
+    set.add(store.snapshot());
+    assert.ok(set.spills.files > 5, `${set.spills.files} runs`);
+    const out = [...set.stream(id, rule)].map(key);
+    set.release(id);
+    rmSync(dir, { recursive: true, force: true });
+    return out;
+  };
+  assert.deepEqual(await spilled(true), expected);
+  // Runs that did not keep their keys: every candidate comes back, unpruned.
+  assert.deepEqual(await spilled(false), [...list].sort(compareCandidates).map(key));
+});
+
+test('a spilled sequence no event opens: only its untimed candidates come back, runs without any are deleted unread', async () => {
+  const rule = compile(
+    makeRule({ type: 'eql', query: 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]' }),
+  ) as StatefulRule;
+  const id = rule.rule.rule_id;
+  const successes = (n: number, untimedEvery: number): Candidate[] =>
+    Array.from({ length: n }, (_, i) => ({
+      doc: { '@timestamp': i, event: { category: 'authentication', outcome: 'success' }, user: { name: `u${i % 7}` } },
+      file: 'b.ndjson',
+      line: i + 1,
+      ts: untimedEvery && i % untimedEvery === 0 ? undefined : i,
+    }));
+  for (const untimedEvery of [0, 97]) {
+    const list = successes(2_000, untimedEvery);
+    const dir = tempDir('seq-unopened');
+    try {
+      const store = new CandidateStore({ budget: 20_000, dir });
+      for (const c of list) {
+        store.add(id, c, 60);
+        if (store.overBudget) await store.spill((ruleId, timed) => rule.pruneKeys!(timed));
+      }
+      const set = new CandidateSet();
+      set.add(store.snapshot());
+      const runs = set.spills.files;
+      assert.ok(runs > 3, `${runs} runs`);
+      const out = [...set.stream(id, rule)];
+      assert.deepEqual(out.map(key), list.filter((c) => c.ts === undefined).sort(compareCandidates).map(key), `untimed every ${untimedEvery}`);
+      if (!untimedEvery) assert.deepEqual(readdirSync(dir), [], 'no run was needed');
+      set.release(id);
+      assert.deepEqual(readdirSync(dir), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });
 
 function fakeRule(id: string, seen: Candidate[][], streaming: boolean): StatefulRule {

@@ -21,9 +21,10 @@ const cand = (user: string, outcome: string, timed = true): Candidate => ({
   line: ++line,
   ts: timed ? 1000 + line : undefined,
 });
-const snapshot = (list: Candidate[], spilled = false): CandidateSnapshot => ({
+/** `openings`: the keys of a spilled run (undefined: a run that did not keep them). */
+const snapshot = (list: Candidate[], spilled?: { openings?: string[] }): CandidateSnapshot => ({
   memory: [{ ruleId: rule.rule.rule_id, list, heapBytes: 100 * list.length }],
-  runs: spilled ? [{ ruleId: rule.rule.rule_id, runs: [] }] : [],
+  runs: spilled ? [{ ruleId: rule.rule.rule_id, runs: [{ path: '/nonexistent.run', count: 1, heapBytes: 100, fileBytes: 100, untimed: 0, ...spilled }] }] : [],
 });
 
 test('prune exchange: a scanner keeps the later-stage events of keys another scanner opened', () => {
@@ -38,13 +39,20 @@ test('prune exchange: a scanner keeps the later-stage events of keys another sca
   assert.equal(here.memory[0].heapBytes, 200);
 });
 
-test('prune exchange: a rule some scanner spilled is pruned nowhere (its keys are on disk)', () => {
-  const here = snapshot([cand('bob', 'success')]);
-  const spilled = snapshot([], true);
+test('prune exchange: the keys of a spilled run count; a run without them leaves the rule unpruned everywhere', () => {
+  const here = snapshot([cand('bob', 'success'), cand('cid', 'success')]);
+  const spilled = snapshot([cand('dan', 'failure')], { openings: ['["bob"]'] });
   const keys = unionPruneKeys([localPruneKeys([rule], here), localPruneKeys([rule], spilled)]);
-  assert.deepEqual(keys, { [rule.rule.rule_id]: null });
+  assert.deepEqual(keys[rule.rule.rule_id]?.sort(), ['["bob"]', '["dan"]']);
   pruneSnapshot([rule], here, keys);
-  assert.equal(here.memory[0].list.length, 1);
+  assert.deepEqual(here.memory[0].list.map((c) => c.doc['user']), [{ name: 'bob' }]);
+
+  const unknown = snapshot([], {});
+  const there = snapshot([cand('eve', 'success')]);
+  const none = unionPruneKeys([localPruneKeys([rule], there), localPruneKeys([rule], unknown)]);
+  assert.deepEqual(none, { [rule.rule.rule_id]: null });
+  pruneSnapshot([rule], there, none);
+  assert.equal(there.memory[0].list.length, 1);
 });
 
 test('prune exchange: hunts with 1, 2 and 3 workers give the same hits when openers and followers are in different files', async () => {

@@ -1,13 +1,35 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Candidate } from '../compiled-rule.js';
+import type { Candidate, StatefulRule } from '../compiled-rule.js';
 import { mergeSorted } from './merge.js';
-import { compareCandidates, pruneCandidates } from './order.js';
+import { compareCandidates, pruneCandidates, timedCandidates } from './order.js';
 import { readRun, writeRunSync, type RunFile } from './run-file.js';
 import type { CandidateSnapshot } from './store.js';
 
 /** Open run files per merge: bounds file descriptors and read buffers (64 KiB each). */
 const DEFAULT_FAN_IN = 64;
+
+/** What pruning a rule's candidates takes of the rule (see StatefulRule.prune). */
+export type Pruning = Pick<StatefulRule, 'prune' | 'pruneKeys'>;
+
+/** A rule's prune with the keys of all its candidates: each candidate is kept or not on its own. */
+type Keep = (list: Candidate[]) => Candidate[];
+
+/** Candidates read back from a run are pruned this many at a time. */
+const KEEP_BATCH = 512;
+
+/** A sorted stream pruned a batch at a time; pruning keeps order, and untimed candidates (last) stay last. */
+function* keptOf(source: Iterable<Candidate>, keep: Keep): Generator<Candidate> {
+  let batch: Candidate[] = [];
+  for (const c of source) {
+    batch.push(c);
+    if (batch.length === KEEP_BATCH) {
+      yield* keep(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) yield* keep(batch);
+}
 
 export interface SpillTotals {
   rules: number;
@@ -59,53 +81,86 @@ export class CandidateSet {
     return this.spilled;
   }
 
-  size(ruleId: string): { count: number; heapBytes: number; spilled: boolean } {
+  /** `memoryHeapBytes`: of `heapBytes`, the candidates that were never spilled. */
+  size(ruleId: string): { count: number; heapBytes: number; memoryHeapBytes: number; spilled: boolean } {
     const m = this.memory.get(ruleId);
     const runs = this.runs.get(ruleId) ?? [];
     let count = 0;
     for (const l of m?.lists ?? []) count += l.length;
-    let heapBytes = m?.heapBytes ?? 0;
+    const memoryHeapBytes = m?.heapBytes ?? 0;
+    let heapBytes = memoryHeapBytes;
     for (const r of runs) {
       count += r.count;
       heapBytes += r.heapBytes;
     }
-    return { count, heapBytes, spilled: runs.length > 0 };
+    return { count, heapBytes, memoryHeapBytes, spilled: runs.length > 0 };
   }
 
   /**
-   * The rule's candidates in time order; a plain array when nothing was spilled. `prune` (the
-   * rule's) applies when they are all in memory: it needs to see every candidate at once.
+   * The rule's candidates in time order; a plain array when nothing was spilled. The rule's
+   * `prune` needs the keys of every candidate: when some were spilled, those of its runs
+   * (RunFile.openings, with `pruneKeys` for the ones in memory), and runs are pruned as they
+   * are read back. Runs without keys leave the rule unpruned.
    */
-  stream(ruleId: string, prune?: (timed: Candidate[]) => Candidate[]): Iterable<Candidate> {
-    const runs = this.reduceRuns(ruleId);
-    const mem = this.sortedMemory(ruleId, runs.length ? undefined : prune);
-    if (!runs.length) return mem;
-    return mergeSorted([mem, ...runs.map((r) => readRun(r.path))]);
+  stream(ruleId: string, rule?: Pruning): Iterable<Candidate> {
+    const prune = rule?.prune;
+    if (!this.runs.get(ruleId)?.length) return this.sortedMemory(ruleId, prune && ((list) => pruneCandidates(list, prune)));
+    const opened = this.openedKeys(ruleId, rule);
+    const keep = prune && opened && ((list: Candidate[]) => pruneCandidates(list, prune, opened));
+    // With no key opened anywhere only untimed candidates survive the prune (to be counted):
+    // a run without any has nothing to give, and is deleted unread.
+    if (keep && opened.size === 0) {
+      const [unread, read] = partition(this.runs.get(ruleId)!, (r) => r.untimed === 0);
+      for (const r of unread) rmSync(r.path, { force: true });
+      this.runs.set(ruleId, read);
+    }
+    const runs = this.reduceRuns(ruleId, keep);
+    const read = (r: RunFile) => (keep ? keptOf(readRun(r.path), keep) : readRun(r.path));
+    return mergeSorted([this.sortedMemory(ruleId, keep), ...runs.map(read)]);
   }
 
   /** The rule's candidates in time order, all in memory (for rules that need random access). */
-  load(ruleId: string, prune?: (timed: Candidate[]) => Candidate[]): Candidate[] {
-    const s = this.stream(ruleId, prune);
+  load(ruleId: string, rule?: Pruning): Candidate[] {
+    const s = this.stream(ruleId, rule);
     return Array.isArray(s) ? s : [...s];
   }
 
-  /** Forget a rule once evaluated: its memory goes back to the next rule, its runs off the disk. */
-  release(ruleId: string): void {
-    this.memory.delete(ruleId);
-    for (const r of this.runs.get(ruleId) ?? []) rmSync(r.path, { force: true });
-    this.runs.delete(ruleId);
+  /** Every key the rule's candidates open, spilled or not; undefined when a run did not keep its keys. */
+  private openedKeys(ruleId: string, rule: Pruning | undefined): Set<string> | undefined {
+    const runs = this.runs.get(ruleId) ?? [];
+    if (!rule?.pruneKeys || runs.some((r) => r.openings === undefined)) return undefined;
+    const opened = new Set<string>();
+    for (const list of this.memory.get(ruleId)?.lists ?? []) for (const k of rule.pruneKeys(timedCandidates(list))) opened.add(k);
+    for (const r of runs) for (const k of r.openings!) opened.add(k);
+    return opened;
   }
 
-  private sortedMemory(ruleId: string, prune: ((timed: Candidate[]) => Candidate[]) | undefined): Candidate[] {
+  /**
+   * Forget a rule once evaluated: its memory goes back to the next rule, its runs off the disk.
+   * Returns the bytes of its runs still on disk: what `stream` read back, as it skips runs
+   * nothing in could survive the prune.
+   */
+  release(ruleId: string): number {
+    this.memory.delete(ruleId);
+    let readBack = 0;
+    for (const r of this.runs.get(ruleId) ?? []) {
+      readBack += r.fileBytes;
+      rmSync(r.path, { force: true });
+    }
+    this.runs.delete(ruleId);
+    return readBack;
+  }
+
+  private sortedMemory(ruleId: string, keep: Keep | undefined): Candidate[] {
     const m = this.memory.get(ruleId);
     if (!m) return [];
     if (m.lists.length !== 1) m.lists = [m.lists.flat()];
-    if (prune) m.lists = [pruneCandidates(m.lists[0], prune)];
+    if (keep) m.lists = [keep(m.lists[0])];
     return m.lists[0].sort(compareCandidates);
   }
 
-  /** Merge runs in groups until they fit one final merge beside the in-memory list. */
-  private reduceRuns(ruleId: string): RunFile[] {
+  /** Merge runs in groups until they fit one final merge beside the in-memory list; `keep` prunes what they write. */
+  private reduceRuns(ruleId: string, keep: Keep | undefined): RunFile[] {
     let runs = this.runs.get(ruleId) ?? [];
     while (runs.length > this.fanIn - 1) {
       const next: RunFile[] = [];
@@ -117,7 +172,8 @@ export class CandidateSet {
         }
         const file = path.join(path.dirname(group[0].path), `merge-${this.merges++}.run`);
         const heapBytes = group.reduce((n, r) => n + r.heapBytes, 0);
-        next.push(writeRunSync(file, mergeSorted(group.map((r) => readRun(r.path))), heapBytes));
+        const read = (r: RunFile) => (keep ? keptOf(readRun(r.path), keep) : readRun(r.path));
+        next.push(writeRunSync(file, mergeSorted(group.map(read)), heapBytes));
         for (const r of group) rmSync(r.path, { force: true });
       }
       runs = next;
@@ -125,4 +181,11 @@ export class CandidateSet {
     }
     return runs;
   }
+}
+
+function partition<T>(xs: readonly T[], test: (x: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const x of xs) (test(x) ? yes : no).push(x);
+  return [yes, no];
 }

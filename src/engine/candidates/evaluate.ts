@@ -53,9 +53,10 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
     const size = set.size(id);
     if (size.count === 0) continue;
     const ctx = o.ctx(rule);
+    let readBack = 0;
     try {
       if (isStreaming(rule)) {
-        const source = set.stream(id, rule.prune);
+        const source = set.stream(id, rule);
         // In memory: cut the untimed tail off the array itself; a generator per candidate costs
         // more than some rules' whole evaluation.
         const timed = Array.isArray(source) ? timedArray(source, (n) => ctx.warn(untimedMessage(n))) : timedOnly(source, size.count, (n) => ctx.warn(untimedMessage(n)));
@@ -74,7 +75,7 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
               'this rule type needs them all in memory at once, so it was evaluated anyway',
           );
         }
-        const list = set.load(id, rule.prune);
+        const list = set.load(id, rule);
         const untimed = list.findIndex((c) => c.ts === undefined);
         if (untimed >= 0) {
           ctx.warn(untimedMessage(list.length - untimed));
@@ -85,9 +86,12 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
     } catch (err) {
       o.onError(rule, err);
     } finally {
-      set.release(id);
+      readBack = set.release(id);
     }
-    if (size.spilled || (size.heapBytes > RECLAIM_AFTER && size.heapBytes > RECLAIM_SHARE * v8.getHeapStatistics().used_heap_size)) reclaimMemory();
+    // Candidates read back from disk leave garbage the heap would grow on (see reclaimMemory).
+    // Otherwise a streaming rule only ever held its in-memory part at once.
+    const held = isStreaming(rule) ? size.memoryHeapBytes : size.heapBytes;
+    if (readBack > 0 || (held > RECLAIM_AFTER && held > RECLAIM_SHARE * v8.getHeapStatistics().used_heap_size)) reclaimMemory();
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { hits, interruptedBefore: 0 };

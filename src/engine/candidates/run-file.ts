@@ -10,6 +10,14 @@ export interface RunFile {
   heapBytes: number;
   /** Bytes on disk. */
   fileBytes: number;
+  /** Of `count`, candidates without a time (they sort last). */
+  untimed: number;
+  /**
+   * For a rule that prunes (StatefulRule.pruneKeys): the keys its timed candidates open. With
+   * them a spilled rule is pruned as one held in memory: every key is known without reading
+   * the runs back first.
+   */
+  openings?: string[];
 }
 
 /**
@@ -40,10 +48,12 @@ const WRITE_CHUNK = 1 << 20;
 export async function writeRun(path: string, sorted: readonly Candidate[], heapBytes: number): Promise<RunFile> {
   const fh = await open(path, 'wx', 0o600);
   let fileBytes = 0;
+  let untimed = 0;
   try {
     let chunk = '';
     for (const c of sorted) {
       chunk += `${encodeCandidate(c)}\n`;
+      if (c.ts === undefined) untimed++;
       if (chunk.length >= WRITE_CHUNK) {
         fileBytes += (await fh.write(chunk)).bytesWritten;
         chunk = '';
@@ -53,7 +63,7 @@ export async function writeRun(path: string, sorted: readonly Candidate[], heapB
   } finally {
     await fh.close();
   }
-  return { path, count: sorted.length, heapBytes, fileBytes };
+  return { path, count: sorted.length, heapBytes, fileBytes, untimed };
 }
 
 /**
@@ -64,11 +74,13 @@ export function writeRunSync(path: string, sorted: Iterable<Candidate>, heapByte
   const fd = openSync(path, 'wx', 0o600);
   let fileBytes = 0;
   let count = 0;
+  let untimed = 0;
   try {
     let chunk = '';
     for (const c of sorted) {
       chunk += `${encodeCandidate(c)}\n`;
       count++;
+      if (c.ts === undefined) untimed++;
       if (chunk.length >= WRITE_CHUNK) {
         fileBytes += writeSync(fd, chunk);
         chunk = '';
@@ -78,7 +90,7 @@ export function writeRunSync(path: string, sorted: Iterable<Candidate>, heapByte
   } finally {
     closeSync(fd);
   }
-  return { path, count, heapBytes, fileBytes };
+  return { path, count, heapBytes, fileBytes, untimed };
 }
 
 const READ_CHUNK = 64 * 1024;

@@ -5,7 +5,7 @@ import type { Projection } from '../../fields/projection.js';
 import type { TrawlEvent } from '../../input/event.js';
 import type { Candidate, Tally } from '../compiled-rule.js';
 import { approxHeapBytes, CANDIDATE_OVERHEAD } from './heap-size.js';
-import { compareCandidates } from './order.js';
+import { compareCandidates, timedCandidates } from './order.js';
 import { reclaimMemory } from './reclaim.js';
 import { writeRun, type RunFile } from './run-file.js';
 
@@ -110,8 +110,11 @@ export class CandidateStore {
     }
   }
 
-  /** Spill the largest lists until the store is well under budget. */
-  async spill(): Promise<void> {
+  /**
+   * Spill the largest lists until the store is well under budget. `openings` gives, for a rule
+   * that prunes, the keys a list's timed candidates open: kept with the run (RunFile.openings).
+   */
+  async spill(openings?: (ruleId: string, timed: Candidate[]) => Set<string> | undefined): Promise<void> {
     const target = this.opts.budget * SPILL_DOWN_TO;
     const bySize = [...this.heap].sort((a, b) => b[1] - a[1]);
     for (const [ruleId, bytes] of bySize) {
@@ -125,7 +128,9 @@ export class CandidateStore {
       const file = path.join(this.opts.dir as string, `${this.name}-${this.seq++}.run`);
       let run: RunFile;
       try {
+        const keys = openings?.(ruleId, timedCandidates(list));
         run = await writeRun(file, list.sort(compareCandidates), bytes);
+        if (keys) run.openings = [...keys];
       } catch (err) {
         // Losing the hunt to a full disk is worse than exceeding the budget: keep going in memory.
         rmSync(file, { force: true });
