@@ -39,6 +39,8 @@ const out = path.resolve(root, flag('out', 'bench-out'));
 const corpus = path.resolve(root, '../shared/elastic-rules');
 const corpusRules = [path.join(corpus, 'rules'), path.join(corpus, 'rules_building_block')];
 const TIME = '/usr/bin/time';
+/** Every timed hunt writes its hits as JSON, to nowhere, without a progress bar. */
+const HITS_TO_NOWHERE = ['--no-progress', '-f', 'json', '-o', '/dev/null'];
 const LOG_MARKER = '<!-- optimisation log: kept across reruns of npm run bench -->';
 /** The --scale section sits between these; a run without --scale keeps the last one measured. */
 const SCALE_START = '<!-- memory in input size: rerun with npm run bench -- --scale -->';
@@ -81,17 +83,22 @@ function ensureBuilt(): void {
   }
 }
 
-function evidence(set: 'plain' | 'gzip'): string[] {
-  const dir = path.join(out, `evidence-${size}-${set}`);
+/** `dir`, filled with generated evidence unless it exists (a rerun reuses it). */
+function generated(dir: string, bytes: string, set: 'plain' | 'gzip', seed: number): string {
   if (!existsSync(dir)) {
-    log(`generating ${size} of ${set} evidence in ${dir}…`);
+    log(`generating ${bytes} of ${set} evidence in ${dir}…`);
     mkdirSync(dir, { recursive: true });
     execFileSync(
       'node',
-      [path.join(root, 'dist/scripts/gen-evidence.js'), '--size', halfOf(size), '--out', dir, '--gzip-ratio', set === 'gzip' ? '1' : '0', '--seed', '1'],
+      [path.join(root, 'dist/scripts/gen-evidence.js'), '--size', bytes, '--out', dir, '--gzip-ratio', set === 'gzip' ? '1' : '0', '--seed', String(seed)],
       { stdio: 'inherit' },
     );
   }
+  return dir;
+}
+
+function evidence(set: 'plain' | 'gzip'): string[] {
+  const dir = generated(path.join(out, `evidence-${size}-${set}`), halfOf(size), set, 1);
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile() && !d.name.startsWith('.'))
     .map((d) => path.join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))
@@ -204,7 +211,7 @@ function main(): void {
       const hunt = (rules: string[], o: { extra?: string[]; env?: Record<string, string>; workers?: number | 'auto' } = {}) => () => {
         const workers = o.workers ?? w;
         const workerArgs = workers === 'auto' ? [] : ['--workers', String(workers)];
-        return timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), ...workerArgs, '--no-progress', '-f', 'json', '-o', '/dev/null', ...(o.extra ?? [])], false, o.env);
+        return timed(node, [trawl, 'hunt', ...files, ...rules.flatMap((r) => ['--rules', r]), ...workerArgs, ...HITS_TO_NOWHERE, ...(o.extra ?? [])], false, o.env);
       };
       // (a) and (e) run on one core: they are compared with (b) on one worker, in its rounds.
       const configs: Config[] = [
@@ -261,15 +268,7 @@ function main(): void {
  * --max-memory, spilling past their share.
  */
 function measureScale(node: string, trawl: string, haveCorpus: boolean): ScaleRow[] {
-  const dirs = SCALE_SIZES.map((s) => {
-    const dir = path.join(out, `scale-${s}`);
-    if (!existsSync(dir)) {
-      log(`generating ${s} of plain evidence in ${dir}…`);
-      mkdirSync(dir, { recursive: true });
-      execFileSync('node', [path.join(root, 'dist/scripts/gen-evidence.js'), '--size', s, '--out', dir, '--gzip-ratio', '0', '--seed', '2'], { stdio: 'inherit' });
-    }
-    return dir;
-  });
+  const dirs = SCALE_SIZES.map((s) => generated(path.join(out, `scale-${s}`), s, 'plain', 2));
   const bundled = ['--rules', path.join(root, 'rules')];
   const stateless = [...bundled, ...STATELESS_RULE_IDS.flatMap((id) => ['--rule-id', id])];
   const configs: { name: string; workers: number; args: string[]; node?: string[]; once?: boolean }[] = [
@@ -288,7 +287,7 @@ function measureScale(node: string, trawl: string, haveCorpus: boolean): ScaleRo
   return configs.map((c): ScaleRow => {
     const bySize = dirs.map((dir, i) => {
       const all = Array.from({ length: c.once ? 1 : runs }, () =>
-        timed(node, [...(c.node ?? []), trawl, 'hunt', dir, ...c.args, '--workers', String(c.workers), '--no-progress', '-f', 'json', '-o', '/dev/null']),
+        timed(node, [...(c.node ?? []), trawl, 'hunt', dir, ...c.args, '--workers', String(c.workers), ...HITS_TO_NOWHERE]),
       );
       return { size: SCALE_SIZES[i], wall_s: median(all.map((r) => r.wall)), peak_rss_mb: Math.round(Math.max(...all.map((r) => r.rssKb)) / 1024) };
     });

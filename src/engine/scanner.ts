@@ -37,6 +37,7 @@ export class Scanner {
   ) {
     this.entries = rules.map((r) => new ScanRule(r));
     this.router = new RuleRouter(rules, this.entries);
+    this.pruneKeysById = new Map(this.entries.flatMap((r) => (r.pruneKeys ? [[r.id, r.pruneKeys] as const] : [])));
   }
 
   get isProjecting(): boolean {
@@ -69,11 +70,8 @@ export class Scanner {
    * The keys a rule's timed candidates open, for a rule that prunes (StatefulRule.pruneKeys):
    * what its store keeps beside a spilled run, so the rule is still pruned at evaluation.
    */
-  readonly openings = (ruleId: string, timed: Candidate[]): Set<string> | undefined => {
-    this.pruneKeysById ??= new Map(this.entries.filter((r) => r.pruneKeys).map((r) => [r.id, r.pruneKeys!]));
-    return this.pruneKeysById.get(ruleId)?.(timed);
-  };
-  private pruneKeysById: Map<string, NonNullable<StatefulRule['pruneKeys']>> | undefined;
+  readonly openings = (ruleId: string, timed: Candidate[]): Set<string> | undefined => this.pruneKeysById.get(ruleId)?.(timed);
+  private readonly pruneKeysById: Map<string, NonNullable<StatefulRule['pruneKeys']>>;
 
   /** The fields that decide which rules an event meets (see `meetsAnyRule`). */
   routedFields(): string[] {

@@ -1,4 +1,4 @@
-import { pruneCandidates, timedCandidates, type CandidateSnapshot } from '../engine/candidates/index.js';
+import { openedKeys, pruneCandidates, type CandidateSnapshot } from '../engine/candidates/index.js';
 import type { StatefulRule } from '../engine/compiled-rule.js';
 
 /**
@@ -18,14 +18,10 @@ export function localPruneKeys(rules: readonly StatefulRule[], snapshot: Candida
   for (const rule of prunable(rules)) {
     const id = rule.rule.rule_id;
     const runs = spilled.get(id) ?? [];
-    if (runs.some((r) => r.openings === undefined)) {
-      out[id] = null;
-      continue;
-    }
-    const list = lists.get(id);
-    const keys = list?.length ? rule.pruneKeys!(timedCandidates(list)) : new Set<string>();
-    for (const r of runs) for (const k of r.openings!) keys.add(k);
-    if (list?.length || runs.length) out[id] = [...keys];
+    const list = lists.get(id) ?? [];
+    if (!list.length && !runs.length) continue;
+    const keys = openedKeys(rule.pruneKeys!, [list], runs);
+    out[id] = keys ? [...keys] : null;
   }
   return out;
 }

@@ -2,12 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
 import { CandidateSet, CandidateStore, compareCandidates, evaluateCandidates, pruneCandidates, type EvaluationLimits } from '../../src/engine/candidates/index.js';
-import { compile, makeRule } from '../engine/fixtures.js';
 import { decodeCandidate, encodeCandidate } from '../../src/engine/candidates/run-file.js';
 import type { Candidate, StatefulRule } from '../../src/engine/compiled-rule.js';
 import { LastSeen } from '../../src/engine/executors/last-seen.js';
 import { parseSize } from '../../src/hunt/memory-budget.js';
-import { random, tempDir } from './evidence-fixtures.js';
+import { failThenSuccessRule, random, tempDir } from './evidence-fixtures.js';
 
 function candidates(n: number, seed: number, file = 'a.ndjson'): Candidate[] {
   const rnd = random(seed);
@@ -101,9 +100,7 @@ test('a store that cannot write keeps its candidates in memory and says why', as
 });
 
 test('a spilled sequence is pruned as one held in memory: its runs keep the keys they open', async () => {
-  const rule = compile(
-    makeRule({ type: 'eql', query: 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]' }),
-  ) as StatefulRule;
+  const rule = failThenSuccessRule();
   const rnd = random(9);
   // Few users fail, many succeed: most successes are under keys nothing opens.
   const list: Candidate[] = Array.from({ length: 3_000 }, (_, i) => {
@@ -141,9 +138,7 @@ test('a spilled sequence is pruned as one held in memory: its runs keep the keys
 });
 
 test('a spilled sequence no event opens: only its untimed candidates come back, runs without any are deleted unread', async () => {
-  const rule = compile(
-    makeRule({ type: 'eql', query: 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]' }),
-  ) as StatefulRule;
+  const rule = failThenSuccessRule();
   const id = rule.rule.rule_id;
   const successes = (n: number, untimedEvery: number): Candidate[] =>
     Array.from({ length: n }, (_, i) => ({

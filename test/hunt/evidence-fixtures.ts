@@ -3,6 +3,9 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 
+import type { StatefulRule } from '../../src/engine/compiled-rule.js';
+import { compile, makeRule } from '../engine/fixtures.js';
+
 export { tempDir } from '../helpers/temp.js';
 
 function ruleToml(fields: Record<string, string | number | string[]>, extra = ''): string {
@@ -24,6 +27,12 @@ const common = (id: string, name: string, type: string, language: string) => ({
   interval: '5m',
 });
 
+/** A failed login then a successful one, per user, any time later: nothing expires. */
+export const FAIL_THEN_SUCCESS = 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]';
+
+/** FAIL_THEN_SUCCESS compiled as a rule. */
+export const failThenSuccessRule = (): StatefulRule => compile(makeRule({ type: 'eql', query: FAIL_THEN_SUCCESS })) as StatefulRule;
+
 /** One rule of every stateful kind (plus a stateless one), all over authentication events. */
 export const RULES = {
   newTerms: ruleToml(
@@ -39,7 +48,7 @@ export const RULES = {
   openSequence: ruleToml({
     ...common('seq-open', 'Failure then success, any time later', 'eql', 'eql'),
     index: ['logs-*'],
-    query: 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]',
+    query: FAIL_THEN_SUCCESS,
   }),
   threshold: ruleToml(
     { ...common('th-failures', 'Many failures from one address', 'threshold', 'kuery'), index: ['logs-*'], query: 'event.outcome:failure' },

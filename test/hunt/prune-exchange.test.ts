@@ -2,17 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Candidate, StatefulRule } from '../../src/engine/compiled-rule.js';
+import type { Candidate } from '../../src/engine/compiled-rule.js';
 import type { CandidateSnapshot } from '../../src/engine/candidates/index.js';
-import { compile, makeRule } from '../engine/fixtures.js';
 import { hunt } from '../../src/hunt/hunt.js';
 import { localPruneKeys, pruneSnapshot, unionPruneKeys } from '../../src/hunt/prune-exchange.js';
-import { RULES, tempDir } from './evidence-fixtures.js';
+import { failThenSuccessRule, RULES, tempDir } from './evidence-fixtures.js';
 
 const NOW = Date.parse('2026-11-23T00:00:00Z');
-const rule = compile(
-  makeRule({ type: 'eql', query: 'sequence by user.name [authentication where event.outcome == "failure"] [authentication where event.outcome == "success"]' }),
-) as StatefulRule;
+const rule = failThenSuccessRule();
 
 let line = 0;
 const cand = (user: string, outcome: string, timed = true): Candidate => ({

@@ -31,6 +31,18 @@ function* keptOf(source: Iterable<Candidate>, keep: Keep): Generator<Candidate> 
   if (batch.length) yield* keep(batch);
 }
 
+/**
+ * Every key a rule's candidates open (StatefulRule.pruneKeys), in memory or spilled (the keys
+ * each run kept, RunFile.openings); undefined when a run did not keep them.
+ */
+export function openedKeys(pruneKeys: NonNullable<StatefulRule['pruneKeys']>, lists: readonly Candidate[][], runs: readonly RunFile[]): Set<string> | undefined {
+  if (runs.some((r) => r.openings === undefined)) return undefined;
+  const opened = new Set<string>();
+  for (const list of lists) for (const k of pruneKeys(timedCandidates(list))) opened.add(k);
+  for (const r of runs) for (const k of r.openings!) opened.add(k);
+  return opened;
+}
+
 export interface SpillTotals {
   rules: number;
   files: number;
@@ -105,7 +117,7 @@ export class CandidateSet {
   stream(ruleId: string, rule?: Pruning): Iterable<Candidate> {
     const prune = rule?.prune;
     if (!this.runs.get(ruleId)?.length) return this.sortedMemory(ruleId, prune && ((list) => pruneCandidates(list, prune)));
-    const opened = this.openedKeys(ruleId, rule);
+    const opened = rule?.pruneKeys && openedKeys(rule.pruneKeys, this.memory.get(ruleId)?.lists ?? [], this.runs.get(ruleId)!);
     const keep = prune && opened && ((list: Candidate[]) => pruneCandidates(list, prune, opened));
     // With no key opened anywhere only untimed candidates survive the prune (to be counted):
     // a run without any has nothing to give, and is deleted unread.
@@ -123,16 +135,6 @@ export class CandidateSet {
   load(ruleId: string, rule?: Pruning): Candidate[] {
     const s = this.stream(ruleId, rule);
     return Array.isArray(s) ? s : [...s];
-  }
-
-  /** Every key the rule's candidates open, spilled or not; undefined when a run did not keep its keys. */
-  private openedKeys(ruleId: string, rule: Pruning | undefined): Set<string> | undefined {
-    const runs = this.runs.get(ruleId) ?? [];
-    if (!rule?.pruneKeys || runs.some((r) => r.openings === undefined)) return undefined;
-    const opened = new Set<string>();
-    for (const list of this.memory.get(ruleId)?.lists ?? []) for (const k of rule.pruneKeys(timedCandidates(list))) opened.add(k);
-    for (const r of runs) for (const k of r.openings!) opened.add(k);
-    return opened;
   }
 
   /**
