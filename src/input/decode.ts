@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { chunksThenError } from './chunk-queue.js';
-import { decodeMember, isMemberStart, readAt } from './gzip-members.js';
+import { decodeMember, isMemberStart, isMemberStartCut, readAt } from './gzip-members.js';
 import type { SkipLedger } from './skips.js';
 
 export interface DecodeOptions {
@@ -141,6 +141,9 @@ async function* gunzipWithResync(
 
 const WINDOW = 256 * 1024;
 
+const endsMidMember = (pos: number) =>
+  `gzip data ends mid-member (the member at byte ${pos}): kept everything decoded before it, dropped the partial last line`;
+
 /** Decode members from `pos` inside a bounded window; returns where streaming should resume. */
 async function* recoverMembers(
   path: string,
@@ -156,6 +159,11 @@ async function* recoverMembers(
   for (;;) {
     const buf = await readAt(path, pos, WINDOW);
     if (buf.length === 0) return undefined;
+    if (isMemberStartCut(buf)) {
+      // The file ends within the next member's first bytes (its magic): a cut, not garbage.
+      opts.ledger.add('truncated-gzip', { file: label, message: endsMidMember(pos) });
+      return undefined;
+    }
     if (!isMemberStart(buf)) {
       const next = await findGzipHeader(path, pos + 1);
       const kind = decodedAny || pos > failedBase ? 'gzip-trailing-garbage' : 'truncated-gzip';
@@ -196,10 +204,7 @@ async function* recoverMembers(
         pos = intact;
         continue;
       }
-      opts.ledger.add('truncated-gzip', {
-        file: label,
-        message: `gzip data ends mid-member (the member at byte ${pos}): kept everything decoded before it, dropped the partial last line`,
-      });
+      opts.ledger.add('truncated-gzip', { file: label, message: endsMidMember(pos) });
       return undefined;
     }
     skip = 0; // what the stream yielded past here came from this damaged member: already out

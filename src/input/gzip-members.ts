@@ -6,6 +6,11 @@ export function isMemberStart(buf: Buffer, i = 0): boolean {
   return buf.length >= i + 3 && buf[i] === 0x1f && buf[i + 1] === 0x8b && buf[i + 2] === 0x08;
 }
 
+/** The whole of `buf` is the start of a member header cut short (1f, or 1f 8b): a file cut there. */
+export function isMemberStartCut(buf: Buffer): boolean {
+  return buf.length > 0 && buf.length < 3 && buf[0] === 0x1f && (buf.length === 1 || buf[1] === 0x8b);
+}
+
 export type MemberResult =
   | { kind: 'complete'; output: Buffer; length: number }
   | { kind: 'incomplete' }

@@ -34,6 +34,18 @@ test('truncated gzip keeps every complete line before the damage', async () => {
   assert.match(skipped['truncated-gzip']!.examples[0].message, /ends mid-member/);
 });
 
+test('a file cut one or two bytes into its next member is truncated, not trailing garbage', async () => {
+  const first = gzipSync(many(5));
+  const next = gzipSync(many(5, 'm'));
+  for (const cut of [1, 2]) {
+    const f = write(dir, `cut-${cut}.gz`, Buffer.concat([first, next.subarray(0, cut)]));
+    const { events, skipped } = await readAll(f);
+    assert.deepEqual(events.map((e) => e.doc.n), [0, 1, 2, 3, 4]);
+    assert.deepEqual(Object.keys(skipped), ['truncated-gzip'], `cut ${cut}`);
+    assert.match(skipped['truncated-gzip']!.examples[0].message, new RegExp(`ends mid-member \\(the member at byte ${first.length}\\)`));
+  }
+});
+
 test('trailing garbage after the last member: every event kept, garbage reported (zlib alone would drop the last piece)', async () => {
   const f = write(dir, 'garbage.gz', Buffer.concat([gzipSync(many(3000)), gzipSync('{"last":1}\n'), Buffer.from('garbage appended by a broken collector\n')]));
   const { events, skipped } = await readAll(f);
