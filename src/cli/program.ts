@@ -10,8 +10,9 @@ export function buildProgram(): Command {
   const program = new Command('trawl')
     .description(
       'Offline forensic log hunting with Elastic detection rules.\n' +
-        'Streams NDJSON / gzip / Elasticsearch exports of ECS events and runs KQL, EQL, ES|QL,\n' +
-        'new_terms and threshold rules over them — no Elasticsearch, no network.',
+        'Streams NDJSON / gzip / Elasticsearch exports of ECS events and runs KQL,\n' +
+        'EQL, ES|QL, new_terms and threshold rules over them: no Elasticsearch, no\n' +
+        'network.',
     )
     .version(packageVersion())
     .exitOverride()

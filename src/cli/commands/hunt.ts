@@ -29,8 +29,9 @@ export function registerHunt(program: Command): void {
     .command('hunt', { isDefault: true })
     .summary('run detection rules over evidence (the default command)')
     .description(
-      'Stream evidence files (NDJSON, gzip, Elasticsearch hits or _search exports, JSON arrays) and run\n' +
-        'every detection rule: KQL queries, EQL events and sequences, ES|QL, new_terms and threshold.',
+      'Stream evidence files (NDJSON, gzip, Elasticsearch hits or _search exports,\n' +
+        'JSON arrays) and run every detection rule: KQL queries, EQL events and\n' +
+        'sequences, ES|QL, new_terms and threshold.',
     )
     .argument('<evidence...>', 'files, directories (recursive), globs, or - for stdin')
     .option('-r, --rules <path>', 'rule file or directory, repeatable (default: the bundled rules/)', collect)

@@ -5,7 +5,7 @@ export function registerLineage(program: Command): void {
   program
     .command('lineage')
     .summary('print the ancestry and descendants of one process')
-    .description('Build the process tree from the evidence and print the ancestry chain (root → process) and the descendant tree of one process, found by process.entity_id.')
+    .description('Build the process tree from the evidence and print the ancestry chain\n(root → process) and the descendant tree of one process, found by\nprocess.entity_id.')
     .argument('<entity-id>', 'process.entity_id of the process')
     .argument('<evidence...>', 'files, directories, globs, or - for stdin')
     .option('-f, --format <format>', 'tree | json', 'tree')

@@ -20,10 +20,12 @@ export function registerQuery(program: Command): void {
     .command('query')
     .summary('run one ad-hoc KQL, EQL or ES|QL query over evidence')
     .description(
-      'Run one query and print what matches. NDJSON output (the default) is a stable contract:\n' +
-        '  kuery / single-event eql: the original document plus "@trawl": {"file", "line"}, one per line;\n' +
-        '  eql sequences and samples: {"join_keys": [...], "events": [doc, ...]} per match;\n' +
-        '  esql: one object per result row, keys in column order.\n' +
+      'Run one query and print what matches. NDJSON output (the default) is a\n' +
+        'stable contract, one JSON value per line:\n' +
+        '  kuery, single-event eql: the original document plus\n' +
+        '    "@trawl": {"file", "line"}\n' +
+        '  eql sequences and samples: {"join_keys": [...], "events": [doc, ...]}\n' +
+        '  esql: one object per result row, keys in column order\n' +
         'The match count and any skipped input go to stderr.',
     )
     .argument('<query>', 'the query text')

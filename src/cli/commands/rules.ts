@@ -7,7 +7,7 @@ export function registerRules(program: Command): void {
   const rules = program
     .command('rules')
     .summary('list or check detection rules')
-    .description('Inspect detection-rules TOML files: list them, or load and compile each and report problems.');
+    .description('Inspect detection-rules TOML files: list them, or load and compile each and\nreport problems.');
 
   rules
     .command('list')
@@ -34,10 +34,12 @@ export function registerRules(program: Command): void {
     .command('check')
     .description(
       'Load and compile every rule. JSON output is a stable contract:\n' +
-        '  {"total", "compiled", "unsupported": [{file, rule_id, name, type, reason}],\n' +
+        '  {"total", "compiled",\n' +
+        '   "unsupported": [{file, rule_id, name, type, reason}],\n' +
         '   "errors": [{file, rule_id, name, message, line, column}]}\n' +
-        '"unsupported" lists only what cannot run offline (machine_learning, threat_match, ES|QL COMPLETION…).\n' +
-        'Exit code 0 when there are no errors, 2 otherwise.',
+        '"unsupported" lists only what cannot run offline (machine_learning,\n' +
+        'threat_match, ES|QL COMPLETION…). Exit code 0 when there are no errors,\n' +
+        '2 otherwise.',
     )
     .argument('[paths...]', 'rule files or directories (default: the bundled rules/)')
     .option('--include-deprecated', 'include rules from _deprecated folders')
