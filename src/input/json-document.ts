@@ -12,18 +12,17 @@ const WHOLE_LIMIT = 64 * 1024 * 1024;
 const QUEUE_LIMIT = 4096;
 
 /**
- * JSON that is not NDJSON: an array of documents or hits, a `_search` response, or one
- * (pretty-printed) document. Arrays and large `_search` responses stream through stream-json
- * so a multi-GB export is never held whole; provenance is the element index.
+ * One JSON object that is not NDJSON: a `_search` response, or one (pretty-printed) document.
+ * Large `_search` responses stream through stream-json so a multi-GB export is never held whole;
+ * provenance is the hit's index. (Arrays are framed element by element: see ArrayFramer.)
  */
 export async function* readJsonDocument(
   chunks: AsyncIterable<Buffer>,
-  kind: 'array' | 'object',
   sizeHint: number,
   sink: LineSink,
   batch: number,
 ): AsyncGenerator<void> {
-  if (kind === 'object' && sizeHint < WHOLE_LIMIT) {
+  if (sizeHint < WHOLE_LIMIT) {
     const parts: Buffer[] = [];
     for await (const c of chunks) parts.push(c);
     let text = Buffer.concat(parts).toString('utf8');
@@ -43,10 +42,7 @@ export async function* readJsonDocument(
     pushDocument(value, 1, sink);
     return;
   }
-  const stages =
-    kind === 'array'
-      ? [parser.asStream(), streamArray.asStream()]
-      : [parser.asStream(), pick.asStream({ filter: 'hits.hits' }), streamArray.asStream()];
+  const stages = [parser.asStream(), pick.asStream({ filter: 'hits.hits' }), streamArray.asStream()];
   // Until the first element arrives, keep what was read: if the parser fails before it, the
   // file was NDJSON with a damaged head (`[1]`, a broken first object), and reading it line by
   // line costs one bad line instead of the whole file.

@@ -1,17 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { TrawlEvent } from './event.js';
+import { FramedLines } from './framed-lines.js';
 import type { LineGate } from './line-gate.js';
-import { DEFAULT_MAX_LINE, parseLine, type LineSink } from './ndjson-lines.js';
+import { DEFAULT_MAX_LINE, type LineSink } from './ndjson-lines.js';
 import type { SkipLedger } from './skips.js';
-
-/**
- * Lines are parsed a batch at a time, as the consumer takes them: parsing a whole 1 MiB read at
- * once kept ~400 documents alive per batch, and every young-generation GC during the batch
- * copied them all (scavenges 109 -> 73 ms over 256 MB with the bundled rules, measured with
- * --trace-gc). Small enough to stay young, large enough that per-batch async overhead is nil.
- */
-const BATCH_BYTES = 64 * 1024;
-const BATCH_EVENTS = 256;
 
 export interface FramerOptions {
   file: string;
@@ -36,11 +28,7 @@ export interface FramerOptions {
  * ranges, and bounds line length.
  */
 export class NdjsonFramer {
-  private readonly out: TrawlEvent[] = [];
-  /** Framed lines not parsed yet: [buffer, start, end, line number, flags] per line. */
-  private readonly pendingBufs: Buffer[] = [];
-  private readonly pendingNums: number[] = [];
-  private pendingAt = 0;
+  private readonly lines: FramedLines;
   private readonly sink: LineSink;
   /** The unfinished last line, as the chunks it arrived in. */
   private tail: Buffer[] | undefined;
@@ -53,11 +41,10 @@ export class NdjsonFramer {
   private first = true;
   /** Set once a line starting at or after `end` is reached: the caller stops reading. */
   done = false;
-  /** Bytes of the lines parsed into `out` since it was last emptied (see `batches`). */
-  private pendingBytes = 0;
 
   constructor(o: FramerOptions) {
-    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: this.out, wanted: o.wanted, gate: o.gate };
+    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: [], wanted: o.wanted, gate: o.gate };
+    this.lines = new FramedLines(this.sink);
     this.line = o.firstLine ?? 0;
     this.skipPartial = o.skipFirstPartial ?? false;
     this.offset = o.offset ?? 0;
@@ -137,65 +124,22 @@ export class NdjsonFramer {
     }
   }
 
-  /**
-   * The events framed so far, parsed a batch at a time as the caller takes them: every full
-   * batch, then (`final`, at the end of input) the rest. Batches are bounded in bytes, not
-   * events: a batch of big documents held too long survives into V8's old generation and costs
-   * a major GC, while small ones should still be batched to keep async overhead low.
-   */
-  *batches(final = false): Generator<TrawlEvent[]> {
-    for (;;) {
-      this.parsePending();
-      if (this.out.length === 0) {
-        // A batch's worth of lines may all have been skipped (malformed, blank): go on while
-        // lines are pending, or the rest would wait for more input that may never come.
-        if (this.pendingAt >= this.pendingBufs.length) return;
-        this.pendingBytes = 0;
-        continue;
-      }
-      if (!final && this.pendingBytes < BATCH_BYTES && this.out.length < BATCH_EVENTS) return;
-      this.pendingBytes = 0;
-      yield this.out.splice(0);
-    }
+  /** The events framed so far, a batch at a time (see FramedLines.batches). */
+  batches(final = false): Generator<TrawlEvent[]> {
+    return this.lines.batches(final);
   }
 
   /** Every event framed so far (callers that take a whole small input at once). */
   takeAll(): TrawlEvent[] {
-    return [...this.batches(true)].flat();
+    return this.lines.takeAll();
   }
 
   private pend(buf: Buffer, s: number, e: number, valid: boolean): void {
-    this.pendingBufs.push(buf);
-    this.pendingNums.push(s, e, this.line, (this.first ? 1 : 0) | (valid ? 2 : 0));
-  }
-
-  /** Parse framed lines into `out` until a batch is full or none are left. */
-  private parsePending(): void {
-    const bufs = this.pendingBufs;
-    const nums = this.pendingNums;
-    let i = this.pendingAt;
-    while (i < bufs.length && this.pendingBytes < BATCH_BYTES && this.out.length < BATCH_EVENTS) {
-      const s = nums[4 * i];
-      const e = nums[4 * i + 1];
-      const flags = nums[4 * i + 3];
-      parseLine(bufs[i], s, e, nums[4 * i + 2], this.sink, (flags & 1) !== 0, (flags & 2) !== 0);
-      this.pendingBytes += e - s;
-      i++;
-    }
-    if (i === bufs.length) {
-      bufs.length = 0;
-      nums.length = 0;
-      i = 0;
-    }
-    this.pendingAt = i;
+    this.lines.add(buf, s, e, this.line, this.first, valid);
   }
 
   private tooLong(line: number): void {
-    this.sink.ledger.add('line-too-long', {
-      file: this.sink.file,
-      line,
-      message: `line longer than ${this.sink.maxLine} bytes: skipped without buffering it`,
-    });
+    this.lines.tooLong(line);
   }
 
   /** The number of the last line framed (firstLine before any). */

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import type { TrawlEvent } from './event.js';
+import { ArrayFramer } from './array-framer.js';
 import { decodedChunks, rawChunks } from './decode.js';
 import { NdjsonFramer } from './ndjson-framer.js';
 import { DEFAULT_MAX_LINE, type LineSink } from './ndjson-lines.js';
@@ -47,7 +48,7 @@ export interface ReadRange {
 /** How far past its end a range is read before the rest of a last, long line needs a second read. */
 const RANGE_SLACK = 256 * 1024;
 
-/** Events per yielded batch of a streamed JSON array. */
+/** Events per yielded batch of a streamed JSON document. */
 const BATCH = 256;
 
 /** Stream one evidence file's events in batches. Bad input is counted in the ledger, never thrown. */
@@ -60,18 +61,36 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
   }
   const size = typeof file === 'string' ? await stat(path).then((s) => s.size, () => 0) : file.size;
   let framer: NdjsonFramer | undefined;
+  let arrays: ArrayFramer | undefined;
   const chunks = decodedChunks(path, label, {
     ledger: options.ledger,
     onBytes: options.onBytes,
-    onDamage: () => framer?.dropPartial(),
+    onDamage: () => {
+      framer?.dropPartial();
+      arrays?.dropPartial();
+    },
   });
   const first = await chunks.next();
   if (first.done) return;
   const format = sniffText(first.value);
-  if (format === 'json') {
+  let head = [first.value];
+  if (format === 'json' && firstSignificant(first.value) === 0x5b) {
+    arrays = new ArrayFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
+    for (let next: IteratorResult<Buffer> = first; !next.done; next = await chunks.next()) {
+      arrays.push(next.value);
+      if (arrays.handedOver) break;
+      yield* arrays.batches();
+    }
+    arrays.finish();
+    if (!arrays.handedOver) {
+      yield* arrays.batches(true);
+      return;
+    }
+    head = arrays.handedOver;
+    arrays = undefined;
+  } else if (format === 'json') {
     const sink: LineSink = { file: label, ledger: options.ledger, maxLine: options.maxLineBytes ?? DEFAULT_MAX_LINE, out: [] };
     const all = withHead(first.value, chunks);
-    const kind = firstSignificant(first.value) === 0x5b ? 'array' : 'object';
     const take = () => {
       const out = sink.out.splice(0);
       const wanted = options.lines;
@@ -79,14 +98,18 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     };
     // Loaded on demand: stream-json is ~25 modules that NDJSON evidence, the common case, never needs.
     const { readJsonDocument } = await import('./json-document.js');
-    for await (const _ of readJsonDocument(all, kind, size, sink, BATCH)) {
+    for await (const _ of readJsonDocument(all, size, sink, BATCH)) {
       yield take();
     }
     if (sink.out.length) yield take();
     return;
   }
   framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
-  for await (const chunk of withHead(first.value, chunks)) {
+  for (const chunk of head) {
+    framer.push(chunk);
+    yield* framer.batches();
+  }
+  for await (const chunk of chunks) {
     framer.push(chunk);
     yield* framer.batches();
   }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NdjsonFramer } from '../../src/input/ndjson-framer.js';
 import { SkipLedger } from '../../src/input/skips.js';
+import { frameCut, seededCuts } from './fixtures.js';
 
 /** Lines, blank lines, CRLF, multi-byte text, a malformed line and two over-long lines. */
 function body(): Buffer {
@@ -17,16 +18,7 @@ function body(): Buffer {
 
 function frame(buf: Buffer, cuts: number[], o: { maxLine?: number } = {}) {
   const ledger = new SkipLedger();
-  const framer = new NdjsonFramer({ file: 'f', ledger, maxLine: o.maxLine });
-  const events: [number, unknown][] = [];
-  let at = 0;
-  for (const cut of [...cuts, buf.length]) {
-    framer.push(buf.subarray(at, cut));
-    for (const batch of framer.batches()) for (const e of batch) events.push([e.line, e.doc]);
-    at = cut;
-  }
-  framer.finish();
-  for (const batch of framer.batches(true)) for (const e of batch) events.push([e.line, e.doc]);
+  const events = frameCut(new NdjsonFramer({ file: 'f', ledger, maxLine: o.maxLine }), buf, cuts);
   // Kinds in name order: an over-long line is counted while framing, a malformed one when parsed.
   const skips = JSON.stringify(Object.entries(ledger.byKind).sort(([a], [b]) => (a < b ? -1 : 1)));
   return { events, skips };
@@ -41,11 +33,8 @@ test('the framer yields the same events and skips however the bytes are cut into
     if (maxLine) assert.match(whole.skips, /line-too-long/);
     // A seeded walk of cut points: chunks from 1 byte (inside multi-byte characters, between
     // \r and \n) to several lines, so a tail is joined with the next chunk's first line often.
-    let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
     for (const span of [1, 3, 17, 64, 500, 5000]) {
-      const cuts: number[] = [];
-      for (let at = 1 + rand(span); at < buf.length; at += 1 + rand(span)) cuts.push(at);
+      const cuts = seededCuts(buf.length, span, 7 + span);
       const got = frame(buf, cuts, { maxLine });
       assert.deepEqual(got.events, whole.events, `chunks up to ${span} bytes, maxLine ${maxLine}`);
       assert.equal(got.skips, whole.skips, `chunks up to ${span} bytes, maxLine ${maxLine}`);
