@@ -60,22 +60,36 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     return;
   }
   const size = typeof file === 'string' ? await stat(path).then((s) => s.size, () => 0) : file.size;
-  let framer: NdjsonFramer | undefined;
-  let arrays: ArrayFramer | undefined;
+  // Damage in the decoded stream cuts whatever the framer in use holds.
+  const framing: Framing = {};
   const chunks = decodedChunks(path, label, {
     ledger: options.ledger,
     onBytes: options.onBytes,
     onDamage: () => {
-      framer?.dropPartial();
-      arrays?.dropPartial();
+      framing.lines?.dropPartial();
+      framing.array?.dropPartial();
     },
   });
+  try {
+    yield* readDecoded(chunks, label, size, options, framing);
+  } finally {
+    // A reader that stops early (reading hits back stops at the last one wanted) closes the file.
+    await chunks.return(undefined);
+  }
+}
+
+interface Framing {
+  lines?: NdjsonFramer;
+  array?: ArrayFramer;
+}
+
+async function* readDecoded(chunks: AsyncGenerator<Buffer>, label: string, size: number, options: ReadOptions, framing: Framing): AsyncGenerator<TrawlEvent[]> {
   const first = await chunks.next();
   if (first.done) return;
   const format = sniffText(first.value);
   let head = [first.value];
   if (format === 'json' && firstSignificant(first.value) === 0x5b) {
-    arrays = new ArrayFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
+    const arrays = (framing.array = new ArrayFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate }));
     for (let next: IteratorResult<Buffer> = first; !next.done; next = await chunks.next()) {
       arrays.push(next.value);
       if (arrays.handedOver) break;
@@ -87,7 +101,7 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
       return;
     }
     head = arrays.handedOver;
-    arrays = undefined;
+    framing.array = undefined;
   } else if (format === 'json') {
     const sink: LineSink = { file: label, ledger: options.ledger, maxLine: options.maxLineBytes ?? DEFAULT_MAX_LINE, out: [] };
     const all = withHead(first.value, chunks);
@@ -104,7 +118,7 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     if (sink.out.length) yield take();
     return;
   }
-  framer = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
+  const framer = (framing.lines = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate }));
   for (const chunk of head) {
     framer.push(chunk);
     yield* framer.batches();
