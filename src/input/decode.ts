@@ -15,15 +15,28 @@ export interface DecodeOptions {
 
 const READ_CHUNK = 1 << 20;
 
-/** Raw bytes of a file from `start` to `end` (inclusive; default the end of the file), or stdin for '-', counting bytes for progress. */
-export async function* rawChunks(path: string, start: number, opts: DecodeOptions, end?: number): AsyncGenerator<Buffer, Error | undefined> {
+/** How far into a file progress has counted: bytes read again (a gzip stream walked anew after damage) count once. */
+interface Counted {
+  upTo: number;
+}
+
+/**
+ * Raw bytes of a file from `start` to `end` (inclusive; default the end of the file), or stdin for
+ * '-', counting bytes for progress (with `counted`, only those past what it has counted).
+ */
+export async function* rawChunks(path: string, start: number, opts: DecodeOptions, end?: number, counted?: Counted): AsyncGenerator<Buffer, Error | undefined> {
   const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, start, end });
   const it = chunksThenError(stream);
+  let pos = start;
   try {
     for (;;) {
       const r = await it.next();
       if (r.done) return r.value;
-      opts.onBytes?.(r.value.length);
+      const n = r.value.length;
+      const fresh = counted ? Math.max(0, pos + n - Math.max(pos, counted.upTo)) : n;
+      pos += n;
+      if (counted && pos > counted.upTo) counted.upTo = pos;
+      if (fresh > 0) opts.onBytes?.(fresh);
       yield r.value;
     }
   } finally {
@@ -42,7 +55,8 @@ const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
  * trailing garbage after the last member is reported and ignored.
  */
 export async function* decodedChunks(path: string, label: string, opts: DecodeOptions): AsyncGenerator<Buffer> {
-  const raw = rawChunks(path, 0, opts);
+  const counted: Counted = { upTo: 0 };
+  const raw = rawChunks(path, 0, opts, undefined, counted);
   const first = await raw.next();
   if (first.done) {
     if (first.value) opts.ledger.add('unreadable-file', { file: label, message: first.value.message });
@@ -59,7 +73,7 @@ export async function* decodedChunks(path: string, label: string, opts: DecodeOp
       yield r.value;
     }
   }
-  yield* gunzipWithResync(prepend(first.value, raw), path, label, opts);
+  yield* gunzipWithResync(prepend(first.value, raw), path, label, opts, counted);
 }
 
 async function* prepend(head: Buffer, rest: AsyncGenerator<Buffer, Error | undefined>): AsyncGenerator<Buffer, Error | undefined> {
@@ -76,6 +90,7 @@ async function* gunzipWithResync(
   path: string,
   label: string,
   opts: DecodeOptions,
+  counted: Counted,
 ): AsyncGenerator<Buffer> {
   let source = compressed;
   let base = 0; // file offset where this streaming attempt started (always a member start)
@@ -135,7 +150,7 @@ async function* gunzipWithResync(
     if (next === undefined) return;
     base = next.at;
     carry = next.yielded;
-    source = rawChunks(path, base, opts);
+    source = rawChunks(path, base, opts, undefined, counted);
   }
 }
 

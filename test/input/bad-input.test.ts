@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
+import { readEvidenceFile, SkipLedger } from '../../src/input/index.js';
 import { readAll, lines, tempDir, write } from './fixtures.js';
 
 const dir = tempDir();
@@ -86,4 +87,18 @@ test('a file that vanished is counted as unreadable, not thrown', async () => {
   const { events, skipped } = await readAll(`${dir}/does-not-exist.ndjson`);
   assert.equal(events.length, 0);
   assert.equal(skipped['unreadable-file']?.count, 1);
+});
+
+test('progress counts each byte of a damaged gzip file once, though damage makes the reader walk back over it', async () => {
+  const body = (from: number) => Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ i: from + i, pad: `${(from + i) * 7919}`.repeat(8) })).join('\n') + '\n';
+  const bad = gzipSync(body(20_000));
+  bad[bad.length - 6] ^= 0xff; // its CRC: the member decodes, then fails its check
+  const last = gzipSync(body(40_000));
+  const data = Buffer.concat([gzipSync(body(0)), bad, last.subarray(0, Math.floor(last.length * 0.7))]);
+  const f = write(dir, 'progress-damaged.gz', data);
+  let bytes = 0;
+  const ledger = new SkipLedger();
+  for await (const _ of readEvidenceFile(f, { ledger, onBytes: (n) => (bytes += n) }));
+  assert.ok(ledger.byKind['truncated-gzip'], JSON.stringify(ledger.byKind));
+  assert.equal(bytes, data.length);
 });
