@@ -37,7 +37,7 @@ export class Scanner {
   ) {
     this.entries = rules.map((r) => new ScanRule(r));
     this.router = new RuleRouter(rules, this.entries);
-    this.pruneKeysById = new Map(this.entries.flatMap((r) => (r.pruneKeys ? [[r.id, r.pruneKeys] as const] : [])));
+    this.pruneKeysById = new Map(rules.flatMap((r) => (r.stateful && r.prune && r.pruneKeys ? [[r.rule.rule_id, r.pruneKeys] as const] : [])));
   }
 
   get isProjecting(): boolean {
@@ -179,7 +179,6 @@ class ScanRule {
   readonly candidate: StatefulRule['candidate'] | undefined;
   readonly tally: StatefulRule['tally'];
   readonly project: StatefulRule['project'];
-  readonly pruneKeys: StatefulRule['pruneKeys'];
   /** This scanner's projections of the rule, weighed by sample: each belongs to the rule alone. */
   readonly weigh = sampledWeigher();
   /** With `tally`: the cells by key, for the candidate list they were added to. */
@@ -194,7 +193,6 @@ class ScanRule {
     this.candidate = rule.stateful && !rule.mark ? rule.candidate : undefined;
     this.tally = rule.stateful ? rule.tally : undefined;
     this.project = rule.stateful ? rule.project : undefined;
-    this.pruneKeys = rule.stateful && rule.prune ? rule.pruneKeys : undefined;
   }
 }
 

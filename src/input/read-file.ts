@@ -90,16 +90,8 @@ async function* readDecoded(chunks: AsyncGenerator<Buffer>, label: string, size:
   let head = [first.value];
   if (format === 'json' && firstSignificant(first.value) === 0x5b) {
     const arrays = (framing.array = new ArrayFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate }));
-    for (let next: IteratorResult<Buffer> = first; !next.done; next = await chunks.next()) {
-      arrays.push(next.value);
-      if (arrays.handedOver) break;
-      yield* arrays.batches();
-    }
-    arrays.finish();
-    if (!arrays.handedOver) {
-      yield* arrays.batches(true);
-      return;
-    }
+    yield* frameAll(arrays, head, chunks, () => arrays.handedOver !== undefined);
+    if (!arrays.handedOver) return;
     head = arrays.handedOver;
     framing.array = undefined;
   } else if (format === 'json') {
@@ -118,17 +110,33 @@ async function* readDecoded(chunks: AsyncGenerator<Buffer>, label: string, size:
     if (sink.out.length) yield take();
     return;
   }
-  const framer = (framing.lines = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate }));
+  framing.lines = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
+  yield* frameAll(framing.lines, head, chunks);
+}
+
+interface Framer {
+  push(chunk: Buffer): void;
+  batches(final?: boolean): Iterable<TrawlEvent[]>;
+  finish(): void;
+}
+
+/**
+ * Feed `head`, then the rest of the input, to a framer a chunk at a time and yield its batches.
+ * Once `stop` says so (a framer handing the input back) it returns at once, the input left open.
+ */
+async function* frameAll(framer: Framer, head: Buffer[], rest: AsyncGenerator<Buffer>, stop = () => false): AsyncGenerator<TrawlEvent[]> {
   for (const chunk of head) {
     framer.push(chunk);
+    if (stop()) return;
     yield* framer.batches();
   }
-  for await (const chunk of chunks) {
-    framer.push(chunk);
+  for (let r = await rest.next(); !r.done; r = await rest.next()) {
+    framer.push(r.value);
+    if (stop()) return;
     yield* framer.batches();
   }
   framer.finish();
-  yield* framer.batches(true);
+  if (!stop()) yield* framer.batches(true);
 }
 
 async function* readRange(

@@ -18,6 +18,11 @@ type Keep = (list: Candidate[]) => Candidate[];
 /** Candidates read back from a run are pruned this many at a time. */
 const KEEP_BATCH = 512;
 
+/** A run's candidates in order, pruned by `keep` when given. */
+function readKept(run: RunFile, keep: Keep | undefined): Iterable<Candidate> {
+  return keep ? keptOf(readRun(run.path), keep) : readRun(run.path);
+}
+
 /** A sorted stream pruned a batch at a time; pruning keeps order, and untimed candidates (last) stay last. */
 function* keptOf(source: Iterable<Candidate>, keep: Keep): Generator<Candidate> {
   let batch: Candidate[] = [];
@@ -127,8 +132,7 @@ export class CandidateSet {
       this.runs.set(ruleId, read);
     }
     const runs = this.reduceRuns(ruleId, keep);
-    const read = (r: RunFile) => (keep ? keptOf(readRun(r.path), keep) : readRun(r.path));
-    return mergeSorted([this.sortedMemory(ruleId, keep), ...runs.map(read)]);
+    return mergeSorted([this.sortedMemory(ruleId, keep), ...runs.map((r) => readKept(r, keep))]);
   }
 
   /** The rule's candidates in time order, all in memory (for rules that need random access). */
@@ -174,8 +178,7 @@ export class CandidateSet {
         }
         const file = path.join(path.dirname(group[0].path), `merge-${this.merges++}.run`);
         const heapBytes = group.reduce((n, r) => n + r.heapBytes, 0);
-        const read = (r: RunFile) => (keep ? keptOf(readRun(r.path), keep) : readRun(r.path));
-        next.push(writeRunSync(file, mergeSorted(group.map(read)), heapBytes));
+        next.push(writeRunSync(file, mergeSorted(group.map((r) => readKept(r, keep))), heapBytes));
         for (const r of group) rmSync(r.path, { force: true });
       }
       runs = next;
