@@ -5,7 +5,8 @@ import { compileEql, type EqlInput } from '../../src/lang/eql/index.js';
 import { literalSet } from '../../src/lang/eql/literal-set.js';
 import { wildcardSet } from '../../src/lang/eql/pattern-set.js';
 import { scalarEq } from '../../src/lang/eql/values.js';
-import { cidrContains, cidrMatcher } from '../../src/lang/eql/functions.js';
+import fc from 'fast-check';
+import { cidrContains, cidrMatcher, parseIPv4 } from '../../src/lang/eql/functions.js';
 import { compileWildcard } from '../../src/lang/wildcard.js';
 
 const LITS: Lit[] = ['x', 'X', '5', '5.0', '05', 'true', 'TRUE', 'False', '', '2024-01-01', '2024-01-01T00:00:00Z', 'İ', 'σ', 5, 0, 1.5, true, false, null];
@@ -141,4 +142,21 @@ test('long and/or chains compile and evaluate without deep recursion', () => {
   const ands = compileEql(`any where ${Array.from({ length: n }, () => 's : "v*"').join(' and ')}`);
   assert.deepEqual([ands.filter({ s: 'v1' }), ands.filter({ s: 'x' })], [true, false]);
   assert.equal(ands.discriminators.length, 1, 'identical conditions are listed once');
+});
+
+test('parseIPv4 by character codes accepts exactly the dotted quads the regex definition does', () => {
+  const byRegex = (ip: string): number | null => {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+    if (!m) return null;
+    const p = m.slice(1).map(Number);
+    return p.some((x) => x > 255) ? null : ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3];
+  };
+  const samples = ['0.0.0.0', '255.255.255.255', '256.1.1.1', '1.2.3', '1.2.3.4.5', '01.002.3.4', '1..2.3', '.1.2.3', '1.2.3.',
+    '1.2.3.4 ', ' 1.2.3.4', '1.2.3.1000', '0001.2.3.4', '1.2.3.0004', '10.0.0.1', '::ffff:1.2.3.4', '', '1.2.3.4/8', '١.2.3.4', '99.99.99.99'];
+  for (const s of samples) assert.equal(parseIPv4(s), byRegex(s), JSON.stringify(s));
+  const part = fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.stringMatching(/^[0-9.a :]{0,4}$/));
+  fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), fc.constantFrom('.', '..', ':'), (parts, sep) => {
+    const s = parts.join(sep);
+    assert.equal(parseIPv4(s), byRegex(s), JSON.stringify(s));
+  }), { numRuns: 5000 });
 });

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import fc from 'fast-check';
 import { compileEsql } from '../../src/lang/esql/index.js';
+import { parseIp4 } from '../../src/lang/esql/types.js';
 import { QueryError } from '../../src/lang/query-error.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 
@@ -196,4 +198,26 @@ test('keywords in any case, never the start of a longer name; strings with escap
   assert.deepEqual(span.columns.map((c) => c.type), ['time_duration', 'date_period']);
   const long = 'f'.repeat(400);
   assert.deepEqual(run(`FROM logs-* | EVAL ${long} = 1 | KEEP ${long} | LIMIT 1`, docs).columns.map((c) => c.name), [long]);
+});
+
+test('parseIp4 by character codes accepts exactly the addresses the per-part definition does', () => {
+  const byParts = (s: string): number[] | undefined => {
+    const parts = s.split('.');
+    if (parts.length !== 4) return undefined;
+    const out: number[] = [];
+    for (const p of parts) {
+      if (!/^\d{1,3}$/.test(p) || Number(p) > 255 || (p.length > 1 && p[0] === '0')) return undefined;
+      out.push(Number(p));
+    }
+    return out;
+  };
+  const mine = (s: string) => { const b = parseIp4(s); return b && [...b]; };
+  const samples = ['0.0.0.0', '255.255.255.255', '256.1.1.1', '01.2.3.4', '1.2.3.00', '10.0.0.1', '1.2.3', '1.2.3.4.5', '1..2.3',
+    '1.2.3.', '.1.2.3', ' 1.2.3.4', '1.2.3.1000', '1.2.3.4%eth0', '0001.2.3.4', ''];
+  for (const s of samples) assert.deepEqual(mine(s), byParts(s), JSON.stringify(s));
+  const part = fc.oneof(fc.integer({ min: 0, max: 999 }).map(String), fc.stringMatching(/^[0-9a. ]{0,4}$/));
+  fc.assert(fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+    const s = parts.join('.');
+    assert.deepEqual(mine(s), byParts(s), JSON.stringify(s));
+  }), { numRuns: 5000 });
 });

@@ -39,12 +39,33 @@ function arith(op: (a: number, b: number) => number, intDiv = false) {
 }
 const div = (a: number, b: number) => a / b;
 
-function parseIPv4(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return null;
-  const p = m.slice(1).map(Number);
-  if (p.some((x) => x > 255)) return null;
-  return ((p[0] << 24) >>> 0) + (p[1] << 16) + (p[2] << 8) + p[3];
+/**
+ * Dotted IPv4 (four parts of 1-3 digits, each ≤ 255) as an unsigned 32-bit number, or null. By
+ * character codes: CIDR conditions parse an event's address once per rule, and a regex with its
+ * match array was ~1 % of a corpus hunt.
+ */
+export function parseIPv4(ip: string): number | null {
+  const n = ip.length;
+  if (n < 7 || n > 15) return null;
+  let out = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = ip.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      part = part * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (part > 255) return null;
+      out = out * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else return null;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return null;
+  return out * 256 + part;
 }
 
 function parseIPv6(ip: string): bigint | null {

@@ -102,18 +102,32 @@ export function parseIp(s: string): Uint8Array | undefined {
   return out;
 }
 
-function parseIp4(s: string): Uint8Array | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
+/**
+ * Four dot-separated parts of 1-3 digits, each ≤ 255 and without a leading zero (Elasticsearch
+ * rejects `01.2.3.4`). By character codes: every new address of a scan comes through here.
+ */
+export function parseIp4(s: string): Uint8Array | undefined {
+  const n = s.length;
+  if (n < 7 || n > 15) return undefined;
   const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    if (p.length > 1 && p[0] === '0') return undefined;
-    out[i] = n;
+  let at = 0;
+  let part = 0;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      // a second digit after a leading 0; four digits are caught as > 255
+      if (digits++ === 1 && part === 0) return undefined;
+      part = part * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && at < 3) {
+      if (part > 255) return undefined;
+      out[at++] = part;
+      part = 0;
+      digits = 0;
+    } else return undefined;
   }
+  if (at !== 3 || digits === 0 || part > 255) return undefined;
+  out[3] = part;
   return out;
 }
 
