@@ -1,3 +1,4 @@
+import { parseIPv4 as parseDottedQuad } from '../ipv4.js';
 import { toStr, type Val } from './values.js';
 
 export type Ty = 'string' | 'number' | 'boolean' | 'any' | 'null';
@@ -39,33 +40,9 @@ function arith(op: (a: number, b: number) => number, intDiv = false) {
 }
 const div = (a: number, b: number) => a / b;
 
-/**
- * Dotted IPv4 (four parts of 1-3 digits, each ≤ 255) as an unsigned 32-bit number, or null. By
- * character codes: CIDR conditions parse an event's address once per rule, and a regex with its
- * match array was ~1 % of a corpus hunt.
- */
+/** A dotted IPv4 address as an unsigned 32-bit number, or null (leading zeros allowed). */
 export function parseIPv4(ip: string): number | null {
-  const n = ip.length;
-  if (n < 7 || n > 15) return null;
-  let out = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < n; i++) {
-    const c = ip.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (++digits > 3) return null;
-      part = part * 10 + (c - 48);
-    } else if (c === 46 && digits > 0 && dots < 3) {
-      if (part > 255) return null;
-      out = out * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0 || part > 255) return null;
-  return out * 256 + part;
+  return parseDottedQuad(ip, true) ?? null;
 }
 
 function parseIPv6(ip: string): bigint | null {

@@ -1,4 +1,6 @@
 /** ES|QL data types and runtime value helpers. */
+import { parseIPv4 } from '../ipv4.js';
+
 export type EsqlType =
   | 'keyword'
   | 'text'
@@ -102,33 +104,11 @@ export function parseIp(s: string): Uint8Array | undefined {
   return out;
 }
 
-/**
- * Four dot-separated parts of 1-3 digits, each ≤ 255 and without a leading zero (Elasticsearch
- * rejects `01.2.3.4`). By character codes: every new address of a scan comes through here.
- */
+/** A dotted IPv4 address as its 4 bytes, or undefined: no leading zeros (Elasticsearch rejects `01.2.3.4`). */
 export function parseIp4(s: string): Uint8Array | undefined {
-  const n = s.length;
-  if (n < 7 || n > 15) return undefined;
-  const out = new Uint8Array(4);
-  let at = 0;
-  let part = 0;
-  let digits = 0;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      // a second digit after a leading 0; four digits are caught as > 255
-      if (digits++ === 1 && part === 0) return undefined;
-      part = part * 10 + (c - 48);
-    } else if (c === 46 && digits > 0 && at < 3) {
-      if (part > 255) return undefined;
-      out[at++] = part;
-      part = 0;
-      digits = 0;
-    } else return undefined;
-  }
-  if (at !== 3 || digits === 0 || part > 255) return undefined;
-  out[3] = part;
-  return out;
+  const n = parseIPv4(s, false);
+  if (n === undefined) return undefined;
+  return Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
 }
 
 function parseIp6(s: string): Uint8Array | undefined {

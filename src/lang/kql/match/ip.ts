@@ -1,20 +1,14 @@
+import { parseIPv4 } from '../../ipv4.js';
+
 /**
  * IP addresses as 128-bit integers (IPv4 mapped into ::ffff:0:0/96, as Elasticsearch stores
  * them), so `10.0.0.1`, `::ffff:10.0.0.1` and differently compressed IPv6 forms compare equal.
  */
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const V4_MAPPED = 0xffffn << 32n;
 
 function parseV4(s: string): bigint | undefined {
-  const m = V4.exec(s);
-  if (!m) return undefined;
-  let out = 0n;
-  for (let i = 1; i <= 4; i++) {
-    const b = Number(m[i]);
-    if (b > 255) return undefined;
-    out = (out << 8n) | BigInt(b);
-  }
-  return out;
+  const n = parseIPv4(s, true);
+  return n === undefined ? undefined : BigInt(n);
 }
 
 function parseV6(s: string): bigint | undefined {
