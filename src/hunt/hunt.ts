@@ -14,11 +14,12 @@ import type { HitFilter } from './filter-hits.js';
 import { defaultMaxMemory, planMemory } from './memory-budget.js';
 import type { MergedScan } from './merge-scans.js';
 import { startPool, type Pool } from './pool.js';
-import { localPruneKeys, prunable, unionPruneKeys } from './prune-exchange.js';
+import { localPruneKeys, prunable, pruneSnapshot, unionPruneKeys, type PruneKeys } from './prune-exchange.js';
 import type { RuleCacheStats } from './rule-cache.js';
 import type { RuleSet, RuleSetOptions } from './rule-set.js';
 import { planTasks, TaskClaims, type ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
+import { assignRules, candidateCosts } from './share-evaluation.js';
 import type { HuntSummary } from './summary.js';
 import { LateStart } from './worker-decision.js';
 
@@ -69,6 +70,8 @@ export interface HuntResult {
   linesScreened: number;
   /** Scanning threads started, the main one included: 1 when workers did not pay (see worker-decision.ts). */
   scanners: number;
+  /** Stateful rules evaluated by worker threads rather than the main one (see share-evaluation.ts). */
+  evaluatedByWorkers: number;
 }
 
 /**
@@ -146,6 +149,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let scan: MergedScan;
   let evaluated: StatefulOutcome;
   let cacheStats: RuleCacheStats | undefined;
+  let owners: Map<number, string[]> | undefined;
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
@@ -200,11 +204,20 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store: mainStore, claims, projectCandidates, lineGate });
       // The workers may have started during the scan (the late start).
       pool?.release((scanner) => claims.idle(scanner));
+      let keys: PruneKeys = {};
       if (pool && prunable(stateful).length) {
-        // Workers prune what they copy back with everyone's keys (see prune-exchange.ts); the
-        // main thread's own candidates are pruned with the merged lists at evaluation.
+        // Every scanner prunes what it hands over with everyone's keys (see prune-exchange.ts).
         const theirs = await pool.pruneKeys();
-        pool.sendPruneKeys(unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]));
+        keys = unionPruneKeys([localPruneKeys(stateful, own.candidates), ...theirs]);
+        pool.sendPruneKeys(keys);
+        pruneSnapshot(stateful, own.candidates, keys);
+      }
+      if (pool && stateful.length) {
+        // Each scanner evaluates a share of the stateful rules (see share-evaluation.ts).
+        const costs = await pool.costs();
+        costs.set(0, candidateCosts(stateful, own.candidates, keys));
+        owners = assignRules(stateful, costs);
+        pool.assign(owners);
       }
       outputs = [own, ...(pool ? await pool.results : [])];
     } catch (err) {
@@ -232,7 +245,15 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     Object.assign(scan.ledger.byKind, skipped);
     // Tasks nobody started are evidence left unread: the hunt is incomplete.
     if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
-    evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted);
+    for (const [scanner, ruleIds] of owners ?? []) if (ruleIds.length) pool!.evaluate(scanner, scan.candidates.take(ruleIds), memory);
+    // A Ctrl-C during the scan still evaluates what was gathered, in every thread.
+    const stopEvaluating = () => pool?.stopEvaluating();
+    if (!aborted()) opts.signal?.addEventListener('abort', stopEvaluating);
+    try {
+      evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted, pool?.shares());
+    } finally {
+      opts.signal?.removeEventListener('abort', stopEvaluating);
+    }
     const projected = scan.candidates.projected;
     if (projected.size > 0) {
       notes.stats['candidate_projected_rules'] = projected.size;
@@ -243,6 +264,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       }
     }
   } finally {
+    // Workers still evaluating (after a failure) read spill files.
+    await pool?.terminate();
     spillDir?.remove();
   }
   const [{ sortHits }, { filterHits }, { summarize }] = await Promise.all([
@@ -283,6 +306,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     lineage: scan.lineage,
     linesScreened: scan.screened,
     scanners: pool ? scanners : 1,
+    evaluatedByWorkers: [...(owners?.values() ?? [])].reduce((n, ids) => n + ids.length, 0),
     ...(cacheStats ? { ruleCache: cacheStats } : {}),
   };
 }

@@ -1,8 +1,11 @@
-import type { CandidateStoreOptions } from '../engine/candidates/store.js';
+import type { CandidateSnapshot, CandidateStoreOptions } from '../engine/candidates/store.js';
+import type { EvaluationShare } from './evaluate-stateful.js';
+import type { MemoryPlan } from './memory-budget.js';
 import type { PruneKeys } from './prune-exchange.js';
 import type { RuleSetOptions, RulesForWorkers } from './rule-set.js';
 import type { ScanPlan } from './scan-plan.js';
 import type { ScanOutput } from './scan-tasks.js';
+import type { RuleCosts } from './share-evaluation.js';
 
 /** What every worker starts with (its workerData). */
 export interface WorkerInit {
@@ -23,16 +26,27 @@ export interface WorkerInit {
 }
 
 /**
- * Workers claim their tasks from shared memory; messages report back. Two messages go the other
- * way: the rules as the main thread read and compiled them (the files once, not in every thread,
- * and an outline per compiled rule, so that a worker compiles only the rules events reach), and,
- * when rules prune their candidates, everyone's keys — a worker done scanning sends its own and
- * waits for those before it prunes and sends its result.
+ * Workers claim their tasks from shared memory; messages report back. The rest is a dialogue at
+ * the ends of the scan. First the rules, as the main thread read and compiled them (the files
+ * once, not in every thread, and an outline per compiled rule, so that a worker compiles only the
+ * rules events reach). After its scan, when rules prune their candidates, a worker sends its
+ * prune keys and waits for everyone's before it prunes. When there are stateful rules, it then
+ * sends what evaluating its candidates would cost and is told which rules it evaluates
+ * (share-evaluation.ts): it keeps their in-memory candidates and sends its result with the rest;
+ * given rules, it waits for the candidates other scanners held of them, evaluates, and sends
+ * its share.
  */
 export type FromWorker =
   | { type: 'progress'; bytes: number; events: number }
   | { type: 'taskDone'; path: string }
   | { type: 'pruneKeys'; keys: PruneKeys }
-  | { type: 'result'; output: ScanOutput };
+  | { type: 'costs'; costs: RuleCosts }
+  | { type: 'result'; output: ScanOutput }
+  | { type: 'evaluated'; share: EvaluationShare };
 
-export type ToWorker = { type: 'rules'; rules: RulesForWorkers } | { type: 'pruneKeys'; keys: PruneKeys };
+export type ToWorker =
+  | { type: 'rules'; rules: RulesForWorkers }
+  | { type: 'pruneKeys'; keys: PruneKeys }
+  | { type: 'assign'; ruleIds: string[] }
+  | { type: 'evaluate'; candidates: CandidateSnapshot; limits: MemoryPlan }
+  | { type: 'stop' };

@@ -1,15 +1,19 @@
 /**
  * Worker thread entry: scans with the rules the main thread read and compiled, each compiled here
  * on the first event that reaches it (deterministic from the same inputs); claims tasks from the
- * plan shared by every scanner of the hunt, and returns everything the main thread merges.
+ * plan shared by every scanner of the hunt, returns everything the main thread merges, and
+ * evaluates the stateful rules it is given (see pool-messages.ts for the dialogue).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { CandidateSet } from '../engine/candidates/candidate-set.js';
+import type { StatefulRule } from '../engine/compiled-rule.js';
+import { evaluateShare } from './evaluate-stateful.js';
+import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
+import { localPruneKeys, prunable, pruneSnapshot, type PruneKeys } from './prune-exchange.js';
 import { lazyRuleSet } from './rule-set.js';
 import { TaskClaims } from './scan-plan.js';
 import { scanTasks } from './scan-tasks.js';
-import type { FromWorker, ToWorker, WorkerInit } from './pool-messages.js';
-import { localPruneKeys, prunable, pruneSnapshot } from './prune-exchange.js';
-import type { StatefulRule } from '../engine/compiled-rule.js';
+import { candidateCosts, keepLists } from './share-evaluation.js';
 
 const port = parentPort;
 if (!port) throw new Error('scan-worker must run in a worker thread');
@@ -20,10 +24,26 @@ const post = (m: FromWorker) => port.postMessage(m);
 /** Progress goes out a few times a second: often enough for the bar, too rarely to cost anything. */
 const PROGRESS_EVERY_MS = 150;
 
-const next = () => new Promise<ToWorker>((resolve) => port.once('message', resolve));
-const first = await next();
-if (first.type !== 'rules') throw new Error(`scan worker expected the rules first, got ${first.type}`);
-const set = lazyRuleSet(first.rules, init.rules);
+// Messages wait here until asked for; a stop (Ctrl-C while evaluating) is noted at once.
+const inbox: ToWorker[] = [];
+let waiting: ((m: ToWorker) => void) | undefined;
+let stopEvaluating = false;
+const onMessage = (m: ToWorker) => {
+  if (m.type === 'stop') stopEvaluating = true;
+  else if (waiting) {
+    const w = waiting;
+    waiting = undefined;
+    w(m);
+  } else inbox.push(m);
+};
+port.on('message', onMessage);
+async function next<T extends ToWorker['type']>(type: T): Promise<Extract<ToWorker, { type: T }>> {
+  const m = inbox.shift() ?? (await new Promise<ToWorker>((resolve) => (waiting = resolve)));
+  if (m.type !== type) throw new Error(`scan worker expected ${type}, got ${m.type}`);
+  return m as Extract<ToWorker, { type: T }>;
+}
+
+const set = lazyRuleSet((await next('rules')).rules, init.rules);
 let bytes = 0;
 let events = 0;
 let flushed = performance.now();
@@ -51,13 +71,27 @@ const output = await scanTasks(
   { lineage: init.lineage, store: init.store, claims, projectCandidates: init.projectCandidates, lineGate: init.lineGate },
 );
 flush();
-// The main thread decides the same from the same rules: the exchange happens or not for both.
+// The main thread decides the same from the same rules: each exchange happens or not for both.
 const stateful = set.compiled.filter((r): r is StatefulRule => r.stateful);
+let keys: PruneKeys = {};
 if (prunable(stateful).length) {
-  const all = next();
   post({ type: 'pruneKeys', keys: localPruneKeys(stateful, output.candidates) });
-  const answer = await all;
-  if (answer.type !== 'pruneKeys') throw new Error(`scan worker expected prune keys, got ${answer.type}`);
-  pruneSnapshot(stateful, output.candidates, answer.keys);
+  keys = (await next('pruneKeys')).keys;
+  pruneSnapshot(stateful, output.candidates, keys);
 }
-post({ type: 'result', output });
+if (!stateful.length) post({ type: 'result', output });
+else {
+  post({ type: 'costs', costs: candidateCosts(stateful, output.candidates, keys) });
+  const owned = new Set((await next('assign')).ruleIds);
+  const kept = keepLists(output.candidates, owned);
+  post({ type: 'result', output });
+  if (owned.size) {
+    const given = await next('evaluate');
+    const candidates = new CandidateSet();
+    candidates.add(kept);
+    candidates.add(given.candidates);
+    const rules = stateful.filter((r) => owned.has(r.rule.rule_id));
+    post({ type: 'evaluated', share: await evaluateShare(rules, candidates, given.limits, () => stopEvaluating) });
+  }
+}
+port.off('message', onMessage);

@@ -1,10 +1,14 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { Candidate, StatefulRule } from '../compiled-rule.js';
 import { mergeSorted } from './merge.js';
 import { compareCandidates, pruneCandidates, timedCandidates } from './order.js';
 import { readRun, writeRunSync, type RunFile } from './run-file.js';
 import type { CandidateSnapshot } from './store.js';
+
+/** Merged runs written by this thread. */
+let merges = 0;
 
 /** Open run files per merge: bounds file descriptors and read buffers (64 KiB each). */
 const DEFAULT_FAN_IN = 64;
@@ -64,7 +68,6 @@ export class CandidateSet {
   private readonly memory = new Map<string, { lists: Candidate[][]; heapBytes: number }>();
   private readonly runs = new Map<string, RunFile[]>();
   private readonly spilled: SpillTotals = { rules: 0, files: 0, bytes: 0 };
-  private merges = 0;
   /** Rules some scanner kept projected candidates of. */
   readonly projected = new Set<string>();
 
@@ -92,6 +95,23 @@ export class CandidateSet {
       if (into) into.push(...runs);
       else this.runs.set(ruleId, [...runs]);
     }
+  }
+
+  /**
+   * Hand the candidates of some rules over, as a snapshot another thread evaluates them from
+   * (in-memory lists and run files alike; the runs stay counted in `spills` here).
+   */
+  take(ruleIds: Iterable<string>): CandidateSnapshot {
+    const out: CandidateSnapshot = { memory: [], runs: [] };
+    for (const ruleId of ruleIds) {
+      const m = this.memory.get(ruleId);
+      if (m) out.memory.push({ ruleId, list: m.lists.length === 1 ? m.lists[0] : m.lists.flat(), heapBytes: m.heapBytes });
+      const runs = this.runs.get(ruleId);
+      if (runs?.length) out.runs.push({ ruleId, runs });
+      this.memory.delete(ruleId);
+      this.runs.delete(ruleId);
+    }
+    return out;
   }
 
   get spills(): Readonly<SpillTotals> {
@@ -176,7 +196,8 @@ export class CandidateSet {
           next.push(group[0]);
           continue;
         }
-        const file = path.join(path.dirname(group[0].path), `merge-${this.merges++}.run`);
+        // Unique across the threads evaluating from one spill directory.
+        const file = path.join(path.dirname(group[0].path), `merge-${threadId}-${merges++}.run`);
         const heapBytes = group.reduce((n, r) => n + r.heapBytes, 0);
         next.push(writeRunSync(file, mergeSorted(group.map((r) => readKept(r, keep))), heapBytes));
         for (const r of group) rmSync(r.path, { force: true });
