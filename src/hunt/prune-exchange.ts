@@ -54,6 +54,7 @@ export function pruneSnapshot(rules: readonly StatefulRule[], snapshot: Candidat
     const opened = keys[m.ruleId];
     if (!rule || opened === null) continue;
     const kept = pruneCandidates(m.list, rule.prune, new Set(opened ?? []));
+    m.unpruned = m.list.length;
     // Weighed as a share of what was held: the figure only steers load and spill decisions.
     if (m.list.length) m.heapBytes = Math.round((m.heapBytes * kept.length) / m.list.length);
     m.list = kept;

@@ -13,10 +13,12 @@ import { prunable, type PruneKeys } from './prune-exchange.js';
 export type RuleCosts = Record<string, number>;
 
 /**
- * A spilled candidate of a pruned rule (an EQL sequence) is decoded and mostly dropped as it is
- * read back: ~2.5 µs against ~6-14 µs for one that reaches the rule (corpus over 4 GB, per rule).
+ * A spilled candidate of a pruned rule (an EQL sequence) is decoded, then kept or dropped as it is
+ * read back: ~2.5 µs for one dropped against ~6-14 µs for one that reaches the rule (corpus over
+ * 4 GB, per rule). How many a run keeps is only known once read; the share the prune kept of the
+ * rule's in-memory list stands for it (none, without a list).
  */
-const PRUNED_ON_READ = 0.25;
+const DECODE_ONLY = 0.25;
 
 /**
  * What evaluating each rule's candidates in this snapshot should cost, in candidates reaching
@@ -26,13 +28,18 @@ const PRUNED_ON_READ = 0.25;
 export function candidateCosts(rules: readonly StatefulRule[], snapshot: CandidateSnapshot, keys: PruneKeys): RuleCosts {
   const pruned = new Set(prunable(rules).map((r) => r.rule.rule_id));
   const costs: RuleCosts = {};
-  for (const { ruleId, list } of snapshot.memory) costs[ruleId] = (costs[ruleId] ?? 0) + list.length;
+  const kept = new Map<string, number>();
+  for (const { ruleId, list, unpruned } of snapshot.memory) {
+    costs[ruleId] = (costs[ruleId] ?? 0) + list.length;
+    if (unpruned) kept.set(ruleId, list.length / unpruned);
+  }
   for (const { ruleId, runs } of snapshot.runs) {
+    const perRead = DECODE_ONLY + (1 - DECODE_ONLY) * (kept.get(ruleId) ?? 0);
     let cost = 0;
     for (const r of runs) {
       if (!pruned.has(ruleId)) cost += r.count;
       else if (keys[ruleId]?.length === 0) cost += r.untimed;
-      else cost += r.count * PRUNED_ON_READ;
+      else cost += r.count * perRead;
     }
     costs[ruleId] = (costs[ruleId] ?? 0) + cost;
   }

@@ -34,6 +34,7 @@ test('prune exchange: a scanner keeps the later-stage events of keys another sca
   // bob's timed success can matter to nobody; his untimed one stays to be counted.
   assert.deepEqual(here.memory[0].list.map((c) => [c.doc['user'], c.ts === undefined]), [[{ name: 'ann' }, false], [{ name: 'bob' }, true]]);
   assert.equal(here.memory[0].heapBytes, 200);
+  assert.equal(here.memory[0].unpruned, 3, 'how long the list was, for the evaluation cost (share-evaluation.ts)');
 });
 
 test('prune exchange: the keys of a spilled run count; a run without them leaves the rule unpruned everywhere', () => {

@@ -31,7 +31,7 @@ test('shared evaluation: the costliest rules first, each to the least loaded thr
   assert.deepEqual([...assignRules(rules, new Map([[0, { a: 1 }]]))], []);
 });
 
-test('shared evaluation: costs count candidates reaching the rule; spilled ones of a sequence no key opens cost nothing but the untimed', () => {
+test('shared evaluation: costs count candidates reaching the rule; spilled ones of a sequence cost as many as its prune keeps, nothing but the untimed when no key opens', () => {
   const sequence = failThenSuccessRule();
   assert.notEqual(sequence.rule.rule_id, 'th');
   const threshold = compile(makeRule({ rule_id: 'th', type: 'threshold', query: 'event.category:authentication', threshold: { field: ['user.name'], value: 2 } })) as StatefulRule;
@@ -55,6 +55,9 @@ test('shared evaluation: costs count candidates reaching the rule; spilled ones 
   assert.deepEqual(candidateCosts(rules, snapshot, { [seq]: [] }), { [seq]: 3 + 2, [th]: 105 });
   // Keys unknown (null) or not exchanged: every spilled candidate may be read.
   assert.deepEqual(candidateCosts(rules, snapshot, {})[seq], 3 + 800 * 0.25);
+  // The prune kept a quarter of the in-memory list: a quarter of what is read back should reach the rule too.
+  snapshot.memory[0].unpruned = 12;
+  assert.deepEqual(candidateCosts(rules, snapshot, { [seq]: ['["ann"]'] })[seq], 3 + 800 * (0.25 + 0.75 * 0.25));
 
   // A worker keeps the lists of its rules and hands over the rest, runs included.
   const kept = keepLists(snapshot, new Set([th]));

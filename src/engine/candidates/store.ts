@@ -11,7 +11,8 @@ import { writeRun, type RunFile } from './run-file.js';
 
 /** What a scanner hands over for evaluation: the in-memory remainder and the spilled runs. */
 export interface CandidateSnapshot {
-  memory: { ruleId: string; list: Candidate[]; heapBytes: number }[];
+  /** `unpruned`: how long the list was before the prune exchange cut it (see pruneSnapshot). */
+  memory: { ruleId: string; list: Candidate[]; heapBytes: number; unpruned?: number }[];
   runs: { ruleId: string; runs: RunFile[] }[];
   /** Why spilling stopped (a full or vanished temp dir), if it did. */
   spillError?: string;
