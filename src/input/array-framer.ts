@@ -47,7 +47,6 @@ const BACKSLASH = 0x5c;
 export class ArrayFramer {
   private readonly lines: FramedLines;
   private readonly maxLine: number;
-  private readonly wanted: ReadonlySet<number> | undefined;
   /** The input until the first document is framed (see handedOver). */
   private head: Buffer[] | undefined = [];
   private headBytes = 0;
@@ -84,7 +83,6 @@ export class ArrayFramer {
 
   constructor(o: ArrayFramerOptions) {
     this.maxLine = o.maxLine ?? DEFAULT_MAX_LINE;
-    this.wanted = o.wanted;
     this.lines = new FramedLines({ file: o.file, ledger: o.ledger, maxLine: this.maxLine, out: [], wanted: o.wanted, gate: o.gate });
   }
 
@@ -295,14 +293,14 @@ export class ArrayFramer {
       if (buf[s] === 0x7b) this.endHead();
       return;
     }
-    this.add(buf, s, e, this.index);
+    this.lines.add(buf, s, e, this.index, false, false);
   }
 
   /** The first document is framed (or the input ended without damage): what was held is parsed. */
   private endHead(): void {
     if (this.handedOver) return;
     this.head = undefined;
-    for (const [buf, s, e, index] of this.early) this.add(buf, s, e, index);
+    for (const [buf, s, e, index] of this.early) this.lines.add(buf, s, e, index, false, false);
     this.early = [];
   }
 
@@ -313,9 +311,6 @@ export class ArrayFramer {
     this.phase = Phase.Stopped;
   }
 
-  private add(buf: Buffer, s: number, e: number, index: number): void {
-    if (!this.wanted || this.wanted.has(index)) this.lines.add(buf, s, e, index, false, false);
-  }
 
   private stop(i: number, expected: string): void {
     this.damaged(`expected ${expected} at byte ${this.offset + i}; the rest of the input is not read`);

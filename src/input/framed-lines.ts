@@ -29,10 +29,12 @@ export class FramedLines {
   }
 
   /**
-   * Bytes [s, e) of `buf` are the text of `line`. `first`: the input's first text (it may
-   * begin with a BOM); `valid`: known to be UTF-8.
+   * Bytes [s, e) of `buf` are the text of `line`, kept to be parsed when the sink wants it.
+   * `first`: the input's first text (it may begin with a BOM); `valid`: known to be UTF-8.
    */
   add(buf: Buffer, s: number, e: number, line: number, first: boolean, valid: boolean): void {
+    const wanted = this.sink.wanted;
+    if (wanted !== undefined && !wanted.has(line)) return;
     this.bufs.push(buf);
     this.nums.push(s, e, line, (first ? 1 : 0) | (valid ? 2 : 0));
   }

@@ -102,7 +102,7 @@ export class NdjsonFramer {
         this.line++;
         if (this.discarding) this.discarding = false;
         else if (nl - s > this.sink.maxLine) this.tooLong(this.line);
-        else if (!this.sink.wanted || this.sink.wanted.has(this.line)) this.pend(buf, s, nl, valid);
+        else this.pend(buf, s, nl, valid);
         this.first = false;
       }
       s = nl + 1;
@@ -154,7 +154,7 @@ export class NdjsonFramer {
     if (this.tail && !this.skipPartial && !this.discarding) {
       this.line++;
       const last = Buffer.concat(this.tail);
-      if (!this.sink.wanted || this.sink.wanted.has(this.line)) this.pend(last, 0, last.length, false);
+      this.pend(last, 0, last.length, false);
     } else if (this.discarding) {
       this.line++;
     }

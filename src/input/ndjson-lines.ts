@@ -16,7 +16,7 @@ export interface LineSink {
   ledger: SkipLedger;
   maxLine: number;
   out: TrawlEvent[];
-  /** Only these lines are parsed (reading hits' documents back); the others are only counted. */
+  /** Only these lines are parsed (reading hits' documents back; see FramedLines.add); the others are only counted. */
   wanted?: ReadonlySet<number>;
   /** Lines it screens are neither decoded nor parsed (see LineGate). */
   gate?: LineGate;
@@ -24,7 +24,6 @@ export interface LineSink {
 
 /** Parse one line (bytes [s, e) of buf) into the sink; blank lines are nothing. */
 export function parseLine(buf: Buffer, s: number, e: number, line: number, sink: LineSink, first: boolean, knownUtf8 = false): void {
-  if (sink.wanted && !sink.wanted.has(line)) return;
   if (first && e - s >= 3 && buf[s] === 0xef && buf[s + 1] === 0xbb && buf[s + 2] === 0xbf) s += 3; // BOM
   // Skip leading/trailing JSON whitespace quickly (a CRLF's CR with it); a whitespace-only line is
   // blank. A stray CR is whitespace too, as for JSON.parse and the format sniffer: `\r\r\n[1]` is
