@@ -245,7 +245,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     Object.assign(scan.ledger.byKind, skipped);
     // Tasks nobody started are evidence left unread: the hunt is incomplete.
     if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
-    for (const [scanner, ruleIds] of owners ?? []) if (ruleIds.length) pool!.evaluate(scanner, scan.candidates.take(ruleIds), memory);
+    pool?.evaluate((ruleIds) => scan.candidates.take(ruleIds), memory);
     // A Ctrl-C during the scan still evaluates what was gathered, in every thread.
     const stopEvaluating = () => pool?.stopEvaluating();
     if (!aborted()) opts.signal?.addEventListener('abort', stopEvaluating);

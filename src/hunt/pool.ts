@@ -49,8 +49,8 @@ export interface Pool {
   costs(): Promise<Map<number, RuleCosts>>;
   /** Answer the costs: the rules each worker evaluates (none for a worker not in `owned`); then each sends its result. */
   assign(owned: ReadonlyMap<number, string[]>): void;
-  /** The candidates of its rules that other scanners held, for a worker `assign` gave rules to. */
-  evaluate(scanner: number, candidates: CandidateSnapshot, limits: MemoryPlan): void;
+  /** Hand each worker `assign` gave rules to the candidates other scanners held of them (`take`), and let it evaluate. */
+  evaluate(take: (ruleIds: string[]) => CandidateSnapshot, limits: MemoryPlan): void;
   /** The evaluations of the workers given rules, in scanner order. */
   shares(): Promise<EvaluationShare[]>;
   /** Ctrl-C during evaluation: workers leave their remaining rules out, as the main thread does. */
@@ -92,8 +92,8 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
   const scanners = Array.from({ length: count }, (_, k) => k + 1);
   const workers = new Map<number, Worker>();
   const replies = new Map<number, Replies>(scanners.map((s) => [s, { pruneKeys: reply(), costs: reply(), result: reply(), evaluated: reply() }]));
-  /** Workers given rules to evaluate: their last message is `evaluated`, not `result`. */
-  const evaluating = new Set<number>();
+  /** Workers given rules to evaluate, with their rules: their last message is `evaluated`, not `result`. */
+  const evaluating = new Map<number, string[]>();
   const finished = new Set<number>();
   const finish = (scanner: number) => {
     finished.add(scanner);
@@ -167,18 +167,16 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
     assign(owned) {
       for (const s of [...workers.keys()]) {
         const ruleIds = owned.get(s) ?? [];
-        if (ruleIds.length) evaluating.add(s);
+        if (ruleIds.length) evaluating.set(s, ruleIds);
         post(s, { type: 'assign', ruleIds });
       }
     },
-    evaluate(scanner, candidates, limits) {
-      // Candidates handed to no one would be lost without a trace.
-      if (!evaluating.has(scanner)) throw new Error(`scan worker ${scanner} was given no rules to evaluate`);
-      post(scanner, { type: 'evaluate', candidates, limits });
+    evaluate(take, limits) {
+      for (const [s, ruleIds] of evaluating) post(s, { type: 'evaluate', candidates: take(ruleIds), limits });
     },
     shares: () => all('evaluated', scanners.filter((s) => evaluating.has(s))),
     stopEvaluating() {
-      for (const s of evaluating) post(s, { type: 'stop' });
+      for (const s of evaluating.keys()) post(s, { type: 'stop' });
     },
   };
 }
