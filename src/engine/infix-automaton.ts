@@ -76,8 +76,8 @@ export class InfixAutomaton {
     }
   }
 
-  /** Calls `found` with the positions of every infix `v` contains (once per occurrence). */
-  scan(v: string, found: (positions: number[]) => void): void {
+  /** Appends to `found` the positions of every infix `v` contains (once per occurrence). */
+  scan(v: string, found: number[]): void {
     const { classes, width, next, firstOut, moreOut, outs } = this;
     let s = 0;
     for (let i = 0; i < v.length; i++) {
@@ -85,7 +85,7 @@ export class InfixAutomaton {
       s = next[s * width + (c < 128 ? classes[c] : 0)];
       let o = firstOut[s];
       while (o >= 0) {
-        found(outs[o]!);
+        for (const at of outs[o]!) found.push(at);
         o = moreOut[o];
       }
     }

@@ -6,6 +6,10 @@ import type { CompiledRule } from './compiled-rule.js';
 import { InfixAutomaton } from './infix-automaton.js';
 
 const MAX_CACHE = 20_000;
+/** Per field of a route group: values remembered (see FieldIndex.memo), and the trial deciding whether to. */
+const MEMO_MAX = 4096;
+const MEMO_TRIAL = 2048;
+const MEMO_MAX_MISS_RATE = 0.5;
 
 interface Requirement {
   slot: number;
@@ -175,6 +179,14 @@ interface FieldIndex {
   infix: InfixAutomaton | undefined;
   /** Positions with an infix on this field: an object value admits them all (see FieldPatterns). */
   infixAt: number[];
+  /**
+   * Raw value → its positions: most values repeat (the same programs on every host), and a
+   * lookup lower-cases the value, walks two tries and the infix automaton. Dropped for a field
+   * whose values mostly do not repeat.
+   */
+  memo: Map<string, number[]> | undefined;
+  lookups: number;
+  misses: number;
 }
 
 /**
@@ -222,7 +234,7 @@ class RouteGroup<T> {
       for (const p of disc) {
         let f = byField.get(p.field);
         if (!f) {
-          f = { get: compileField(p.field), exact: new Map(), prefix: charNode(), suffix: charNode(), infix: undefined, infixAt: [] };
+          f = { get: compileField(p.field), exact: new Map(), prefix: charNode(), suffix: charNode(), infix: undefined, infixAt: [], memo: new Map(), lookups: 0, misses: 0 };
           byField.set(p.field, f);
           this.fields.push(f);
         }
@@ -264,29 +276,39 @@ class RouteGroup<T> {
       this.take(f.infixAt, out);
       return;
     }
-    const v = String(value).toLowerCase();
-    this.take(f.exact.get(v), out);
-    this.walk(f.prefix, v, false, out);
-    this.walk(f.suffix, v, true, out);
-    if (f.infix !== undefined) {
-      this.found = out;
-      f.infix.scan(v, this.takeFound);
+    const key = typeof value === 'string' ? value : String(value);
+    const memo = f.memo;
+    if (memo === undefined) {
+      const found = this.scratch;
+      found.length = 0;
+      this.collect(f, key.toLowerCase(), found);
+      this.take(found, out);
+      return;
     }
+    let list = memo.get(key);
+    if (list === undefined) {
+      list = [];
+      this.collect(f, key.toLowerCase(), list);
+      if (list.length > 1) list = [...new Set(list)];
+      if (memo.size >= MEMO_MAX) memo.clear();
+      memo.set(key, list);
+      f.misses++;
+    }
+    // Values that rarely repeat (command lines, paths with ids) would only fill the memo.
+    if (++f.lookups === MEMO_TRIAL && f.misses > MEMO_TRIAL * MEMO_MAX_MISS_RATE) f.memo = undefined;
+    this.take(list, out);
   }
 
-  /** Where `takeFound` puts what the infix scan finds (one closure for every scan). */
-  private found: T[] = [];
-  private readonly takeFound = (positions: number[]): void => this.take(positions, this.found);
+  /** Reused by lookups that are not memoised. */
+  private readonly scratch: number[] = [];
 
-  /** Every indexed prefix (or suffix) of `v`, in one pass down the trie. */
-  private walk(root: CharNode, v: string, fromEnd: boolean, out: T[]): void {
-    let node: CharNode | undefined = root;
-    this.take(node.at, out);
-    for (let i = 0; i < v.length && node.next !== undefined; i++) {
-      node = node.next.get(v.charCodeAt(fromEnd ? v.length - 1 - i : i));
-      if (node === undefined) break;
-      this.take(node.at, out);
-    }
+  /** The positions indexed under a lower-cased value (a position may be listed twice). */
+  private collect(f: FieldIndex, v: string, found: number[]): void {
+    const exact = f.exact.get(v);
+    if (exact !== undefined) for (const at of exact) found.push(at);
+    walk(f.prefix, v, false, found);
+    walk(f.suffix, v, true, found);
+    f.infix?.scan(v, found);
   }
 
   private take(list: number[] | undefined, out: T[]): void {
@@ -296,6 +318,17 @@ class RouteGroup<T> {
       this.seenAt[at] = this.eventNo;
       out.push(this.rules[at]);
     }
+  }
+}
+
+/** Every indexed prefix (or suffix) of `v`, in one pass down the trie. */
+function walk(root: CharNode, v: string, fromEnd: boolean, found: number[]): void {
+  let node: CharNode | undefined = root;
+  for (let i = 0; ; i++) {
+    if (node.at !== undefined) for (const at of node.at) found.push(at);
+    if (i >= v.length || node.next === undefined) return;
+    node = node.next.get(v.charCodeAt(fromEnd ? v.length - 1 - i : i));
+    if (node === undefined) return;
   }
 }
 

@@ -4,9 +4,9 @@ import { InfixAutomaton } from '../../src/engine/infix-automaton.js';
 
 /** Positions found in `v`, each once, sorted. */
 function found(a: InfixAutomaton, v: string): number[] {
-  const seen = new Set<number>();
-  a.scan(v, (list) => list.forEach((at) => seen.add(at)));
-  return [...seen].sort((x, y) => x - y);
+  const list: number[] = [];
+  a.scan(v, list);
+  return [...new Set(list)].sort((x, y) => x - y);
 }
 
 test('infix automaton: overlapping infixes, infixes inside others, repeats', () => {

@@ -66,6 +66,35 @@ test('router: infixes of *…* patterns route on the values that contain them; o
   assert.deepEqual(routed(router, proc({ text: 'x' })), ['kql', 'mimi', 'temp']);
 });
 
+test('router: remembered values route as looked-up ones, and values that never repeat stop being remembered', () => {
+  const router = new RuleRouter([
+    compiled('process where process.name : ("Python*", "*.sh")', 'eql', 'wild'),
+    compiled('process where process.command_line : "*mimikatz*"', 'eql', 'mimi'),
+  ]);
+  const proc = (name: string, command_line: string) => processEvent({ name, command_line });
+  // The same values again (remembered), and the same letters in another case (a different raw value).
+  for (let round = 0; round < 3; round++) {
+    assert.deepEqual(routed(router, proc('python3', 'a')), ['wild']);
+    assert.deepEqual(routed(router, proc('PYTHON3', 'x MIMIKATZ')), ['mimi', 'wild']);
+    assert.deepEqual(routed(router, proc('ruby', 'b')), []);
+  }
+  // Thousands of command lines, each new: past the trial their field is no longer remembered,
+  // and every one is still routed on its own value.
+  for (let i = 0; i < 5000; i++) {
+    const cl = i % 7 === 0 ? `run ${i} mimikatz` : `run ${i}`;
+    assert.deepEqual(routed(router, proc('ruby', cl)), i % 7 === 0 ? ['mimi'] : [], cl);
+  }
+  const fields = (router as unknown as { root: { next: Map<string, unknown> } }).root;
+  const groups: { fields: { memo: unknown; lookups: number }[] }[] = [];
+  const visit = (node: { next: Map<string, unknown>; group?: unknown }) => {
+    if (node.group) groups.push(node.group as (typeof groups)[number]);
+    for (const n of node.next.values()) visit(n as typeof node);
+  };
+  visit(fields);
+  const memos = groups.flatMap((g) => g.fields).map((f) => (f.memo === undefined ? 'dropped' : 'kept'));
+  assert.deepEqual(memos.sort(), ['dropped', 'kept'], 'process.name remembered, process.command_line not');
+});
+
 test('router: a common program name gives way to a rarer condition of the same rule', () => {
   const router = new RuleRouter([
     // Either condition is necessary; a shell is the parent of most process events.
