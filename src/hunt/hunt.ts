@@ -174,9 +174,11 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       ruleSet = compileRuleSet(loaded, ruleOpts, cache);
       cacheStats = cache?.stats;
       // Workers compile a rule when an event first reaches it: two threads compiling every rule
-      // at once took twice as long each, and most rules of a big set never meet an event.
-      if (pool) pool.sendRules(rulesForWorkers(ruleSet));
-      // After the workers have their rules; failing to write costs the next run time, not this one its results.
+      // at once took twice as long each, and most rules of a big set never meet an event. Packed
+      // before the cache lets go of the bytes it read, which most of the rules go as.
+      let forWorkers = pool || late ? rulesForWorkers(ruleSet, cache) : undefined;
+      if (pool && forWorkers) pool.sendRules(forWorkers);
+      // Failing to write costs the next run time, not this one its results.
       cache?.close();
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const rules = ruleSet;
@@ -187,7 +189,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
               // The store reads its budget at each check: past this share it projects or spills.
               if (mainStore) mainStore.budget = memory.scanBytesPerScanner;
               pool = startWorkers();
-              pool.sendRules(rulesForWorkers(rules));
+              pool.sendRules(forWorkers ?? rulesForWorkers(rules));
+              forWorkers = undefined;
             },
           )
         : undefined;

@@ -92,6 +92,17 @@ export class RuleCache {
     return key === undefined ? undefined : this.used.get(key)?.outcome;
   }
 
+  /**
+   * The bytes of `rule`'s entry as this cache read them, unless this run parsed or compiled it
+   * anew: a worker decodes them itself (see rulesForWorkers), sparing the main thread a copy.
+   */
+  storedBytes(rule: Rule): Buffer | undefined {
+    const key = this.keys.get(rule);
+    if (key === undefined || this.fresh.has(key)) return undefined;
+    const at = this.stored?.index.get(key);
+    return at && this.stored ? this.stored.bytes.subarray(at.offset, at.offset + at.length) : undefined;
+  }
+
   remember(rule: Rule, outcome: CachedOutcome): void {
     this.stats.compiled++;
     const key = this.keys.get(rule);
@@ -155,6 +166,19 @@ export class RuleCache {
       return undefined;
     }
   }
+}
+
+/** A compiled rule as the bytes of a cache entry, for a worker to decode (see `storedBytes`). */
+export function encodeCompiled(rule: Rule, outline: RuleOutline): Buffer {
+  const entry: Entry = { parsed: { rule }, outcome: { ok: true, outline } };
+  return v8.serialize(entry);
+}
+
+/** The rule and outline of an entry that holds a compiled rule (what `storedBytes` or `encodeCompiled` gave). */
+export function decodeCompiled(bytes: Uint8Array): { rule: Rule; outline: RuleOutline } {
+  const entry = v8.deserialize(bytes) as Entry;
+  if (!entry?.parsed?.rule || entry.outcome?.ok !== true) throw new Error('rule cache entry without a compiled rule');
+  return { rule: entry.parsed.rule, outline: entry.outcome.outline };
 }
 
 /** The index of a cache file, or undefined when it is missing or not one of ours. */

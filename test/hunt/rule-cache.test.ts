@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkRules } from '../../src/hunt/check-rules.js';
 import { hunt, type HuntOptions, type HuntResult } from '../../src/hunt/hunt.js';
-import { compileRuleSet, readRuleFiles, rulesForWorkers } from '../../src/hunt/rule-set.js';
+import { RuleCache } from '../../src/hunt/rule-cache.js';
+import { compileRuleSet, lazyRuleSet, readRuleFiles, rulesForWorkers } from '../../src/hunt/rule-set.js';
+import { outlineOf } from '../../src/engine/lazy-rule.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 import { ROOT, runTrawl } from '../helpers/trawl.js';
 
@@ -156,7 +158,7 @@ test('hunts started together on a cold cache all finish with the same hits and l
 async function outlinesAt(rulePaths: string[], now: number): Promise<string> {
   const o = { rulePaths, strictIndex: false, now };
   const set = compileRuleSet(await readRuleFiles(o), o);
-  return JSON.stringify({ outlines: rulesForWorkers(set).outlines, failed: set.failed, unsupported: set.set.unsupported });
+  return JSON.stringify({ outlines: set.set.compiled.map(outlineOf), failed: set.failed, unsupported: set.set.unsupported });
 }
 
 test('what the cache keeps does not depend on the clock: bundled rules', async () => {
@@ -184,4 +186,33 @@ test('one cache serves several rule packs: hunting with one keeps the other\'s e
   assert.deepEqual(warmA.ruleCache, { reused: 5, parsed: 0, compiled: 0 });
   assert.equal(outcome(warmA), outcome(reference));
   assert.deepEqual((await hunt(b)).ruleCache, { reused: 1, parsed: 0, compiled: 0 });
+});
+
+test('workers get each compiled rule as the cache entry it was read from, or encoded anew: the same rules and outlines, without prose', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const rules = ruleFolder(dir);
+  const cacheDir = path.join(dir, 'cache');
+  const o = { rulePaths: [rules], strictIndex: false, now: NOW };
+  const first = RuleCache.open(cacheDir, o)!;
+  compileRuleSet(await readRuleFiles(o, first), o, first);
+  first.close();
+  // One rule changed since: its entry is new in this run, the others are read from the cache.
+  const changed = path.join(rules, readdirSync(rules).find((f) => f.endsWith('.toml') && f !== 'broken.toml')!);
+  writeFileSync(changed, readFileSync(changed, 'utf8').replace(/^name = "(.*)"$/m, 'name = "$1 (edited)"'));
+  const cache = RuleCache.open(cacheDir, o)!;
+  const set = compileRuleSet(await readRuleFiles(o, cache), o, cache);
+  const stored = set.set.compiled.filter((c) => cache.storedBytes(c.rule) !== undefined);
+  assert.equal(stored.length, set.set.compiled.length - 1, 'all but the edited rule come from the cache');
+  const inWorker = lazyRuleSet(rulesForWorkers(set, cache), o).compiled;
+  cache.close();
+  assert.deepEqual(
+    inWorker.map((c) => [c.rule.rule_id, c.rule.name, c.rule.query, outlineOf(c)]),
+    set.set.compiled.map((c) => [c.rule.rule_id, c.rule.name, c.rule.query, outlineOf(c)]),
+  );
+  assert.ok(inWorker.some((c) => c.rule.name.endsWith('(edited)')));
+  assert.ok(set.set.compiled.some((c) => c.rule.note), 'the bundled rules have investigation guides');
+  assert.ok(inWorker.every((c) => c.rule.note === undefined && c.rule.references === undefined), 'no prose goes to workers');
+  // Without a cache every rule is encoded: the same again.
+  const plain = lazyRuleSet(rulesForWorkers(set), o).compiled;
+  assert.deepEqual(plain.map((c) => outlineOf(c)), set.set.compiled.map((c) => outlineOf(c)));
 });
