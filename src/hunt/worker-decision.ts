@@ -73,6 +73,8 @@ export class LateStart {
     private readonly facts: () => Omit<ScalingFacts, 'bytesPerSecond'>,
     private readonly start: () => void,
     private readonly clock: () => number = () => performance.now(),
+    /** Called instead of `start` when the main thread goes on alone. */
+    private readonly stay: () => void = () => {},
   ) {}
 
   /** The main thread starts scanning now. */
@@ -92,5 +94,6 @@ export class LateStart {
     this.decided = true;
     const facts = { ...this.facts(), bytesPerSecond: ((this.bytes - this.from.bytes) * 1000) / (now - this.from.at) };
     if (facts.unclaimedBytes > 0 && extraScannersGain(facts) > 0) this.start();
+    else this.stay();
   }
 }

@@ -26,10 +26,12 @@ test('the late start measures the rate after the warm-up, decides once, and neve
   const run = (bytesPerMs: number, unclaimedBytes: number) => {
     let now = 0;
     let started = 0;
+    let stayed = 0;
     const late = new LateStart(
       () => ({ ...twoCores, rules: 4, unclaimedBytes }),
       () => started++,
       () => now,
+      () => stayed++,
     );
     late.observe(MB); // before begin(): ignored
     late.begin();
@@ -37,6 +39,7 @@ test('the late start measures the rate after the warm-up, decides once, and neve
     for (; now < WARM_MS; now += 10) late.observe((bytesPerMs / 10) * 10);
     for (; now < WARM_MS + OBSERVE_MS + 100; now += 10) late.observe(bytesPerMs * 10);
     for (let i = 0; i < 100; i++, now += 10) late.observe(bytesPerMs * 10);
+    assert.equal(started + stayed, 1, 'decided exactly once');
     return started;
   };
   // 500 MB/s: 2 GB left is worth a second scanner, 100 MB is not.
