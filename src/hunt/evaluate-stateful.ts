@@ -30,6 +30,7 @@ export async function evaluateShare(
   candidates: CandidateSet,
   limits: EvaluationLimits,
   aborted: () => boolean,
+  onRuleDone?: (rule: StatefulRule) => void,
 ): Promise<EvaluationShare> {
   const share: EvaluationShare = { rules: {}, notEvaluated: 0 };
   const of = (id: string) => (share.rules[id] ??= { hits: [], warnings: [], stats: {} });
@@ -45,6 +46,7 @@ export async function evaluateShare(
     onError: (rule, err) => of(rule.rule.rule_id).warnings.push(`${label(rule)}: evaluation failed: ${(err as Error).message}`),
     aborted,
     limits,
+    onRuleDone,
   });
   // Rule ids are unique in a rule set (a duplicate is a load error).
   for (const h of hits) of(h.rule.id).hits.push(h);
@@ -65,6 +67,7 @@ export async function evaluateStatefulRules(
   notes: SummaryNotes,
   aborted: () => boolean,
   others: Promise<EvaluationShare[]> = Promise.resolve([]),
+  onRuleDone?: (rule: StatefulRule) => void,
 ): Promise<StatefulOutcome> {
   const { warnings, stats } = notes;
   const spills = candidates.spills;
@@ -79,7 +82,7 @@ export async function evaluateStatefulRules(
     warnings.push(`could not spill candidates to disk (${spills.error}); they were kept in memory beyond ${memory.label}`);
   }
   const interruptedScan = aborted();
-  const mine = await evaluateShare(rules, candidates, memory, () => !interruptedScan && aborted());
+  const mine = await evaluateShare(rules, candidates, memory, () => !interruptedScan && aborted(), onRuleDone);
   const shares = [mine, ...(await others)];
   const hits: Hit[] = [];
   let notEvaluated = 0;

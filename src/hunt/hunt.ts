@@ -4,7 +4,7 @@ import { SpillDir } from '../engine/candidates/spill-dir.js';
 import type { StatefulRule } from '../engine/compiled-rule.js';
 import type { Hit } from '../engine/hit.js';
 import { discoverEvidence } from '../input/discover.js';
-import { createProgress } from '../input/progress.js';
+import { createProgress, NO_STAGE, type Progress, type ProgressOptions, type ProgressStage } from '../input/progress.js';
 import { SkipLedger, type SkipReport } from '../input/skips.js';
 import { sniffFile } from '../input/sniff.js';
 import type { LineageIndex } from '../lineage/lineage-index.js';
@@ -30,7 +30,8 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   now?: number;
   /** Which hits to keep. */
   filter?: HitFilter;
-  progress?: boolean;
+  /** A bar on stderr when it is a terminal; or the caller's own rendering of the same steps. */
+  progress?: boolean | ((o: ProgressOptions) => Progress);
   /** Build the process lineage index while scanning (TUI, `lineage`). */
   lineage?: boolean;
   /**
@@ -129,7 +130,9 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   // read back afterwards: not from stdin.
   const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
   const lineGate = opts.lineGate ?? true;
-  const progress = await createProgress({ totalBytes, totalFiles: files.length, enabled: opts.progress === true });
+  const progressOptions = { totalBytes, totalFiles: files.length };
+  const progress = typeof opts.progress === 'function' ? opts.progress(progressOptions) : await createProgress({ ...progressOptions, enabled: opts.progress === true });
+  let evaluating: ProgressStage = NO_STAGE;
   // The bar counts files, not tasks: a file cut into ranges is done when its last range is.
   const partsLeft = new Map<string, number>();
   for (const t of plan.tasks) partsLeft.set(t.file.path, (partsLeft.get(t.file.path) ?? 0) + 1);
@@ -154,7 +157,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     const launched = startPool(
       scanners - 1,
       { rules: ruleOpts, lineage: withLineage, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
-      { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone },
+      { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone, onRuleDone: () => evaluating.advance() },
     );
     // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
     launched.results.catch(() => claims.stop());
@@ -252,19 +255,24 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     // Tasks nobody started are evidence left unread: the hunt is incomplete.
     if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
     pool?.evaluate((ruleIds) => scan.candidates.take(ruleIds), memory);
+    // A step per rule with candidates, whichever thread evaluates it.
+    let toEvaluate = stateful.filter((r) => scan.candidates.size(r.rule.rule_id).count > 0).length;
+    for (const ids of owners?.values() ?? []) toEvaluate += ids.length;
+    if (toEvaluate > 0) evaluating = progress.stage('stateful rules evaluated', toEvaluate);
     // A Ctrl-C during the scan still evaluates what was gathered, in every thread.
     const stopEvaluating = () => pool?.stopEvaluating();
     if (!aborted()) opts.signal?.addEventListener('abort', stopEvaluating);
     try {
-      evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted, pool?.shares());
+      evaluated = await evaluateStatefulRules(stateful, scan.candidates, memory, notes, aborted, pool?.shares(), () => evaluating.advance());
     } finally {
       opts.signal?.removeEventListener('abort', stopEvaluating);
+      evaluating.stop();
     }
     const projected = scan.candidates.projected;
     if (projected.size > 0) {
       notes.stats['candidate_projected_rules'] = projected.size;
       const { readBackDocuments } = await import('./read-back.js');
-      const missing = await readBackDocuments(evaluated.hits, projected);
+      const missing = await readBackDocuments(evaluated.hits, projected, (files) => progress.stage("evidence files read again for hits' documents", files));
       if (missing > 0) {
         notes.warnings.push(`${missing} hit document(s) could not be read back from the evidence (changed since the scan?); those hits show only the fields their rules read`);
       }

@@ -42,6 +42,7 @@ export type FromWorker =
   | { type: 'pruneKeys'; keys: PruneKeys }
   | { type: 'costs'; costs: RuleCosts }
   | { type: 'result'; output: ScanOutput }
+  | { type: 'ruleDone' }
   | { type: 'evaluated'; share: EvaluationShare };
 
 export type ToWorker =

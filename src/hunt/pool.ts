@@ -21,6 +21,8 @@ export interface PoolHooks {
   onBytes(n: number): void;
   onEvents(n: number): void;
   onTaskDone(path: string): void;
+  /** A worker finished evaluating one of its stateful rules. */
+  onRuleDone(): void;
 }
 
 /**
@@ -116,6 +118,7 @@ export function startPool(count: number, init: Omit<WorkerInit, 'scanner'>, hook
         hooks.onBytes(m.bytes);
         hooks.onEvents(m.events);
       } else if (m.type === 'taskDone') hooks.onTaskDone(m.path);
+      else if (m.type === 'ruleDone') hooks.onRuleDone();
       else if (m.type === 'pruneKeys') r.pruneKeys.resolve(m.keys);
       else if (m.type === 'costs') r.costs.resolve(m.costs);
       else if (m.type === 'result') {

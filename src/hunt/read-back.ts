@@ -2,6 +2,7 @@ import type { Hit } from '../engine/hit.js';
 import { hostOf } from '../fields/index.js';
 import type { Provenance } from '../input/event.js';
 import { readEvidenceFile } from '../input/read-file.js';
+import { NO_STAGE, type ProgressStage } from '../input/progress.js';
 import { SkipLedger } from '../input/skips.js';
 
 type Doc = Record<string, unknown>;
@@ -12,7 +13,7 @@ type Doc = Record<string, unknown>;
  * pass per file holding such a hit, parsing only the wanted lines. Returns how many documents
  * could not be found again (the evidence changed since the scan); those hits keep the projection.
  */
-export async function readBackDocuments(hits: readonly Hit[], projected: ReadonlySet<string>): Promise<number> {
+export async function readBackDocuments(hits: readonly Hit[], projected: ReadonlySet<string>, stage: (files: number) => ProgressStage = () => NO_STAGE): Promise<number> {
   const wanted = new Map<string, Set<number>>();
   const want = (p: Provenance) => {
     let lines = wanted.get(p.file);
@@ -24,6 +25,7 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
   if (wanted.size === 0) return 0;
 
   const docs = new Map<string, Map<number, Doc>>();
+  const reading = stage(wanted.size);
   for (const [file, lines] of wanted) {
     const byLine = new Map<number, Doc>();
     docs.set(file, byLine);
@@ -42,7 +44,9 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
     } catch {
       // Unreadable now: its hits keep their projections and are counted below.
     }
+    reading.advance();
   }
+  reading.stop();
 
   let missing = 0;
   const find = (p: Provenance | undefined): Doc | undefined => {

@@ -91,7 +91,8 @@ else {
     candidates.add(kept);
     candidates.add(given.candidates);
     const rules = stateful.filter((r) => owned.has(r.rule.rule_id));
-    post({ type: 'evaluated', share: await evaluateShare(rules, candidates, given.limits, () => stopEvaluating) });
+    const done = () => post({ type: 'ruleDone' });
+    post({ type: 'evaluated', share: await evaluateShare(rules, candidates, given.limits, () => stopEvaluating, done) });
   }
 }
 port.off('message', onMessage);

@@ -4,4 +4,4 @@ export { eventIndex, compileIndexPatterns, matchesIndexPatterns, type IndexMatch
 export { discoverEvidence } from './discover.js';
 export { readEvidenceFile, type EvidenceFile, type ReadOptions } from './read-file.js';
 export { sniffFile, type Sniffed } from './sniff.js';
-export { createProgress, NO_PROGRESS, type Progress } from './progress.js';
+export { createProgress, NO_PROGRESS, NO_STAGE, type Progress, type ProgressOptions, type ProgressStage } from './progress.js';

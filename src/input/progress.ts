@@ -3,16 +3,32 @@ export interface Progress {
   addEvents(n: number): void;
   fileDone(): void;
   stop(): void;
+  /**
+   * A later stage of the work, once the scan's bar is stopped: `total` steps of `what` (over a
+   * few GB the evaluation of stateful rules and reading hits back take seconds of their own).
+   */
+  stage(what: string, total: number): ProgressStage;
 }
 
-export const NO_PROGRESS: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {} };
+export interface ProgressStage {
+  advance(): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  totalBytes: number;
+  totalFiles: number;
+}
+
+export const NO_STAGE: ProgressStage = { advance() {}, stop() {} };
+export const NO_PROGRESS: Progress = { addBytes() {}, addEvents() {}, fileDone() {}, stop() {}, stage: () => NO_STAGE };
 
 /**
  * A progress bar on stderr: bytes read (compressed bytes for gzip) over the evidence total,
  * files done, events/s. A no-op when disabled or stderr is not a terminal. The bar's library is
  * loaded only when there is a bar to draw: scripted runs and workers never pay for it.
  */
-export async function createProgress(opts: { totalBytes: number; totalFiles: number; enabled: boolean }): Promise<Progress> {
+export async function createProgress(opts: ProgressOptions & { enabled: boolean }): Promise<Progress> {
   if (!opts.enabled || !process.stderr.isTTY) return NO_PROGRESS;
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
@@ -52,6 +68,18 @@ export async function createProgress(opts: { totalBytes: number; totalFiles: num
     },
     stop() {
       bar.stop();
+    },
+    stage(what, total) {
+      const stageBar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: ` {bar} {value}/{total} ${what}`, hideCursor: true, clearOnComplete: true, fps: 8 },
+        cliProgress.Presets.shades_classic,
+      );
+      let done = 0;
+      stageBar.start(total, 0);
+      return {
+        advance: () => stageBar.update(++done),
+        stop: () => stageBar.stop(),
+      };
     },
   };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Candidate, StatefulRule } from '../../src/engine/compiled-rule.js';
 import type { CandidateSnapshot, RunFile } from '../../src/engine/candidates/index.js';
 import { hunt } from '../../src/hunt/hunt.js';
+import { NO_PROGRESS, type Progress } from '../../src/input/progress.js';
 import { assignRules, candidateCosts, keepLists, type RuleCosts } from '../../src/hunt/share-evaluation.js';
 import { compile, makeRule } from '../engine/fixtures.js';
 import { failThenSuccessRule, tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
@@ -66,6 +67,35 @@ test('shared evaluation: costs count candidates reaching the rule; spilled ones 
   assert.equal(snapshot.runs.length, 2);
 });
 
+/**
+ * The steps a hunt reports after its scan: one per stateful rule with candidates, whichever
+ * thread evaluates it, then one per evidence file read again for hits' documents.
+ */
+const recorder = {
+  stages: [] as { what: string; total: number; advanced: number; stopped: boolean }[],
+  progress(): Progress {
+    recorder.stages = [];
+    return {
+      ...NO_PROGRESS,
+      stage(what, total) {
+        const s = { what, total, advanced: 0, stopped: false };
+        recorder.stages.push(s);
+        return { advance: () => s.advanced++, stop: () => (s.stopped = true) };
+      },
+    };
+  },
+  check(label: string) {
+    const [evaluation, readBack, ...more] = recorder.stages;
+    assert.match(evaluation?.what ?? '', /stateful rules/, label);
+    assert.ok(evaluation.total >= 4, `${label}: ${JSON.stringify(evaluation)}`);
+    assert.equal(evaluation.advanced, evaluation.total, `${label}: every rule counted once`);
+    assert.match(readBack?.what ?? '', /read again/, label);
+    assert.equal(readBack.advanced, readBack.total, label);
+    assert.ok(evaluation.stopped && readBack.stopped, label);
+    assert.deepEqual(more, [], label);
+  },
+};
+
 test('shared evaluation: workers evaluate some stateful rules; hits and warnings are those of one thread, spilled or not', async () => {
   const root = tempDir('share-evaluation');
   try {
@@ -82,14 +112,16 @@ test('shared evaluation: workers evaluate some stateful rules; hits and warnings
     const untimed = ['failure', 'success', 'failure'].map((outcome) => JSON.stringify({ host: { name: 'host-9' }, user: { name: 'user-1' }, event: { category: 'authentication', outcome }, source: { ip: '10.0.0.1' } }));
     writeFileSync(path.join(evidence, 'untimed.ndjson'), `${untimed.join('\n')}\n`);
     const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills, maxMemory: 1024 * 1024 };
-    const alone = await hunt({ ...base, workers: 1 });
+    const alone = await hunt({ ...base, workers: 1, progress: recorder.progress });
     assert.equal(alone.evaluatedByWorkers, 0);
+    recorder.check('workers=1');
     // Spill counts differ with the number of scanners; every other warning is the same, in order.
     const warnings = (r: typeof alone) => r.summary.warnings.filter((w) => !/spilled to disk/.test(w));
     assert.ok(warnings(alone).filter((w) => /without a usable timestamp/.test(w)).length >= 3, 'several rules warn while evaluated');
     for (const workers of [2, 3]) {
-      const shared = await hunt({ ...base, workers });
+      const shared = await hunt({ ...base, workers, progress: recorder.progress });
       assert.ok(shared.evaluatedByWorkers > 0, `workers=${workers}: no rule was evaluated by a worker`);
+      recorder.check(`workers=${workers}`);
       assert.equal(JSON.stringify(shared.hits), JSON.stringify(alone.hits), `workers=${workers}`);
       assert.deepEqual(warnings(shared), warnings(alone), `workers=${workers}`);
       // The summary's figures too, in the same order.

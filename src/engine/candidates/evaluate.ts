@@ -21,6 +21,8 @@ export interface EvaluationOptions {
   onError(rule: StatefulRule, err: unknown): void;
   aborted(): boolean;
   limits: EvaluationLimits;
+  /** Called after each rule that had candidates, evaluated or not (progress). */
+  onRuleDone?(rule: StatefulRule): void;
 }
 
 export interface EvaluationResult {
@@ -87,6 +89,7 @@ export async function evaluateCandidates(rules: readonly StatefulRule[], set: Ca
       o.onError(rule, err);
     } finally {
       readBack = set.release(id);
+      o.onRuleDone?.(rule);
     }
     // Candidates read back from disk leave garbage the heap would grow on (see reclaimMemory).
     // Otherwise a streaming rule only ever held its in-memory part at once.
