@@ -152,7 +152,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let scan: MergedScan;
   let evaluated: StatefulOutcome;
   let cacheStats: RuleCacheStats | undefined;
-  let owners: Map<number, string[]> | undefined;
+  /** Stateful rules assigned to worker threads (see share-evaluation.ts). */
+  let evaluatedByWorkers = 0;
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
@@ -192,7 +193,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
               // The store reads its budget at each check: past this share it projects or spills.
               if (mainStore) mainStore.budget = memory.scanBytesPerScanner;
               pool = startWorkers();
-              pool.sendRules(forWorkers ?? rulesForWorkers(rules));
+              // Packed above for this late start; it decides once, so they are still there.
+              pool.sendRules(forWorkers!);
               forWorkers = undefined;
             },
             undefined,
@@ -225,8 +227,9 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         // Each scanner evaluates a share of the stateful rules (see share-evaluation.ts).
         const costs = await pool.costs();
         costs.set(0, candidateCosts(stateful, own.candidates, keys));
-        owners = assignRules(stateful, costs);
+        const owners = assignRules(stateful, costs);
         pool.assign(owners);
+        for (const ids of owners.values()) evaluatedByWorkers += ids.length;
       }
       outputs = [own, ...(pool ? await pool.results : [])];
     } catch (err) {
@@ -256,8 +259,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     if (claims.stopped && claims.unclaimed > 0) scan.interrupted = true;
     pool?.evaluate((ruleIds) => scan.candidates.take(ruleIds), memory);
     // A step per rule with candidates, whichever thread evaluates it.
-    let toEvaluate = stateful.filter((r) => scan.candidates.size(r.rule.rule_id).count > 0).length;
-    for (const ids of owners?.values() ?? []) toEvaluate += ids.length;
+    const toEvaluate = stateful.filter((r) => scan.candidates.size(r.rule.rule_id).count > 0).length + evaluatedByWorkers;
     if (toEvaluate > 0) evaluating = progress.stage('stateful rules evaluated', toEvaluate);
     // A Ctrl-C during the scan still evaluates what was gathered, in every thread.
     const stopEvaluating = () => pool?.stopEvaluating();
@@ -320,7 +322,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     lineage: scan.lineage,
     linesScreened: scan.screened,
     scanners: pool ? scanners : 1,
-    evaluatedByWorkers: [...(owners?.values() ?? [])].reduce((n, ids) => n + ids.length, 0),
+    evaluatedByWorkers,
     ...(cacheStats ? { ruleCache: cacheStats } : {}),
   };
 }

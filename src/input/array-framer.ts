@@ -311,7 +311,6 @@ export class ArrayFramer {
     this.phase = Phase.Stopped;
   }
 
-
   private stop(i: number, expected: string): void {
     this.damaged(`expected ${expected} at byte ${this.offset + i}; the rest of the input is not read`);
     this.phase = Phase.Stopped;
