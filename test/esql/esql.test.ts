@@ -221,3 +221,60 @@ test('parseIp4 by character codes accepts exactly the addresses the per-part def
     assert.deepEqual(mine(s), byParts(s), JSON.stringify(s));
   }), { numRuns: 5000 });
 });
+
+test('MATCH: keyword fields compare whole values, fuzzily within the edits the options allow', () => {
+  const names = ['svchost.exe', 'svch0st.exe', 'svhost.exe', 'scvhost.exe', 'svchosts.exe', 'svc.exe', 'svchost.exe.bak', 'cmd.exe', 'SVCHOST.EXE', 'svch0st.ex'];
+  const hits = (where: string) => {
+    const r = run(`FROM logs-* | WHERE ${where} | KEEP process.name`, names.map((name) => ({ process: { name } })));
+    return r.rows.map((x) => x.values[0]);
+  };
+  // No options: one whole keyword value, not its tokens ("cmd.exe" shares the token "exe").
+  assert.deepEqual(hits('MATCH(process.name, "svchost.exe")'), ['svchost.exe']);
+  assert.deepEqual(hits('process.name : "svchost.exe"'), ['svchost.exe']);
+  // One edit: a substitution, a deletion, a swap of neighbours, an insertion; case is an edit per letter.
+  assert.deepEqual(hits('MATCH(process.name, "svchost.exe", { "fuzziness": 1, "max_expansions": 10 })'), ['svchost.exe', 'svch0st.exe', 'svhost.exe', 'scvhost.exe', 'svchosts.exe']);
+  // Without transpositions a swap costs two edits.
+  assert.deepEqual(hits('MATCH(process.name, "svchost.exe", { "fuzziness": 1, "fuzzy_transpositions": false })'), ['svchost.exe', 'svch0st.exe', 'svhost.exe', 'svchosts.exe']);
+  // The first characters may be required unchanged.
+  assert.deepEqual(hits('MATCH(process.name, "svchost.exe", { "fuzziness": "1", "prefix_length": 3 })'), ['svchost.exe', 'svch0st.exe', 'svchosts.exe']);
+  // AUTO: two edits for terms of six characters or more, none under three.
+  assert.deepEqual(hits('MATCH(process.name, "svchost.exe", { "fuzziness": "AUTO" })'), ['svchost.exe', 'svch0st.exe', 'svhost.exe', 'scvhost.exe', 'svchosts.exe', 'svch0st.ex']);
+  assert.deepEqual(hits('MATCH(process.name, "cmd.exx", { "fuzziness": "AUTO:3,8" })'), ['cmd.exe']);
+  assert.deepEqual(hits('MATCH(process.name, "svc.ex", { "fuzziness": "AUTO:7,9" })'), []);
+});
+
+test('MATCH: text fields match analyzed tokens, any of them unless the options ask for more', () => {
+  const messages = ['Service svchost started', 'svchost stopped', 'service started'];
+  const hits = (where: string) => run(`FROM logs-* | WHERE ${where} | KEEP message`, messages.map((message) => ({ message }))).rows.map((x) => x.values[0]);
+  assert.deepEqual(hits('MATCH(message, "service stopped")'), messages);
+  assert.deepEqual(hits('MATCH(message, "service started", { "operator": "AND" })'), ['Service svchost started', 'service started']);
+  assert.deepEqual(hits('MATCH(message, "service svchost started", { "minimum_should_match": 2 })'), ['Service svchost started', 'service started']);
+  assert.deepEqual(hits('MATCH(message, "svchots", { "fuzziness": 1 })'), ['Service svchost started', 'svchost stopped']);
+});
+
+test('MATCH: unknown options and invalid values are errors at the options', () => {
+  const q = 'FROM logs-* | WHERE MATCH(process.name, "a", { "fuzzyness": 1 })';
+  assert.throws(() => compileEsql(q), (e: unknown) => e instanceof QueryError && e.kind === 'type' && /Invalid option \[fuzzyness\]/.test(e.message) && e.column === q.indexOf('{') + 1);
+  assert.throws(() => compileEsql('FROM logs-* | WHERE MATCH(process.name, "a", { "fuzziness": 3 })'), (e: unknown) => e instanceof QueryError && /valid edit distances/.test(e.message));
+  assert.throws(() => compileEsql('FROM logs-* | WHERE MATCH(process.name, "a", { "operator": "xor" })'), (e: unknown) => e instanceof QueryError && /operator/.test(e.message));
+});
+
+test('LOCATE counts code points, as the per-character definition does', () => {
+  // The definition: split into code points, search from the start-th, count code points before the find.
+  const byCharacters = (s: string, sub: string, start: number) => {
+    const cps = [...s];
+    const from = cps.slice(0, Math.max(start, 1) - 1).join('').length;
+    const idx = s.indexOf(sub, from);
+    return idx < 0 ? 0 : [...s.slice(0, idx)].length + 1;
+  };
+  const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '\u00e9', '\u{1F600}', '\uD83D', '\uDE00'), maxLength: 12 });
+  fc.assert(
+    fc.property(text, text, fc.integer({ min: -2, max: 15 }), (s, sub, start) => {
+      const r = run(`ROW s = ${JSON.stringify(s)}, sub = ${JSON.stringify(sub)} | EVAL p = LOCATE(s, sub, ${start}) | KEEP p`, []);
+      assert.equal(r.rows[0].values[0], byCharacters(s, sub, start));
+    }),
+    { numRuns: 400 },
+  );
+  const r = run('ROW s = "a\u{1F600}b   c" | EVAL p = LOCATE(s, SPACE(3)), q = LOCATE(s, "c", 4), z = LOCATE(s, "") | KEEP p, q, z', []);
+  assert.deepEqual(r.rows[0].values, [4, 7, 1]);
+});

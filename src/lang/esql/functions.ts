@@ -6,6 +6,7 @@ import { castTo, ConvError, convertValue, javaDouble, toStringValue } from './co
 import { dateDiff, dayName, diffUnit, extractField, formatJavaDate, monthName, parseJavaDate, truncDate } from './dates.js';
 import { compareDynamic, compileExpr, constantValue, likeToRegex, literalOffsets, luceneToRegex, text, typeError, type CExpr, type CompileCtx } from './expr.js';
 import { kqlPredicate } from './kql-bridge.js';
+import { matchFn } from './match.js';
 import { inLocalTime } from './time-zone.js';
 import { compareValues, ipBytes, isNumeric, isString, LONG_MAX, LONG_MIN, normalizeIp, normInt, toBig, UL_MAX, widenNumeric, type XType } from './types.js';
 import { MV_WARNING, warn, warnSite } from './warnings.js';
@@ -102,15 +103,32 @@ def('right', { min: 2, max: 2, args: ['str', 'int'], ret: 'keyword', impl: (a) =
   return n === 0 ? '' : c.slice(Math.max(0, c.length - n)).join('');
 } });
 def('locate', { min: 2, max: 3, args: ['str', 'str', 'int'], ret: 'integer', impl: (a) => {
-  const s = [...String(a[0])];
-  const sub = String(a[1]);
+  // Positions count code points; walking the UTF-16 units spares splitting a long command line
+  // into an array of characters on every row.
+  const s = String(a[0]);
   let start = a.length > 2 ? num(a[2]) : 1;
   if (start <= 0) start = 1;
-  const prefix = s.slice(0, start - 1).join('');
-  const idx = String(a[0]).indexOf(sub, prefix.length);
-  if (idx < 0) return 0;
-  return [...String(a[0]).slice(0, idx)].length + 1;
+  const idx = s.indexOf(String(a[1]), unitOffset(s, start - 1));
+  return idx < 0 ? 0 : codePointsBefore(s, idx) + 1;
 } });
+/** The UTF-16 index of code point `n` of `s` (its length past the end). */
+function unitOffset(s: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < s.length; k++) i += isPair(s, i) ? 2 : 1;
+  return Math.min(i, s.length);
+}
+/** How many code points the first `end` UTF-16 units of `s` hold (a split pair counts one). */
+function codePointsBefore(s: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; n++) i += isPair(s, i) && i + 1 < end ? 2 : 1;
+  return n;
+}
+function isPair(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff) return false;
+  const d = s.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
 const regexCache = new Map<string, RegExp>();
 /** Java regex → JS source and flags: inline flag groups (not in Node 20) become global flags. */
 export function translateJavaRegex(p: string, flags = ''): { source: string; flags: string } {
@@ -843,34 +861,6 @@ function kqlFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
   if (e.name === 'qstr') throw new QueryError('QSTR (Lucene query string) is not supported offline', ctx.src, e.location.min, 'unsupported');
   const pred = kqlPredicate(a.value as string, ctx.now, (msg) => new QueryError(`KQL: ${msg}`, ctx.src, a.location.min, 'syntax'));
   return { type: 'boolean', constant: false, ev: (r) => (r.doc ? pred(r.doc) : null) };
-}
-
-function matchFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr {
-  if (e.args.length < 2) typeError(ctx, 'MATCH expects a field and a query', e.location);
-  const f = compileExpr(e.args[0], ctx);
-  const q = compileExpr(e.args[1], ctx);
-  if (!q.constant) typeError(ctx, 'MATCH query must be a constant', e.args[1].location);
-  const query = q.ev({ v: [] });
-  const phrase = e.name === 'match_phrase';
-  const tokens = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
-  const qTokens = tokens(String(query));
-  return {
-    type: 'boolean',
-    constant: false,
-    ev: (r) => {
-      const v = f.ev(r);
-      if (v === null) return false;
-      for (const x of asList(v)) {
-        if (f.type === 'keyword' || typeof x !== 'string') {
-          if (compareDynamic(x, query, f.type) === 0) return true;
-          continue;
-        }
-        const t = tokens(x);
-        if (phrase ? t.join(' ').includes(qTokens.join(' ')) : qTokens.some((q) => t.includes(q))) return true;
-      }
-      return false;
-    },
-  };
 }
 
 /** DATE_TRUNC(interval, date) and the scalar form of BUCKET(date, span). */
