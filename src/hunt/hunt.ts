@@ -17,7 +17,7 @@ import { startPool, type Pool } from './pool.js';
 import { localPruneKeys, prunable, pruneSnapshot, unionPruneKeys, type PruneKeys } from './prune-exchange.js';
 import type { RuleCacheStats } from './rule-cache.js';
 import type { RuleSet, RuleSetOptions } from './rule-set.js';
-import { planTasks, TaskClaims, type ScanTask } from './scan-plan.js';
+import { planTasks, splittableFiles, TaskClaims, type ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
 import { assignRules, candidateCosts } from './share-evaluation.js';
 import type { HuntSummary } from './summary.js';
@@ -101,13 +101,10 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const stdin: ScanTask[] = files.filter((f) => f.path === '-').map((file) => ({ file }));
   const cores = os.availableParallelism();
   const wanted = opts.workers ?? cores;
-  const splittable = await Promise.all(
-    files
-      .filter((f) => f.path !== '-')
-      .map(async (file) => ({
-        file,
-        splittable: wanted > 1 && (await sniffFile(file.path).then((s) => !s.gzip && s.format === 'ndjson', () => false)),
-      })),
+  const splittable = await splittableFiles(
+    files.filter((f) => f.path !== '-'),
+    wanted,
+    (path) => sniffFile(path).then((s) => !s.gzip && s.format === 'ndjson'),
   );
   const plan = planTasks(splittable, wanted);
   const scanners = Math.max(1, Math.min(wanted, plan.tasks.length));

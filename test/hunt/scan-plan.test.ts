@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hunt } from '../../src/hunt/hunt.js';
-import { planTasks, TaskClaims, taskBytes, type ScanPlan, type ScanTask } from '../../src/hunt/scan-plan.js';
+import { planTasks, splittableFiles, TaskClaims, taskBytes, type ScanPlan, type ScanTask } from '../../src/hunt/scan-plan.js';
 import { readEvidenceFile, SkipLedger, type TrawlEvent } from '../../src/input/index.js';
 import { authEvent, random, tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
 
@@ -72,6 +72,40 @@ function awkwardNdjson(lines: number): string {
   }
   return `${out.join('\n')}\n`;
 }
+
+test('only files the plan could cut are opened to see whether they are plain NDJSON, a few at a time', async () => {
+  // A dump of thousands of small files: none of them can be cut, so none is opened.
+  const files = [...Array.from({ length: 3000 }, (_, i) => file(`host-${i}.ndjson`, 40 * 1024)), ...Array.from({ length: 40 }, (_, i) => file(`big-${i}.ndjson`, (8 + i) * MB))];
+  const asked: string[] = [];
+  let open = 0;
+  let mostOpen = 0;
+  const sniff = async (p: string) => {
+    asked.push(p);
+    mostOpen = Math.max(mostOpen, ++open);
+    await new Promise((r) => setTimeout(r, 1));
+    open--;
+    return !p.endsWith('-7.ndjson');
+  };
+  const out = await splittableFiles(files, 2, sniff);
+  assert.equal(asked.length, 40, 'the big files only');
+  assert.ok(asked.every((p) => p.startsWith('big-')));
+  assert.ok(mostOpen > 1 && mostOpen <= 16, `${mostOpen} at once`);
+  assert.deepEqual(out.map((o) => o.file), files, 'every file, in order');
+  assert.deepEqual(out.filter((o) => o.splittable).length, 39);
+  assert.equal(out.find((o) => o.file.path === 'big-7.ndjson')?.splittable, false);
+  // One scanner never cuts: nothing is opened.
+  asked.length = 0;
+  assert.ok((await splittableFiles(files, 1, sniff)).every((o) => !o.splittable));
+  assert.equal(asked.length, 0);
+  // Whatever the plan would cut is asked about, down to the smallest file it cuts.
+  for (const mb of [1, 4, 5.9, 6, 6.1, 8, 30]) {
+    const f = file(`s-${mb}.ndjson`, Math.round(mb * MB));
+    const cut = planTasks([{ file: f, splittable: true }], 2).tasks.some((t) => t.file === f && t.range);
+    asked.length = 0;
+    await splittableFiles([f], 2, sniff);
+    if (cut) assert.equal(asked.length, 1, `${mb} MB is cut, so it must be sniffed`);
+  }
+});
 
 test('ranges read in any order, on shared line counts, give exactly the whole file: events, lines, skips', async () => {
   const p = path.join(root, 'awkward.ndjson');
