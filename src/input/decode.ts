@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -11,9 +11,46 @@ export interface DecodeOptions {
   onBytes?: (n: number) => void;
   /** Called when damage cut the decoded stream: the partial line in flight must be dropped. */
   onDamage?: () => void;
+  /** The file's size when it was listed, if known: a small file is read in one call, sized to it. */
+  size?: number;
 }
 
 const READ_CHUNK = 1 << 20;
+/**
+ * Files up to this size are read whole, synchronously. A stream's open, reads and close each
+ * wait a turn of libuv's thread pool: over 4,350 files of ~7 KB the scan sat idle for 59 % of its
+ * time; the page cache answers a synchronous read in microseconds.
+ */
+const SMALL_FILE = 1 << 20;
+
+/**
+ * A small regular file's bytes in one synchronous read, its read error, or undefined when it
+ * must be streamed (not a regular file, or grown past SMALL_FILE since it was listed).
+ */
+function readSmallFile(path: string): Buffer | Error | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    return err as Error;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > SMALL_FILE) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    while (n < buf.length) {
+      const got = readSync(fd, buf, n, buf.length - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return n < buf.length ? buf.subarray(0, n) : buf;
+  } catch (err) {
+    return err as Error;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** How far into a file progress has counted: bytes read again (a gzip stream walked anew after damage) count once. */
 interface Counted {
@@ -25,7 +62,22 @@ interface Counted {
  * '-', counting bytes for progress (with `counted`, only those past what it has counted).
  */
 export async function* rawChunks(path: string, start: number, opts: DecodeOptions, end?: number, counted?: Counted): AsyncGenerator<Buffer, Error | undefined> {
-  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, start, end });
+  // Listed empty: maybe a pipe (`<(zcat …)`), which only a stream reads.
+  if (start === 0 && end === undefined && path !== '-' && opts.size !== undefined && opts.size > 0 && opts.size <= SMALL_FILE) {
+    const whole = readSmallFile(path);
+    if (whole instanceof Error) return whole;
+    if (whole) {
+      const fresh = counted ? Math.max(0, whole.length - counted.upTo) : whole.length;
+      if (counted && whole.length > counted.upTo) counted.upTo = whole.length;
+      if (fresh > 0) opts.onBytes?.(fresh);
+      if (whole.length) yield whole;
+      return undefined;
+    }
+  }
+  // From the start, reads follow the file position: a pipe (`<(zcat …)`, /dev/stdin) has none to
+  // seek to, and positional reads of it failed (ESPIPE).
+  const at = start > 0 || end !== undefined ? { start, end } : {};
+  const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, ...at });
   const it = chunksThenError(stream);
   let pos = start;
   try {

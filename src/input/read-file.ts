@@ -64,6 +64,7 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
   const framing: Framing = {};
   const chunks = decodedChunks(path, label, {
     ledger: options.ledger,
+    size,
     onBytes: options.onBytes,
     onDamage: () => {
       framing.lines?.dropPartial();

@@ -96,3 +96,40 @@ test('__proto__ keys stay own properties and never pollute prototypes', async ()
   assert.deepEqual(Object.keys(events[0].doc), ['__proto__', 'constructor']);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('small files are read whole; a file grown past its listed size, a pipe and a missing file read as before', async () => {
+  const { readEvidenceFile, SkipLedger } = await import('../../src/input/index.js');
+  const { execFileSync } = await import('node:child_process');
+  const { createWriteStream } = await import('node:fs');
+  const read = async (file: { path: string; size: number }) => {
+    const ledger = new SkipLedger();
+    const out: [number, unknown][] = [];
+    for await (const batch of readEvidenceFile(file, { ledger })) for (const e of batch) out.push([e.line, e.doc]);
+    return { out, skipped: ledger.byKind };
+  };
+  const dir = tempDir();
+  const docs = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(2000) })).join('\n') + '\n';
+  const small = write(dir, 'small.ndjson', docs(3));
+  assert.deepEqual((await read({ path: small, size: 6100 })).out, (await readAll(small)).events.map((e) => [e.line, e.doc]));
+  assert.equal((await read({ path: small, size: 6100 })).out.length, 3);
+
+  // Listed at 100 bytes, 3 MB by the time it is read: every line is read.
+  const grown = write(dir, 'grown.ndjson', docs(1500));
+  const all = await read({ path: grown, size: 100 });
+  assert.equal(all.out.length, 1500);
+  assert.deepEqual(all.out.at(-1), [1500, { i: 1499, pad: 'x'.repeat(2000) }]);
+
+  const gone = await read({ path: `${dir}/gone.ndjson`, size: 500 });
+  assert.deepEqual(gone.out, []);
+  assert.equal(gone.skipped['unreadable-file']?.count, 1);
+
+  if (process.platform !== 'win32') {
+    // A pipe (`trawl hunt <(zcat …)`) is listed empty and only a stream reads it.
+    const fifo = `${dir}/pipe.ndjson`;
+    execFileSync('mkfifo', [fifo]);
+    const writer = createWriteStream(fifo);
+    writer.end(docs(4));
+    const piped = await read({ path: fifo, size: 0 });
+    assert.equal(piped.out.length, 4);
+  }
+});
