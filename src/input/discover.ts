@@ -1,4 +1,4 @@
-import { opendir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import type { EvidenceFile } from './read-file.js';
@@ -19,15 +19,19 @@ const NOT_EVIDENCE = /(^\.)|\.(md|toml|ya?ml|ts|js|sh|py)$/i;
  * Resolve paths to evidence files: files as given, directories recursively (symlinks followed,
  * loops detected), globs via fast-glob, and '-' for stdin. Sorted and de-duplicated by real
  * path. Missing or unreadable paths and directories without evidence go to the ledger.
+ *
+ * The file system is asked synchronously: each asynchronous call waits a turn of libuv's thread
+ * pool, and a dump of 4,350 small files took 570 ms to list that way (a realpath and a stat per
+ * file, one after the other), longer than scanning them; the page cache answers in microseconds.
  */
 export async function discoverEvidence(paths: string[], ledger: SkipLedger): Promise<EvidenceFile[]> {
   const found = new Map<string, EvidenceFile>();
   let stdin = false;
-  const add = async (p: string) => {
+  const add = (p: string) => {
     try {
-      const real = await realpath(p);
+      const real = realPath(p);
       if (found.has(real)) return;
-      const st = await stat(real);
+      const st = statSync(real);
       found.set(real, { path: p, size: st.size });
     } catch (err) {
       ledger.add('unreadable-file', { file: p, message: describe(err) });
@@ -42,22 +46,22 @@ export async function discoverEvidence(paths: string[], ledger: SkipLedger): Pro
     if (fg?.isDynamicPattern(p)) {
       const matches = await fg(p, { onlyFiles: true, dot: false, suppressErrors: true, followSymbolicLinks: false });
       if (matches.length === 0) ledger.add('no-evidence', { file: p, message: 'the pattern matches no file' });
-      for (const m of matches.sort()) await add(m);
+      for (const m of matches.sort()) add(m);
       continue;
     }
     let st;
     try {
-      st = await stat(p);
+      st = statSync(p);
     } catch (err) {
       ledger.add('unreadable-file', { file: p, message: describe(err) });
       continue;
     }
     if (st.isDirectory()) {
       const before = found.size;
-      await walk(p, new Set(), ledger, add);
+      walk(p, new Set(), ledger, add);
       if (found.size === before) ledger.add('no-evidence', { file: p, message: 'the directory holds no evidence files' });
     } else {
-      await add(p);
+      add(p);
     }
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -65,10 +69,10 @@ export async function discoverEvidence(paths: string[], ledger: SkipLedger): Pro
   return files;
 }
 
-async function walk(dir: string, seen: Set<string>, ledger: SkipLedger, add: (p: string) => Promise<void>): Promise<void> {
+function walk(dir: string, seen: Set<string>, ledger: SkipLedger, add: (p: string) => void): void {
   let id: string;
   try {
-    const st = await stat(dir);
+    const st = statSync(dir);
     id = `${st.dev}:${st.ino}`;
   } catch (err) {
     ledger.add('unreadable-file', { file: dir, message: describe(err) });
@@ -76,15 +80,15 @@ async function walk(dir: string, seen: Set<string>, ledger: SkipLedger, add: (p:
   }
   if (seen.has(id)) return; // a symlink loop, or a directory reached twice
   seen.add(id);
-  let handle;
+  let listed;
   try {
-    handle = await opendir(dir);
+    listed = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
     ledger.add('unreadable-file', { file: dir, message: describe(err) });
     return;
   }
   const entries: { name: string; full: string; dir: boolean; link: boolean }[] = [];
-  for await (const e of handle) {
+  for (const e of listed) {
     if (e.name.startsWith('.')) continue;
     entries.push({ name: e.name, full: path.join(dir, e.name), dir: e.isDirectory(), link: e.isSymbolicLink() });
   }
@@ -93,14 +97,31 @@ async function walk(dir: string, seen: Set<string>, ledger: SkipLedger, add: (p:
     let isDir = e.dir;
     if (e.link) {
       try {
-        isDir = (await stat(e.full)).isDirectory();
+        isDir = statSync(e.full).isDirectory();
       } catch (err) {
         ledger.add('unreadable-file', { file: e.full, message: describe(err) });
         continue;
       }
     }
-    if (isDir) await walk(e.full, seen, ledger, add);
-    else if (!NOT_EVIDENCE.test(e.name)) await add(e.full);
+    if (isDir) walk(e.full, seen, ledger, add);
+    else if (!NOT_EVIDENCE.test(e.name)) add(e.full);
+  }
+}
+
+/**
+ * The real path of `p`; a name that has none but can be read stands for itself: /dev/fd/N of a
+ * pipe (`trawl hunt <(zcat dump.gz)`) links to "pipe:[…]", which realpath cannot resolve.
+ */
+function realPath(p: string): string {
+  try {
+    return realpathSync.native(p);
+  } catch (err) {
+    try {
+      statSync(p);
+    } catch {
+      throw err;
+    }
+    return path.resolve(p);
   }
 }
 

@@ -29,3 +29,17 @@ test('a closed output pipe ends the command quietly, exit 0 (trawl query … | h
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /EPIPE|internal error|Unhandled/);
 });
+
+test('evidence from process substitution (trawl hunt <(zcat …)) hunts as the file does', { skip: process.platform === 'win32' ? 'no bash process substitution' : false }, async () => {
+  const { spawnSync } = await import('node:child_process');
+  const hunt = (evidence: string) => {
+    const cmd = `exec "${process.execPath}" --import tsx "${ENTRY}" hunt ${evidence} --format json --no-progress`;
+    const r = spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+    return { code: r.status, hits: (JSON.parse(r.stdout) as { hits: unknown[] }).hits.length, stderr: r.stderr };
+  };
+  const file = hunt('samples/linux-01/elasticdump.ndjson');
+  const piped = hunt('<(cat samples/linux-01/elasticdump.ndjson)');
+  assert.ok(file.hits > 0);
+  assert.equal(piped.hits, file.hits, piped.stderr);
+  assert.doesNotMatch(piped.stderr, /unreadable|ESPIPE|no such file/);
+});
