@@ -151,11 +151,17 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let cacheStats: RuleCacheStats | undefined;
   /** Stateful rules assigned to worker threads (see share-evaluation.ts). */
   let evaluatedByWorkers = 0;
+  /** Bytes read by every scanner: a pipe or stdin is listed as empty, and only this tells its size. */
+  let bytesRead = 0;
+  const addBytes = (n: number) => {
+    bytesRead += n;
+    progress.addBytes(n);
+  };
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
       { rules: ruleOpts, lineage: withLineage, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
-      { onBytes: (n) => progress.addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone, onRuleDone: () => evaluating.advance() },
+      { onBytes: (n) => addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone, onRuleDone: () => evaluating.advance() },
     );
     // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
     launched.results.catch(() => claims.stop());
@@ -201,7 +207,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         : undefined;
       const hooks: ScanHooks = {
         onBytes: (n) => {
-          progress.addBytes(n);
+          addBytes(n);
           lateStart?.observe(n);
         },
         onEvents: (n) => progress.addEvents(n),
@@ -298,7 +304,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const hits = sortHits(filterHits([...scan.hits, ...evaluated.hits], opts.filter ?? {}));
   const summary = summarize({
     files: files.length,
-    bytes: totalBytes,
+    bytes: Math.max(totalBytes, bytesRead),
     events: scan.events,
     skipped: scan.ledger.byKind,
     loaded: ruleSet.loadedCount,

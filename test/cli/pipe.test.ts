@@ -35,11 +35,14 @@ test('evidence from process substitution (trawl hunt <(zcat …)) hunts as the f
   const hunt = (evidence: string) => {
     const cmd = `exec "${process.execPath}" --import tsx "${ENTRY}" hunt ${evidence} --format json --no-progress`;
     const r = spawnSync('bash', ['-c', cmd], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: r.status, hits: (JSON.parse(r.stdout) as { hits: unknown[] }).hits.length, stderr: r.stderr };
+    const out = JSON.parse(r.stdout) as { hits: unknown[]; summary: { bytes: number } };
+    return { code: r.status, hits: out.hits.length, bytes: out.summary.bytes, stderr: r.stderr };
   };
   const file = hunt('samples/linux-01/elasticdump.ndjson');
   const piped = hunt('<(cat samples/linux-01/elasticdump.ndjson)');
   assert.ok(file.hits > 0);
   assert.equal(piped.hits, file.hits, piped.stderr);
   assert.doesNotMatch(piped.stderr, /unreadable|ESPIPE|no such file/);
+  // Listed as empty, the pipe's size is what was read from it.
+  assert.equal(piped.bytes, file.bytes);
 });

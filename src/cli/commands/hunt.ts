@@ -63,6 +63,7 @@ Examples:
   trawl evidence/*.ndjson.gz -r detection-rules/rules --severity high
   trawl hunt dump.json -f json -o hits.json     save hits for 'trawl view hits.json'
   zcat export.ndjson.gz | trawl hunt - -f ndjson --no-progress
+  trawl hunt <(zstd -dc a.ndjson.zst)           a pipe: any decompressor, one per export
   trawl hunt dump/ --max-memory 1GB             stay within 1 GB, spilling to disk if needed
 
 Exit codes: 0 clean, 1 completed but some input was skipped, 2 usage or rule errors.
