@@ -25,6 +25,8 @@ export interface TaskRange {
 const MAX_TASK_BYTES = 64 * 1024 * 1024;
 /** Below this a range is not worth its start-up (counting newlines before it, a new reader). */
 const MIN_TASK_BYTES = 4 * 1024 * 1024;
+/** cutPoints never cuts a smaller file: its rest after one smallest range would be under half a range. */
+const SMALLEST_CUT_FILE = MIN_TASK_BYTES * 1.5;
 /**
  * A range is this share of one scanner's part of the bytes still unplanned: pieces shrink as the
  * work left does, so the last tasks are small and every scanner ends within one small task of the
@@ -54,7 +56,7 @@ export async function splittableFiles(
 ): Promise<{ file: EvidenceFile; splittable: boolean }[]> {
   const out = files.map((file) => ({ file, splittable: false }));
   if (scanners < 2) return out;
-  const big = out.filter((o) => o.file.size >= MIN_TASK_BYTES * 1.5);
+  const big = out.filter((o) => o.file.size >= SMALLEST_CUT_FILE);
   let next = 0;
   const sniffer = async () => {
     while (next < big.length) {

@@ -62,14 +62,19 @@ interface Counted {
  * '-', counting bytes for progress (with `counted`, only those past what it has counted).
  */
 export async function* rawChunks(path: string, start: number, opts: DecodeOptions, end?: number, counted?: Counted): AsyncGenerator<Buffer, Error | undefined> {
-  // Listed empty: maybe a pipe (`<(zcat …)`), which only a stream reads.
+  let pos = start;
+  const count = (n: number) => {
+    const fresh = counted ? Math.max(0, pos + n - Math.max(pos, counted.upTo)) : n;
+    pos += n;
+    if (counted && pos > counted.upTo) counted.upTo = pos;
+    if (fresh > 0) opts.onBytes?.(fresh);
+  };
+  // A file listed empty may be a pipe (`<(zcat …)`), which only a stream reads.
   if (start === 0 && end === undefined && path !== '-' && opts.size !== undefined && opts.size > 0 && opts.size <= SMALL_FILE) {
     const whole = readSmallFile(path);
     if (whole instanceof Error) return whole;
     if (whole) {
-      const fresh = counted ? Math.max(0, whole.length - counted.upTo) : whole.length;
-      if (counted && whole.length > counted.upTo) counted.upTo = whole.length;
-      if (fresh > 0) opts.onBytes?.(fresh);
+      count(whole.length);
       if (whole.length) yield whole;
       return undefined;
     }
@@ -79,16 +84,11 @@ export async function* rawChunks(path: string, start: number, opts: DecodeOption
   const at = start > 0 || end !== undefined ? { start, end } : {};
   const stream: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK, ...at });
   const it = chunksThenError(stream);
-  let pos = start;
   try {
     for (;;) {
       const r = await it.next();
       if (r.done) return r.value;
-      const n = r.value.length;
-      const fresh = counted ? Math.max(0, pos + n - Math.max(pos, counted.upTo)) : n;
-      pos += n;
-      if (counted && pos > counted.upTo) counted.upTo = pos;
-      if (fresh > 0) opts.onBytes?.(fresh);
+      count(r.value.length);
       yield r.value;
     }
   } finally {

@@ -17,8 +17,8 @@ const PHRASE_OPTIONS = ['analyzer', 'boost', 'slop', 'zero_terms_query'];
 /** How far a token may be from a query term: a fixed number of edits, or AUTO's by length. */
 type Fuzziness = { edits: number } | { low: number; high: number };
 
-interface TermMatcher {
-  fuzziness: Fuzziness | undefined;
+interface FuzzyOptions {
+  fuzziness: Fuzziness;
   prefixLength: number;
   transpositions: boolean;
 }
@@ -34,11 +34,9 @@ export function matchFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr 
   if (opts.slop !== undefined && Number(opts.slop) !== 0) {
     throw new QueryError('MATCH_PHRASE with slop is not supported offline', ctx.src, e.args[2].location.min, 'unsupported');
   }
-  const terms: TermMatcher = {
-    fuzziness: opts.fuzziness === undefined ? undefined : fuzzinessOf(opts.fuzziness, ctx, e),
-    prefixLength: opts.prefix_length === undefined ? 0 : nonNegative(opts.prefix_length, 'prefix_length', ctx, e),
-    transpositions: opts.fuzzy_transpositions === undefined ? true : booleanOption(opts.fuzzy_transpositions, 'fuzzy_transpositions', ctx, e),
-  };
+  const prefixLength = opts.prefix_length === undefined ? 0 : nonNegative(opts.prefix_length, 'prefix_length', ctx, e);
+  const transpositions = opts.fuzzy_transpositions === undefined ? true : booleanOption(opts.fuzzy_transpositions, 'fuzzy_transpositions', ctx, e);
+  const fuzzy: FuzzyOptions | undefined = opts.fuzziness === undefined ? undefined : { fuzziness: fuzzinessOf(opts.fuzziness, ctx, e), prefixLength, transpositions };
   if (opts.max_expansions !== undefined && nonNegative(opts.max_expansions, 'max_expansions', ctx, e) === 0) {
     typeError(ctx, `[max_expansions] must be greater than 0 in [${text(ctx, e)}]`, e.location);
   }
@@ -46,11 +44,11 @@ export function matchFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr 
   const qTokens = tokens(String(query));
   const needed = opts.minimum_should_match === undefined ? (conjunctive ? qTokens.length : 1) : minimumShouldMatch(opts.minimum_should_match, qTokens.length, ctx, e);
   const analyzed = f.type === 'text' || (f.type === 'unknown' && e.args[0].type === 'column' && isTextField(e.args[0].name));
-  const fuzzyQuery = terms.fuzziness && typeof query === 'string' ? fuzzyTerm(query, terms) : undefined;
-  const fuzzyTokens = terms.fuzziness ? qTokens.map((t) => fuzzyTerm(t, terms)) : undefined;
-  const wholeValue = (x: string) => (fuzzyQuery ? fuzzyQuery(x) : compareDynamic(x, query, f.type) === 0);
+  const fuzzyQuery = fuzzy && typeof query === 'string' ? fuzzyTerm(query, fuzzy) : undefined;
+  const fuzzyTokens = fuzzy && qTokens.map((t) => fuzzyTerm(t, fuzzy));
+  const phraseText = qTokens.join(' ');
   const tokenMatches = (t: string[]) => {
-    if (phrase) return t.join(' ').includes(qTokens.join(' '));
+    if (phrase) return t.join(' ').includes(phraseText);
     let met = 0;
     for (let i = 0; i < qTokens.length; i++) {
       if (fuzzyTokens ? t.some(fuzzyTokens[i]) : t.includes(qTokens[i])) met++;
@@ -58,20 +56,18 @@ export function matchFn(e: Expr & { type: 'function' }, ctx: CompileCtx): CExpr 
     }
     return false;
   };
+  const matches = (x: unknown): boolean => {
+    if (typeof x !== 'string') return compareDynamic(x, query, f.type) === 0;
+    if (analyzed) return tokenMatches(tokens(x));
+    return fuzzyQuery ? fuzzyQuery(x) : compareDynamic(x, query, f.type) === 0;
+  };
   return {
     type: 'boolean',
     constant: false,
     ev: (r) => {
       const v = f.ev(r);
       if (v === null) return false;
-      for (const x of Array.isArray(v) ? v : [v]) {
-        if (typeof x !== 'string') {
-          if (compareDynamic(x, query, f.type) === 0) return true;
-        } else if (!analyzed) {
-          if (wholeValue(x)) return true;
-        } else if (tokenMatches(tokens(x))) return true;
-      }
-      return false;
+      return Array.isArray(v) ? v.some(matches) : matches(v);
     },
   };
 }
@@ -151,9 +147,9 @@ function minimumShouldMatch(v: unknown, n: number, ctx: CompileCtx, e: Expr & { 
  * many distinct index terms a fuzzy query expands to (`max_expansions`); one document at a time
  * there is nothing to cap, so every token within the distance matches.
  */
-export function fuzzyTerm(term: string, m: TermMatcher): (token: string) => boolean {
+function fuzzyTerm(term: string, m: FuzzyOptions): (token: string) => boolean {
   const a = Array.from(term);
-  const f = m.fuzziness!;
+  const f = m.fuzziness;
   const k = 'edits' in f ? f.edits : a.length < f.low ? 0 : a.length < f.high ? 1 : 2;
   const p = Math.min(m.prefixLength, a.length);
   const rest = a.slice(p);
