@@ -81,6 +81,20 @@ test('gzip (sniffed by magic, not name) and concatenated gzip members', async ()
   assert.deepEqual(lines((await readAll(gzArray)).events), [[0, { q: 1 }], [1, { q: 2 }]]);
 });
 
+test('small gzip files are inflated in one call, and streamed when they decode past its limit', async () => {
+  // 24 MB of one repeated line compress to ~25 KB: too much to inflate in one call (16 MiB).
+  const line = JSON.stringify({ event: { action: 'x' }, pad: 'y'.repeat(100) }) + '\n';
+  const big = gzipSync(line.repeat(200_000), { level: 9 });
+  assert.ok(big.length < 128 * 1024, `${big.length} bytes compressed`);
+  const bomb = await readAll(write(dir, 'bomb.gz', big));
+  assert.equal(bomb.events.length, 200_000);
+  assert.deepEqual(bomb.skipped, {});
+  // The last member states its own length only: the whole file decodes past it.
+  const lying = await readAll(write(dir, 'members.gz', Buffer.concat([gzipSync(line.repeat(1000)), gzipSync('{"last":1}\n')])));
+  assert.equal(lying.events.length, 1001);
+  assert.deepEqual(lying.events.at(-1)?.doc, { last: 1 });
+});
+
 test('empty file and empty gzip: no events, nothing skipped', async () => {
   for (const f of [write(dir, 'empty.ndjson', ''), write(dir, 'empty.gz', gzipSync('')), write(dir, 'blank.ndjson', '\n\n\r\n')]) {
     const { events, skipped } = await readAll(f);
