@@ -147,3 +147,19 @@ test('small files are read whole; a file grown past its listed size, a pipe and 
     assert.equal(piped.out.length, 4);
   }
 });
+
+test('format sniffing: a first line that closes its own object is NDJSON, a pretty-printed document is not', async () => {
+  const { sniffText } = await import('../../src/input/sniff.js');
+  const cases: [string, string][] = [
+    ['{"a":"}{","b":[{"c":"\\"}"}]}\n{"a":2}\n', 'ndjson'],
+    ['  {"a":1}  \r\n', 'ndjson'],
+    ['{"a":1}', 'ndjson'],
+    ['{\n  "hits": {"total": 1}\n}\n', 'json'],
+    ['{"a":1} {"b":2}\n{"c":\n3}\n', 'json'],
+    ['{"a":"unterminated}\n{"b":\n', 'json'],
+    ['{"cut":\n{"a":1}\n', 'ndjson'], // a damaged first line; the next one decides
+    ['[{"a":1}]', 'json'],
+    ['\n\n', 'empty'],
+  ];
+  for (const [text, format] of cases) assert.equal(sniffText(Buffer.from(text)), format, JSON.stringify(text));
+});
