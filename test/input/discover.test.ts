@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { symlinkSync, mkdirSync } from 'node:fs';
+import { linkSync, symlinkSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { discoverEvidence, SkipLedger } from '../../src/input/index.js';
 import { tempDir, write } from './fixtures.js';
@@ -16,6 +16,20 @@ test('directories recurse, globs expand, duplicates and symlink loops collapse, 
   const files = await discoverEvidence([dir, a, `${dir}/host*/*.ndjson`], ledger);
   assert.deepEqual(files.map((f) => f.path), [a, b]);
   assert.deepEqual(ledger.byKind, {});
+});
+
+test('one file reached by a symlink, a hard link and a relative path is scanned once; a broken link is reported', async () => {
+  const dir = tempDir();
+  const a = write(dir, 'a.ndjson', '{}\n');
+  const b = write(dir, 'b.ndjson', '{}\n');
+  symlinkSync(a, path.join(dir, 'c-link.ndjson'));
+  linkSync(a, path.join(dir, 'd-hard.ndjson'));
+  symlinkSync(path.join(dir, 'gone'), path.join(dir, 'e-broken.ndjson'));
+  const ledger = new SkipLedger();
+  const files = await discoverEvidence([dir, path.relative(process.cwd(), b)], ledger);
+  assert.deepEqual(files.map((f) => f.path), [a, b]);
+  assert.deepEqual(Object.keys(ledger.byKind), ['unreadable-file']);
+  assert.equal(ledger.byKind['unreadable-file']?.examples[0].file, path.join(dir, 'e-broken.ndjson'));
 });
 
 test('missing paths, empty directories and empty globs are reported, not thrown', async () => {
