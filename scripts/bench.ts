@@ -14,7 +14,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -280,6 +280,7 @@ function main(): void {
 const LINES_PER_SMALL_FILE = 3;
 
 interface ManyFilesResult {
+  set: 'plain' | 'gzip';
   files: number;
   mb: number;
   many_s: number;
@@ -291,45 +292,56 @@ interface ManyFilesResult {
 }
 
 /**
- * Evidence dumps often come as thousands of small files (one per host and hour). The first plain
- * bench file, cut every few lines into files of its own, is hunted (bundled rules, default
- * --workers) against the same bytes as one file: what every file costs beyond its bytes.
+ * Evidence dumps often come as thousands of small files (one per host and hour), plain or each
+ * gzipped. The first bench file, cut every few lines into files of its own, is hunted (bundled
+ * rules, default --workers) against the same bytes as one file: what every file costs beyond its
+ * bytes. The gzip set's first file holds the same lines as the plain set's.
  */
-function measureManyFiles(node: string, trawl: string): ManyFilesResult {
-  const source = evidence('plain')[0];
-  const dir = path.join(out, `many-files-${path.basename(source, '.ndjson')}`);
-  if (!existsSync(dir)) {
-    log(`cutting ${source} into files of ${LINES_PER_SMALL_FILE} lines in ${dir}…`);
-    mkdirSync(dir, { recursive: true });
-    const lines = readFileSync(source, 'utf8').split('\n').filter(Boolean);
-    for (let i = 0; i * LINES_PER_SMALL_FILE < lines.length; i++) {
-      const part = lines.slice(i * LINES_PER_SMALL_FILE, (i + 1) * LINES_PER_SMALL_FILE);
-      writeFileSync(path.join(dir, `part-${String(i).padStart(5, '0')}.ndjson`), `${part.join('\n')}\n`);
+function measureManyFiles(node: string, trawl: string): ManyFilesResult[] {
+  const plain = evidence('plain')[0];
+  const cuts: [ManyFilesResult['set'], string][] = [
+    ['plain', plain],
+    ['gzip', evidence('gzip')[0]],
+  ];
+  return cuts.map(([set, source]) => {
+    // Named after the evidence set (size and kind), so a rerun at another --size cuts afresh.
+    const dir = path.join(out, `many-files-${path.basename(path.dirname(source))}`);
+    if (!existsSync(dir)) {
+      log(`cutting ${plain} into ${set} files of ${LINES_PER_SMALL_FILE} lines in ${dir}…`);
+      mkdirSync(dir, { recursive: true });
+      const lines = readFileSync(plain, 'utf8').split('\n').filter(Boolean);
+      for (let i = 0; i * LINES_PER_SMALL_FILE < lines.length; i++) {
+        const part = `${lines.slice(i * LINES_PER_SMALL_FILE, (i + 1) * LINES_PER_SMALL_FILE).join('\n')}\n`;
+        const name = `part-${String(i).padStart(5, '0')}.ndjson`;
+        if (set === 'gzip') writeFileSync(path.join(dir, `${name}.gz`), gzipSync(part));
+        else writeFileSync(path.join(dir, name), part);
+      }
     }
-  }
-  const files = readdirSync(dir).length;
-  const hunt = (evidenceArgs: string[]) => () => timed(node, [trawl, 'hunt', ...evidenceArgs, '--rules', path.join(root, 'rules'), ...HITS_TO_NOWHERE]);
-  const [many, one] = [hunt([dir]), hunt([source])];
-  const times: [number[], number[]] = [[], []];
-  const rss = [0, 0];
-  for (let round = 0; round < runs; round++) {
-    [many, one].forEach((run, i) => {
-      const r = run();
-      times[i].push(r.wall);
-      rss[i] = Math.max(rss[i], r.rssKb);
-    });
-  }
-  const result: ManyFilesResult = {
-    files,
-    mb: Math.round(statSync(source).size / 1e6),
-    many_s: median(times[0]),
-    many_peak_rss_mb: Math.round(rss[0] / 1024),
-    one_s: median(times[1]),
-    one_peak_rss_mb: Math.round(rss[1] / 1024),
-    ratio: round2(median(times[0].map((t, k) => t / times[1][k]))),
-  };
-  log(`  many files: ${files} files ${result.many_s.toFixed(2)} s ${result.many_peak_rss_mb} MB; one file ${result.one_s.toFixed(2)} s ${result.one_peak_rss_mb} MB; ${result.ratio}x`);
-  return result;
+    const files = readdirSync(dir).length;
+    const hunt = (evidenceArgs: string[]) => () => timed(node, [trawl, 'hunt', ...evidenceArgs, '--rules', path.join(root, 'rules'), ...HITS_TO_NOWHERE]);
+    const [many, one] = [hunt([dir]), hunt([source])];
+    const times: [number[], number[]] = [[], []];
+    const rss = [0, 0];
+    for (let round = 0; round < runs; round++) {
+      [many, one].forEach((run, i) => {
+        const r = run();
+        times[i].push(r.wall);
+        rss[i] = Math.max(rss[i], r.rssKb);
+      });
+    }
+    const result: ManyFilesResult = {
+      set,
+      files,
+      mb: Math.round(statSync(plain).size / 1e6),
+      many_s: median(times[0]),
+      many_peak_rss_mb: Math.round(rss[0] / 1024),
+      one_s: median(times[1]),
+      one_peak_rss_mb: Math.round(rss[1] / 1024),
+      ratio: round2(median(times[0].map((t, k) => t / times[1][k]))),
+    };
+    log(`  many ${set} files: ${files} files ${result.many_s.toFixed(2)} s ${result.many_peak_rss_mb} MB; one file ${result.one_s.toFixed(2)} s ${result.one_peak_rss_mb} MB; ${result.ratio}x`);
+    return result;
+  });
 }
 
 /**
@@ -469,7 +481,7 @@ function renderMarkdown(r: {
   machine: Record<string, unknown>;
   results: Measure[];
   parallel: ParallelRow[];
-  manyFiles: ManyFilesResult;
+  manyFiles: ManyFilesResult[];
   startup: Record<string, number>;
   kql: { events: number; compiled_ms: number; hand_ms: number; ratio: number; compiled_events_per_s: number };
   notes: string[];
@@ -504,9 +516,12 @@ two processes, round-robin); speedups are the medians of the per-round ratios to
 |---|---|---:|---:|---:|---:|---:|
 ${r.parallel.map((p) => `| ${p.rules} | ${p.set} | ${p.one_worker_s.toFixed(2)} | ${p.two_workers_s.toFixed(2)} | ${p.two_workers_speedup} | ${p.two_processes_s.toFixed(2)} | ${p.two_processes_speedup} |`).join('\n')}
 
-Many small files: the first plain file (${r.manyFiles.mb} MB) cut into ${r.manyFiles.files.toLocaleString('en-US')} files of ${LINES_PER_SMALL_FILE} lines, hunted with the
-bundled rules and the default \`--workers\`: ${r.manyFiles.many_s.toFixed(2)} s, peak RSS ${r.manyFiles.many_peak_rss_mb} MB, against ${r.manyFiles.one_s.toFixed(2)} s and ${r.manyFiles.one_peak_rss_mb} MB for
-the same bytes as one file (${r.manyFiles.ratio}x the time, median of ${r.runs} paired rounds).
+Many small files: the first file (${r.manyFiles[0].mb} MB of NDJSON) cut into files of ${LINES_PER_SMALL_FILE} lines, hunted with the bundled
+rules and the default \`--workers\`, against the same bytes as one file (medians of ${r.runs} paired rounds):
+
+| set | files | many files s | peak RSS MB | one file s | peak RSS MB | many / one |
+|---|---:|---:|---:|---:|---:|---:|
+${r.manyFiles.map((m) => `| ${m.set} | ${m.files.toLocaleString('en-US')} | ${m.many_s.toFixed(2)} | ${m.many_peak_rss_mb} | ${m.one_s.toFixed(2)} | ${m.one_peak_rss_mb} | ${m.ratio}x |`).join('\n')}
 
 Compiled KQL vs the same predicate written by hand (the SystemKey rule's query over ${r.kql.events.toLocaleString('en-US')}
 in-memory events, best of 7): compiled ${r.kql.compiled_ms} ms, hand-written ${r.kql.hand_ms} ms — ${r.kql.ratio}× the
