@@ -12,6 +12,12 @@ export interface ArrayFramerOptions {
   wanted?: ReadonlySet<number>;
   /** Screens elements before parsing, as NDJSON lines are (see LineGate). */
   gate?: LineGate;
+  /**
+   * The array is a value inside a larger document (a `_search` response's hits.hits, see
+   * SearchFramer), fed with `feed`: framing stops at its `]`, and damage is never handed back as
+   * lines.
+   */
+  nested?: boolean;
 }
 
 /** Damaged input is handed back to be read as lines only while its head is this small. */
@@ -47,8 +53,9 @@ const BACKSLASH = 0x5c;
 export class ArrayFramer {
   private readonly lines: FramedLines;
   private readonly maxLine: number;
+  private readonly nested: boolean;
   /** The input until the first document is framed (see handedOver). */
-  private head: Buffer[] | undefined = [];
+  private head: Buffer[] | undefined;
   private headBytes = 0;
   /** Elements framed in the head, parsed once the head is over (a handed-over head is read again as lines). */
   private early: [Buffer, number, number, number][] = [];
@@ -83,6 +90,8 @@ export class ArrayFramer {
 
   constructor(o: ArrayFramerOptions) {
     this.maxLine = o.maxLine ?? DEFAULT_MAX_LINE;
+    this.nested = o.nested === true;
+    if (!this.nested) this.head = [];
     this.lines = new FramedLines({ file: o.file, ledger: o.ledger, maxLine: this.maxLine, out: [], wanted: o.wanted, gate: o.gate });
   }
 
@@ -100,6 +109,31 @@ export class ArrayFramer {
     }
     this.frame(chunk);
     this.offset += chunk.length;
+  }
+
+  /**
+   * Nested arrays: frame `buf` from `from` (at `bufOffset` in the input, for messages), where
+   * the array's `[` or the rest of an array begun in an earlier chunk is. Returns the index just
+   * past its closing `]`, ready for the next array; -1 when `buf` ends first.
+   */
+  feed(buf: Buffer, from: number, bufOffset: number): number {
+    this.offset = bufOffset;
+    const end = this.frame(buf, from);
+    if (this.phase !== Phase.Closed) return -1;
+    this.phase = Phase.Open;
+    return end;
+  }
+
+  /** Nested arrays: a document found beside the arrays, numbered as the next element. */
+  element(text: Buffer): void {
+    this.index++;
+    if (text.length > this.maxLine) this.lines.tooLong(this.index, 'element');
+    else this.lines.add(text, 0, text.length, this.index, false, false);
+  }
+
+  /** Nested arrays: a document beside the arrays that outgrew the limit, numbered as the next element. */
+  tooLong(): void {
+    this.lines.tooLong(++this.index, 'element');
   }
 
   /** End of input: an unfinished element or array is reported. */
@@ -135,9 +169,9 @@ export class ArrayFramer {
     this.phase = Phase.Stopped;
   }
 
-  private frame(buf: Buffer): void {
+  /** Frames `buf` from `i`; a nested array stops at its `]`: the index past it. */
+  private frame(buf: Buffer, i = 0): number {
     const n = buf.length;
-    let i = 0;
     // Where the current element starts in `buf` (0 when it began in an earlier chunk).
     let start = 0;
     while (i < n && !this.handedOver) {
@@ -150,7 +184,7 @@ export class ArrayFramer {
           if (i === n) break;
           if (buf[i] !== 0x5b) {
             this.stop(i, this.phase === Phase.Open ? 'a JSON array' : "another array's '['");
-            return;
+            return n;
           }
           this.phase = Phase.Element;
           i++;
@@ -164,6 +198,7 @@ export class ArrayFramer {
             // `]` closes the array (after `[`, or a trailing comma JSON would refuse: nothing is lost)
             this.phase = Phase.Closed;
             i++;
+            if (this.nested) return i;
             break;
           }
           if (c === 0x2c) {
@@ -185,7 +220,7 @@ export class ArrayFramer {
           const end = this.bare ? bareEnd(buf, i) : this.scan(buf, i);
           if (end === -1) {
             this.keep(buf, start);
-            return;
+            return n;
           }
           this.complete(buf, start, end);
           this.phase = Phase.After;
@@ -197,8 +232,10 @@ export class ArrayFramer {
           if (i === n) break;
           const c = buf[i];
           if (c === 0x2c) this.phase = Phase.Element;
-          else if (c === 0x5d) this.phase = Phase.Closed;
-          else {
+          else if (c === 0x5d) {
+            this.phase = Phase.Closed;
+            if (this.nested) return i + 1;
+          } else {
             // Two elements without a comma between them: both are read, the gap reported.
             this.damaged(`expected ',' or ']' after element ${this.index} at byte ${this.offset + i}; reading on`);
             this.phase = Phase.Element;
@@ -208,9 +245,10 @@ export class ArrayFramer {
           break;
         }
         default:
-          return;
+          return n;
       }
     }
+    return i;
   }
 
   /**

@@ -3,6 +3,7 @@ import type { TrawlEvent } from './event.js';
 import { ArrayFramer } from './array-framer.js';
 import { decodedChunks, rawChunks } from './decode.js';
 import { NdjsonFramer } from './ndjson-framer.js';
+import { SearchFramer } from './search-framer.js';
 import { DEFAULT_MAX_LINE, type LineSink } from './ndjson-lines.js';
 import type { LineGate } from './line-gate.js';
 import { sniffText } from './sniff.js';
@@ -69,6 +70,7 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
     onDamage: () => {
       framing.lines?.dropPartial();
       framing.array?.dropPartial();
+      framing.search?.dropPartial();
     },
   });
   try {
@@ -82,6 +84,7 @@ export async function* readEvidenceFile(file: EvidenceFile | string, options: Re
 interface Framing {
   lines?: NdjsonFramer;
   array?: ArrayFramer;
+  search?: SearchFramer;
 }
 
 async function* readDecoded(chunks: AsyncGenerator<Buffer>, label: string, size: number, options: ReadOptions, framing: Framing): AsyncGenerator<TrawlEvent[]> {
@@ -109,6 +112,11 @@ async function* readDecoded(chunks: AsyncGenerator<Buffer>, label: string, size:
       yield take();
     }
     if (sink.out.length) yield take();
+    return;
+  }
+  if (format === 'search') {
+    const responses = (framing.search = new SearchFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate }));
+    yield* frameAll(responses, head, chunks);
     return;
   }
   framing.lines = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });

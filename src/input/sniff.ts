@@ -1,9 +1,11 @@
 import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { searchHitsStart } from './search-framer.js';
 
 export interface Sniffed {
   gzip: boolean;
-  format: 'ndjson' | 'json' | 'empty';
+  /** 'search': Elasticsearch `_search` responses, not one per line (see SearchFramer). */
+  format: 'ndjson' | 'json' | 'search' | 'empty';
 }
 
 const PEEK = 64 * 1024;
@@ -11,7 +13,8 @@ const PEEK = 64 * 1024;
 /**
  * Decide a file's shape from its first bytes: gzip by magic (1f 8b); then, after a BOM and
  * whitespace, `[` is a JSON array; `{` is NDJSON when the first line is a complete JSON value,
- * else one (pretty-printed) JSON document such as a `_search` response.
+ * else `_search` responses when the head reaches one's hits.hits, else one (pretty-printed)
+ * JSON document.
  */
 export async function sniffFile(path: string): Promise<Sniffed> {
   const fh = await open(path, 'r');
@@ -55,13 +58,15 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
     if (nl === -1) {
       // Out of lines. A first line longer than what we see is NDJSON: a one-line document reads
       // the same way line by line, and a huge first line must not turn the file into one value.
-      if (n === 0 || isObjectLine(buf, start, buf.length)) return 'ndjson';
-      return 'json';
+      if (n === 0) return searchHitsStart(buf, i) >= 0 ? 'search' : 'ndjson';
+      if (isObjectLine(buf, start, buf.length)) return 'ndjson';
+      break;
     }
     if (isObjectLine(buf, start, nl)) return 'ndjson';
     start = nl + 1;
   }
-  return 'json';
+  // A pretty-printed document; a `_search` response is read hit by hit, however large.
+  return searchHitsStart(buf, i) >= 0 ? 'search' : 'json';
 }
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0d || b === 0x09 || b === 0x0a;
