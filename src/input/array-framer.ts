@@ -41,6 +41,7 @@ const enum Phase {
 const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const LF = 0x0a;
 
 /**
  * Splits a JSON array into the byte ranges of its elements, which are then parsed one by one
@@ -71,6 +72,8 @@ export class ArrayFramer {
   private inString = false;
   /** Inside a string, the last chunk ended in a backslash: the next byte is escaped. */
   private escaped = false;
+  /** Where scan met a line break inside a string (nested arrays: see `broken`). */
+  private brokenAt = 0;
   /** The current element is a bare number, literal or string (not an object or array). */
   private bare = false;
   /** Earlier chunks' pieces of the current element. */
@@ -118,11 +121,19 @@ export class ArrayFramer {
    */
   feed(buf: Buffer, from: number, bufOffset: number): number {
     this.offset = bufOffset;
+    this.broken = false;
     const end = this.frame(buf, from);
     if (this.phase !== Phase.Closed) return -1;
     this.phase = Phase.Open;
     return end;
   }
+
+  /**
+   * Nested arrays: the last `feed` met a line break inside a string, which JSON never holds,
+   * compact or pretty-printed: the input was cut there (a truncated response of one per line).
+   * The element is reported and the array given up; `feed` returned the index past the break.
+   */
+  broken = false;
 
   /** Nested arrays: a document found beside the arrays, numbered as the next element. */
   element(text: Buffer): void {
@@ -218,6 +229,13 @@ export class ArrayFramer {
         }
         case Phase.Inside: {
           const end = this.bare ? bareEnd(buf, i) : this.scan(buf, i);
+          if (end === BROKEN) {
+            this.parts = undefined;
+            this.report(`element ${this.index} is cut by a line break inside a string at byte ${this.offset + this.brokenAt}; reading on at the next line`, this.index);
+            this.broken = true;
+            this.phase = Phase.Closed;
+            return this.brokenAt + 1;
+          }
           if (end === -1) {
             this.keep(buf, start);
             return n;
@@ -253,17 +271,19 @@ export class ArrayFramer {
 
   /**
    * Scans an object or array element from `i`, carrying depth and string state across chunks:
-   * the index just past its closing bracket, or -1 when `buf` ends first.
+   * the index just past its closing bracket, or -1 when `buf` ends first (BROKEN: see `broken`).
    */
   private scan(buf: Buffer, i: number): number {
     const n = buf.length;
     const open = this.open;
     // Byte loops, strings included: Buffer#indexOf to the next quote cost more per call than
     // the short strings (keys, names) most of a document is made of.
+    const lf = this.nested;
     if (this.inString) {
-      i = stringEnd(buf, this.escaped ? i + 1 : i);
+      i = stringEnd(buf, this.escaped ? i + 1 : i, lf);
       this.escaped = i > n;
       if (i >= n) return -1;
+      if (buf[i] === LF) return this.breakAt(i);
       this.inString = false;
       if (open.length === 0) return i + 1; // a bare string element
       i++;
@@ -271,12 +291,13 @@ export class ArrayFramer {
     for (; i < n; i++) {
       const c = buf[i];
       if (c === QUOTE) {
-        i = stringEnd(buf, i + 1);
+        i = stringEnd(buf, i + 1, lf);
         if (i >= n) {
           this.inString = true;
           this.escaped = i > n;
           return -1;
         }
+        if (buf[i] === LF) return this.breakAt(i);
         if (open.length === 0) return i + 1;
       } else if (c === 0x7b) open.push(0x7d);
       else if (c === 0x5b) open.push(0x5d);
@@ -286,6 +307,12 @@ export class ArrayFramer {
       }
     }
     return -1;
+  }
+
+  private breakAt(i: number): number {
+    this.brokenAt = i;
+    this.inString = false;
+    return BROKEN;
   }
 
   /** The current element continues past this chunk: keep its piece, unless it is too long. */
@@ -386,13 +413,24 @@ function bareEnd(buf: Buffer, i: number): number {
   return -1;
 }
 
+/** scan's answer when a string ran into a line break (nested arrays). */
+const BROKEN = -2;
+
 /**
  * The closing quote of a string whose contents start at `i`; past the end when `buf` ends first:
  * at `buf.length`, or one further when its last byte is a backslash (the next chunk's first byte
- * is escaped).
+ * is escaped). With `lfEnds`, a line break ends it too (its index: the string is broken).
  */
-function stringEnd(buf: Buffer, i: number): number {
+function stringEnd(buf: Buffer, i: number, lfEnds: boolean): number {
   const n = buf.length;
+  if (lfEnds) {
+    for (; i < n; i++) {
+      const c = buf[i];
+      if (c === QUOTE || c === LF) return i;
+      if (c === BACKSLASH && buf[++i] === LF) return i;
+    }
+    return i;
+  }
   for (; i < n; i++) {
     const c = buf[i];
     if (c === QUOTE) return i;

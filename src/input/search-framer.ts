@@ -4,6 +4,7 @@ import { DEFAULT_MAX_LINE } from './ndjson-lines.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const LF = 0x0a;
 const OBJECT = 0x7b;
 const ARRAY = 0x5b;
 
@@ -24,6 +25,11 @@ export const enum Walked {
   Begin,
   /** A top-level object closed: `at` is just past its `}`. */
   End,
+  /**
+   * A line break inside a string, which JSON never holds: the input was cut there (a truncated
+   * response of one per line). The walk starts afresh at `at`, just past it.
+   */
+  Broken,
 }
 
 /**
@@ -60,8 +66,10 @@ export class ResponseWalker {
     const n = buf.length;
     const stack = this.stack;
     if (this.inString) {
-      i = this.stringRest(buf, i) + 1;
-      if (i > n) return this.stop(n, Walked.More);
+      i = this.stringRest(buf, i);
+      if (i >= n) return this.stop(n, Walked.More);
+      if (buf[i] === LF) return this.restart(i);
+      i++;
     }
     for (; i < n; i++) {
       const c = buf[i];
@@ -75,6 +83,7 @@ export class ResponseWalker {
           this.escaped = false;
           i = this.stringRest(buf, i + 1);
           if (i >= n) return this.stop(n, Walked.More);
+          if (buf[i] === LF) return this.restart(i);
           break;
         }
         case OBJECT:
@@ -119,18 +128,37 @@ export class ResponseWalker {
     return what;
   }
 
-  /** The rest of a string from `i`: the index of its closing quote, or `buf.length` when it runs on. */
+  /** A string broke at the line break at `i`: whatever was open is given up. */
+  private restart(i: number): Walked {
+    this.stack.length = 0;
+    this.inString = false;
+    this.keyBytes = undefined;
+    return this.stop(i + 1, Walked.Broken);
+  }
+
+  /** The hits array broke off (see ArrayFramer.broken): the walk starts afresh. */
+  reset(): void {
+    this.stack.length = 0;
+    this.inString = false;
+    this.expectKey = false;
+  }
+
+  /**
+   * The rest of a string from `i`: the index of its closing quote, of a line break that breaks
+   * it, or `buf.length` when it runs on.
+   */
   private stringRest(buf: Buffer, i: number): number {
     const n = buf.length;
     const key = this.keyBytes;
-    if (this.escaped) {
+    if (this.escaped && i < n) {
       this.escaped = false;
-      if (i >= n) return n;
       if (key) this.keyBytes = undefined; // an escaped key is never one we look for
+      if (buf[i] === LF) return i;
       i++;
     }
     for (; i < n; i++) {
       const c = buf[i];
+      if (c === LF) return i;
       if (c === QUOTE) {
         this.inString = false;
         if (this.keyBytes) this.setKey(String.fromCharCode(...this.keyBytes));
@@ -143,7 +171,7 @@ export class ResponseWalker {
           this.escaped = true;
           return n;
         }
-        i++;
+        if (buf[++i] === LF) return i;
       } else if (this.keyBytes) {
         if (this.keyBytes.length < KEY_CAPTURE) this.keyBytes.push(c);
         else this.keyBytes = undefined;
@@ -208,6 +236,7 @@ export class SearchFramer {
         const end = this.hits.feed(chunk, i, this.offset);
         if (end === -1) break;
         this.inHits = false;
+        if (this.hits.broken) this.walker.reset();
         i = end;
         continue;
       }
@@ -225,6 +254,10 @@ export class SearchFramer {
           if (this.overflow) this.hits.tooLong();
           else if (this.heldFrom !== -1) this.document(chunk, i);
           this.release();
+          break;
+        case Walked.Broken:
+          this.release();
+          this.report(`a line break inside a string at byte ${this.offset + i - 1}: the response is cut there; reading on at the next line`);
           break;
         case Walked.Garbage:
           this.release();

@@ -12,9 +12,9 @@ const PEEK = 64 * 1024;
 
 /**
  * Decide a file's shape from its first bytes: gzip by magic (1f 8b); then, after a BOM and
- * whitespace, `[` is a JSON array; `{` is NDJSON when the first line is a complete JSON value,
- * else `_search` responses when the head reaches one's hits.hits, else one (pretty-printed)
- * JSON document.
+ * whitespace, `[` is a JSON array; `{` is `_search` responses when the head reaches the first
+ * one's hits.hits (one per line, or not: see SearchFramer), NDJSON when the first line is a
+ * complete JSON value, else one (pretty-printed) JSON document.
  */
 export async function sniffFile(path: string): Promise<Sniffed> {
   const fh = await open(path, 'r');
@@ -62,7 +62,7 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
       if (isObjectLine(buf, start, buf.length)) return 'ndjson';
       break;
     }
-    if (isObjectLine(buf, start, nl)) return 'ndjson';
+    if (isObjectLine(buf, start, nl)) return n === 0 && searchHitsStart(buf, start) >= 0 ? 'search' : 'ndjson';
     start = nl + 1;
   }
   // A pretty-printed document; a `_search` response is read hit by hit, however large.

@@ -70,11 +70,12 @@ test('an object among the responses that is no response is read as one more docu
   assert.deepEqual(ledger.byKind['line-too-long']?.examples.map((e) => e.line), [2]);
 });
 
-test('sniffing: _search responses not one per line are "search"; one per line stays NDJSON; hits.hits alone is a document', () => {
+test('sniffing: _search responses are "search", one per line or not; hits.hits alone is a document', () => {
   const one = JSON.stringify(response(3));
   assert.equal(sniffText(Buffer.from(one.slice(0, 600))), 'search', 'a long first line, cut by the head');
   assert.equal(sniffText(Buffer.from(JSON.stringify(response(3), null, 2))), 'search', 'pretty-printed');
-  assert.equal(sniffText(Buffer.from(`${one}\n${one}\n`)), 'ndjson');
+  assert.equal(sniffText(Buffer.from(`${one}\n${one}\n`)), 'search', 'one per line');
+  assert.equal(sniffText(Buffer.from(`{"a":1}\n${one}\n`)), 'ndjson');
   assert.equal(sniffText(Buffer.from(JSON.stringify({ hits: { hits: [{ a: 1 }] } }, null, 2))), 'json');
 });
 
@@ -109,4 +110,22 @@ test('a response larger than a line may be, gzipped, read in full; reading back 
   const back = [];
   for await (const batch of readEvidenceFile(f, { ledger: new SkipLedger(), lines: new Set([7, 11000]) })) back.push(...batch);
   assert.deepEqual(back.map((e) => [e.line, e.doc]), [[7, hit(7)._source], [11000, hit(11000)._source]]);
+});
+
+test('responses one per line, one of them cut short: the lines after it are read on', async () => {
+  const lines = [response(3, 0, 0), response(3, 1, 3), response(3, 2, 6)].map((r) => JSON.stringify(r));
+  // The second line ends inside a string of its second hit (a partial write); a third line cut in its wrapper.
+  const cut = lines[1].slice(0, lines[1].indexOf('"id-1-4"') + 4);
+  const wrapperCut = lines[2].slice(0, lines[2].indexOf('FGluY2'));
+  const f = write(dir, 'pages.ndjson', `${lines[0]}\n${cut}\n${wrapperCut}\n${lines[2]}\n`);
+  const { events, skipped } = await readAll(f);
+  assert.deepEqual(
+    events.map((e) => [e.line, e.id]),
+    [[0, 'id-0-0'], [1, 'id-0-1'], [2, 'id-0-2'], [3, 'id-1-3'], [5, 'id-2-6'], [6, 'id-2-7'], [7, 'id-2-8']],
+  );
+  assert.equal(skipped['malformed-json']?.count, 2);
+  assert.deepEqual(skipped['malformed-json']!.examples.map((e) => e.message.replace(/\d+/g, 'N')), [
+    'element N is cut by a line break inside a string at byte N; reading on at the next line',
+    'a line break inside a string at byte N: the response is cut there; reading on at the next line',
+  ]);
 });
