@@ -50,6 +50,9 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
   // whose first line happens to be an array: that line is skipped, the documents are read).
   if (buf[i] === 0x5b) return isNdjsonAfterArrayLine(buf, i) ? 'ndjson' : 'json';
   if (buf[i] !== 0x7b) return 'ndjson'; // not JSON at all: the NDJSON reader reports each bad line
+  // Responses one per line too: read as lines, each line's hits would be numbered from 0 again,
+  // and a line damaged after its hits.hits opened would cost its hits before the damage.
+  if (searchHitsStart(buf, i) >= 0) return 'search';
   // NDJSON when the first line — or, if that one is damaged, one of the next few — is a whole
   // JSON object on its own; a pretty-printed document's lines never are.
   let start = i;
@@ -58,15 +61,13 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
     if (nl === -1) {
       // Out of lines. A first line longer than what we see is NDJSON: a one-line document reads
       // the same way line by line, and a huge first line must not turn the file into one value.
-      if (n === 0) return searchHitsStart(buf, i) >= 0 ? 'search' : 'ndjson';
-      if (isObjectLine(buf, start, buf.length)) return 'ndjson';
-      break;
+      if (n === 0 || isObjectLine(buf, start, buf.length)) return 'ndjson';
+      return 'json';
     }
-    if (isObjectLine(buf, start, nl)) return n === 0 && searchHitsStart(buf, start) >= 0 ? 'search' : 'ndjson';
+    if (isObjectLine(buf, start, nl)) return 'ndjson';
     start = nl + 1;
   }
-  // A pretty-printed document; a `_search` response is read hit by hit, however large.
-  return searchHitsStart(buf, i) >= 0 ? 'search' : 'json';
+  return 'json';
 }
 
 const isSpace = (b: number) => b === 0x20 || b === 0x0d || b === 0x09 || b === 0x0a;
@@ -93,14 +94,24 @@ function isObjectLine(buf: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/**
+ * A file starting with `[` is NDJSON after all when its first line is a whole value with objects
+ * on the lines after it, or when the line after it is an object that no comma follows before the
+ * next one: array elements are separated by commas; NDJSON lines are not.
+ */
 function isNdjsonAfterArrayLine(buf: Buffer, start: number): boolean {
   const nl = buf.indexOf(0x0a, start);
   if (nl === -1) return false;
+  let whole = true;
   try {
     JSON.parse(buf.toString('utf8', start, nl));
   } catch {
-    return false;
+    whole = false;
   }
-  const rest = buf.toString('utf8', nl + 1, Math.min(buf.length, nl + 1 + 4096)).trimStart();
-  return rest.startsWith('{');
+  if (whole) return buf.toString('utf8', nl + 1, Math.min(buf.length, nl + 1 + 4096)).trimStart().startsWith('{');
+  const second = buf.indexOf(0x0a, nl + 1);
+  if (second === -1 || !isObjectLine(buf, nl + 1, second)) return false;
+  let i = second + 1;
+  while (i < buf.length && isSpace(buf[i])) i++;
+  return buf[i] === 0x7b;
 }

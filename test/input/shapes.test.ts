@@ -159,6 +159,8 @@ test('format sniffing: a first line that closes its own object is NDJSON, a pret
     ['{"a":"unterminated}\n{"b":\n', 'json'],
     ['{"cut":\n{"a":1}\n', 'ndjson'], // a damaged first line; the next one decides
     ['[{"a":1}]', 'json'],
+    ['[\n  {"a":1},\n  {"b":2}\n]\n', 'json'],
+    ['[\n{"a":1}\n{"b":2}\n', 'ndjson'], // no commas between: a stray '[' line before NDJSON
     ['\n\n', 'empty'],
   ];
   for (const [text, format] of cases) assert.equal(sniffText(Buffer.from(text)), format, JSON.stringify(text));
