@@ -11,7 +11,7 @@ import type { LineageIndex } from '../lineage/lineage-index.js';
 import type { Rule } from '../rules/rule.js';
 import type { StatefulOutcome } from './evaluate-stateful.js';
 import type { HitFilter } from './filter-hits.js';
-import { defaultMaxMemory, planMemory } from './memory-budget.js';
+import { defaultMaxMemory, formatSize, planMemory } from './memory-budget.js';
 import type { MergedScan } from './merge-scans.js';
 import { startPool, type Pool } from './pool.js';
 import { localPruneKeys, prunable, pruneSnapshot, unionPruneKeys, type PruneKeys } from './prune-exchange.js';
@@ -160,7 +160,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
-      { rules: ruleOpts, lineage: withLineage, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
+      { rules: ruleOpts, lineage: withLineage, lineageBytes: memory.lineageBytes / scanners, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
       { onBytes: (n) => addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone, onRuleDone: () => evaluating.advance() },
     );
     // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
@@ -215,7 +215,9 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         aborted: () => claims.stopped,
       };
       lateStart?.begin();
-      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, store: mainStore, claims, projectCandidates, lineGate });
+      // Like the candidates, the lineage index of a main thread that may stay alone gets the whole share.
+      const lineageBytes = late ? memory.lineageBytes : memory.lineageBytes / scanners;
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, lineageBytes, store: mainStore, claims, projectCandidates, lineGate });
       // The workers may have started during the scan (the late start).
       pool?.release((scanner) => claims.idle(scanner));
       let keys: PruneKeys = {};
@@ -294,6 +296,11 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   ]);
   scan.ledger.merge(discovery.byKind);
   const { warnings, stats } = notes;
+  if (scan.lineage && scan.lineage.unindexed > 0) {
+    warnings.push(
+      `process lineage: ${scan.lineage.unindexed} event(s) not indexed: the lineage index reached its share of ${memory.label} (${formatSize(memory.lineageBytes)}); their processes show no lineage (a larger --max-memory indexes them)`,
+    );
+  }
   // In the order of their first failure, as one scanner reading everything in order would see them.
   const faults = [...scan.faults].sort(
     (a, b) => (a.first.file < b.first.file ? -1 : a.first.file > b.first.file ? 1 : a.first.line - b.first.line || (a.rule_id < b.rule_id ? -1 : 1)),

@@ -40,6 +40,8 @@ export interface MemoryPlan {
   refuseBytes: number;
   /** A streaming rule's own state (new_terms values) before eviction. */
   stateBytes: number;
+  /** The process lineage index (interactive hunts), all scanners together. */
+  lineageBytes: number;
   label: string;
 }
 
@@ -58,6 +60,7 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
     loadBytes: candidates,
     refuseBytes: heapLimit * 0.6,
     stateBytes: Math.min(maxMemory * 0.25, heapLimit * 0.25),
+    lineageBytes: Math.min(maxMemory * 0.15, heapLimit * 0.15),
     label: `--max-memory ${formatSize(maxMemory)}`,
   };
 }

@@ -11,6 +11,8 @@ import type { RuleCosts } from './share-evaluation.js';
 export interface WorkerInit {
   rules: RuleSetOptions;
   lineage: boolean;
+  /** This worker's share of the lineage index's budget. */
+  lineageBytes?: number;
   /** Keep candidates as rule projections (see StatefulRule.project). */
   projectCandidates: boolean;
   /** Screen out lines no rule can match before parsing them (see RoutingGate). */

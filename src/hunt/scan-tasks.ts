@@ -40,8 +40,9 @@ const YIELD_EVERY_MS = 50;
 const PROJECT_PAST_BYTES = 16 * 1024 * 1024;
 
 export interface ScanOptions {
-  /** Build the process lineage index while scanning. */
+  /** Build the process lineage index while scanning, within this many (estimated) bytes. */
   lineage: boolean;
+  lineageBytes?: number;
   /** This scanner's share of the candidate budget and where it spills. */
   store?: CandidateStoreOptions;
   /** Shared line counts for range tasks (see TaskClaims.linesBefore). */
@@ -57,13 +58,13 @@ export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,
   hooks: ScanHooks,
-  { lineage: withLineage, store, claims, projectCandidates, lineGate }: ScanOptions,
+  { lineage: withLineage, lineageBytes, store, claims, projectCandidates, lineGate }: ScanOptions,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
   const scanner = new Scanner(set.compiled, candidates);
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
-  const lineage = withLineage ? new LineageIndex() : undefined;
+  const lineage = withLineage ? new LineageIndex(lineageBytes) : undefined;
   // The lineage index wants every event, routed or not: screened lines carry its fields too.
   const gate = lineGate ? routingGate(scanner, lineage ? LINEAGE_FIELDS : []) : undefined;
   let events = 0;

@@ -33,7 +33,13 @@ export function openLineage(s: TuiState, hit: number | undefined): TuiState {
   if (!s.ctx.lineage) return { ...s, status: 'no lineage: process lineage is built only by an interactive `trawl hunt`' };
   if (hit === undefined) return s;
   const key = processKeyOf(s.ctx.lineage, s.ctx.hits[hit]);
-  if (!key) return { ...s, status: 'no process lineage for this hit' };
+  if (!key) {
+    const unindexed = s.ctx.lineage.unindexed;
+    const status = unindexed > 0
+      ? `no process lineage for this hit: the lineage index reached its memory share and left ${unindexed.toLocaleString('en-US')} events out (rerun with a larger --max-memory)`
+      : 'no process lineage for this hit';
+    return { ...s, status };
+  }
   const chain = s.ctx.lineage.ancestors(key).length;
   return push(s, { kind: 'lineage', key, cursor: chain, top: Math.max(0, chain - pageRows(s.height) + 1), collapsed: new Set() });
 }

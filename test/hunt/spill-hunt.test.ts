@@ -66,3 +66,19 @@ test('without a usable temporary directory the hunt still runs, in memory, with 
   assert.match(stranded.summary.warnings[0], /^no temporary directory for spilling candidates \(ENOENT.*\); they are kept in memory$/);
   assert.equal(JSON.stringify(stranded.hits), JSON.stringify(reference.hits));
 });
+
+test('the process lineage index of an interactive hunt stays within its share of --max-memory, and says what it left out', async () => {
+  const base = { evidence: [path.join(ROOT, 'samples')], rulePaths: [path.join(ROOT, 'rules')], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills, lineage: true };
+  for (const workers of [1, 2]) {
+    const full = await hunt({ ...base, workers });
+    assert.ok(full.lineage && full.lineage.size > 100 && full.lineage.unindexed === 0, `workers=${workers}: ${full.lineage?.size} records`);
+    assert.ok(!full.summary.warnings.some((w) => /process lineage/.test(w)));
+    // 15 % of 256 KB: room for a few dozen processes of the samples' hundreds.
+    const bounded = await hunt({ ...base, workers, maxMemory: 256 * 1024 });
+    const lineage = bounded.lineage!;
+    assert.ok(lineage.size < full.lineage.size / 2, `workers=${workers}: ${lineage.size} of ${full.lineage.size} records`);
+    assert.ok(lineage.unindexed > 0);
+    assert.ok(bounded.summary.warnings.some((w) => w.startsWith(`process lineage: ${lineage.unindexed} event(s) not indexed: the lineage index reached its share of --max-memory 256 KB`)), bounded.summary.warnings.join('\n'));
+    assert.equal(JSON.stringify(bounded.hits), JSON.stringify(full.hits), 'hits do not depend on it');
+  }
+});

@@ -148,3 +148,20 @@ test('a command line replaces args; args stand in when there is none', () => {
   assert.equal(index.findByEntityId('C1')[0].args, undefined);
   assert.deepEqual(index.findByEntityId('C2')[0].args, ['ls', '-la']);
 });
+
+test('a budget bounds the index: past it events are counted, not indexed; counts survive serialising and merging', () => {
+  const events = craftedTree();
+  const whole = build(events);
+  // Room for about two records: the rest of the tree's events are left out, and said so.
+  const small = new LineageIndex(2000);
+  for (const ev of events) small.add(ev);
+  assert.ok(small.size < whole.size, `${small.size} of ${whole.size} records`);
+  assert.ok(small.unindexed > 0 && small.unindexed < events.length, `${small.unindexed} of ${events.length} events left out`);
+  const copy = LineageIndex.fromJSON(JSON.parse(JSON.stringify(small.toJSON())));
+  assert.equal(copy.unindexed, small.unindexed);
+  const merged = new LineageIndex();
+  merged.merge(copy);
+  merged.merge(LineageIndex.fromJSON(small.toJSON()));
+  assert.equal(merged.unindexed, 2 * small.unindexed);
+  assert.equal(build(events).unindexed, 0, 'no budget: everything indexed');
+});

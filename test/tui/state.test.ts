@@ -133,6 +133,11 @@ test('lineage unavailable or unknown process gives a status, not a crash', () =>
   assert.match(run(three(), { type: 'open-lineage' }).status, /no lineage/);
   const s = initState({ hits: [makeHit({ entityId: 'nowhere' })], summary: makeSummary(), lineage: new LineageIndex() });
   assert.equal(run(s, { type: 'open-lineage' }).status, 'no process lineage for this hit');
+  // An index that reached its memory share says so, and what raises it.
+  const full = new LineageIndex(1);
+  for (const ev of craftedTree()) full.add(ev);
+  const t = initState({ hits: [makeHit({ entityId: 'nowhere' })], summary: makeSummary(), lineage: full });
+  assert.match(run(t, { type: 'open-lineage' }).status, /^no process lineage for this hit: the lineage index reached its memory share and left \d+ events out \(rerun with a larger --max-memory\)$/);
 });
 
 test('timeline: loading then ready; a late result for another process is ignored', () => {

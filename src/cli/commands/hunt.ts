@@ -53,7 +53,8 @@ export function registerHunt(program: Command): void {
     .option(
       '--max-memory <size>',
       'memory budget, e.g. 512MB or 4GB: past a share of it, events kept by stateful rules (sequences, ' +
-        'new_terms, threshold, ES|QL) spill to temporary files (default: half the RAM, at most 2GB)',
+        'new_terms, threshold, ES|QL) spill to temporary files, and the TUI\'s process lineage index ' +
+        'stops growing (default: half the RAM, at most 2GB)',
     )
     .addHelpText(
       'after',
