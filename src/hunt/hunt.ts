@@ -254,7 +254,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       import('./evaluate-stateful.js'),
       import('./scan-tasks.js'),
     ]);
-    scan = mergeScans(outputs, withLineage);
+    scan = mergeScans(outputs, withLineage, memory.lineageBytes);
     // mergeScans keeps the first examples in output order; the earliest by file and line are the
     // same whichever scanner read what.
     const skipped: SkipReport = {};
@@ -296,11 +296,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   ]);
   scan.ledger.merge(discovery.byKind);
   const { warnings, stats } = notes;
-  if (scan.lineage && scan.lineage.unindexed > 0) {
-    warnings.push(
-      `process lineage: ${scan.lineage.unindexed} event(s) not indexed: the lineage index reached its share of ${memory.label} (${formatSize(memory.lineageBytes)}); their processes show no lineage (a larger --max-memory indexes them)`,
-    );
-  }
   // In the order of their first failure, as one scanner reading everything in order would see them.
   const faults = [...scan.faults].sort(
     (a, b) => (a.first.file < b.first.file ? -1 : a.first.file > b.first.file ? 1 : a.first.line - b.first.line || (a.rule_id < b.rule_id ? -1 : 1)),
@@ -309,6 +304,22 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     warnings.push(`rule ${f.rule_id} failed on ${f.count} event(s), first at ${f.first.file}:${f.first.line}: ${f.first.message}`);
   }
   const hits = sortHits(filterHits([...scan.hits, ...evaluated.hits], opts.filter ?? {}));
+  const lineage = scan.lineage;
+  if (lineage && lineage.unindexed > 0) {
+    let again: string[] = [];
+    if (!aborted()) {
+      const { completeLineageForHits } = await import('./lineage-fill.js');
+      again = await completeLineageForHits(lineage, hits, files, (n) => progress.stage("evidence files read again for the lineage of hosts with hits", n));
+    }
+    if (again.length) stats['lineage_hosts_read_again'] = again.length;
+    if (lineage.unindexed > 0) {
+      const hosts = lineage.unindexedByHost.size;
+      warnings.push(
+        `process lineage: ${lineage.unindexed} event(s) of ${hosts} host(s) not indexed: the lineage index reached its share of ${memory.label} (${formatSize(memory.lineageBytes)})` +
+          `${again.length ? `; the ${again.length} host(s) with the most hits that fit were read again for it` : ''}; their processes show no lineage (a larger --max-memory indexes them)`,
+      );
+    }
+  }
   const summary = summarize({
     files: files.length,
     bytes: Math.max(totalBytes, bytesRead),

@@ -20,11 +20,11 @@ export interface MergedScan {
  * Combine scanner outputs. Everything order-dependent is re-sorted later (hits, candidates) or
  * here (skip examples, fault locations), so results do not depend on which worker finished first.
  */
-export function mergeScans(outputs: ScanOutput[], withLineage: boolean): MergedScan {
+export function mergeScans(outputs: ScanOutput[], withLineage: boolean, lineageBytes = Infinity): MergedScan {
   const candidates = new CandidateSet();
   const faults = new Map<string, RuleFault>();
   const ledger = new SkipLedger();
-  const lineage = withLineage ? new LineageIndex() : undefined;
+  const lineage = withLineage ? new LineageIndex(lineageBytes) : undefined;
   const hits: Hit[] = [];
   let events = 0;
   let screened = 0;

@@ -1,5 +1,5 @@
 import type { Provenance, TrawlEvent } from '../input/event.js';
-import { compileField, parseTimestamp } from '../fields/index.js';
+import { compileField, hostOf, parseTimestamp } from '../fields/index.js';
 import {
   emptyRecord,
   factsOf,
@@ -39,6 +39,15 @@ export class LineageIndex {
    * events, where every other part of a hunt stays flat.
    */
   unindexed = 0;
+  /** The same, by host (the host of an event that names none is ''). */
+  readonly unindexedByHost = new Map<string, number>();
+  /** The evidence files those events are in, by host (what reading a host again must read). */
+  readonly unindexedFiles = new Map<string, Set<string>>();
+
+  /** Estimated heap bytes of the records and references held. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
 
   /** @param budget estimated bytes the index may hold; past them, events are counted, not indexed. */
   constructor(readonly budget = Infinity) {}
@@ -73,7 +82,7 @@ export class LineageIndex {
 
   add(ev: TrawlEvent): void {
     if (this.bytes > this.budget) {
-      this.unindexed++;
+      this.leaveOut(hostOf(ev.doc) ?? '', 1, [ev.file]);
       return;
     }
     const doc = ev.doc;
@@ -97,7 +106,7 @@ export class LineageIndex {
   }
 
   merge(other: LineageIndex): void {
-    this.unindexed += other.unindexed;
+    for (const [host, n] of other.unindexedByHost) this.leaveOut(host, n, other.unindexedFiles.get(host));
     this.bytes += other.bytes;
     for (const theirs of other.records.values()) {
       const mine = this.records.get(theirs.key);
@@ -160,13 +169,20 @@ export class LineageIndex {
   }
 
   toJSON(): unknown {
-    return { version: 1, unindexed: this.unindexed, bytes: this.bytes, records: [...this.records.values()].map(recordToJSON) };
+    const unindexed = [...this.unindexedByHost].map(([host, n]) => [host, n, [...(this.unindexedFiles.get(host) ?? [])]]);
+    return { version: 1, unindexed, bytes: this.bytes, records: [...this.records.values()].map(recordToJSON) };
   }
 
   static fromJSON(x: unknown): LineageIndex {
     const index = new LineageIndex();
     const o = x as { records?: unknown; unindexed?: unknown; bytes?: unknown } | null;
-    if (typeof o?.unindexed === 'number' && o.unindexed > 0) index.unindexed = o.unindexed;
+    if (Array.isArray(o?.unindexed)) {
+      for (const pair of o.unindexed as unknown[]) {
+        if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'number' || !(pair[1] > 0)) continue;
+        const files = Array.isArray(pair[2]) ? pair[2].filter((f): f is string => typeof f === 'string') : [];
+        index.leaveOut(pair[0], pair[1], files);
+      }
+    }
     if (typeof o?.bytes === 'number' && o.bytes > 0) index.bytes = o.bytes;
     const list = o?.records;
     if (!Array.isArray(list)) return index;
@@ -177,6 +193,65 @@ export class LineageIndex {
       index.indexIds(rec);
     }
     return index;
+  }
+
+  /** Estimated bytes and event references held, by host. */
+  hostUsage(): Map<string, { bytes: number; refs: number }> {
+    const out = new Map<string, { bytes: number; refs: number }>();
+    for (const rec of this.records.values()) {
+      let u = out.get(rec.host);
+      if (!u) out.set(rec.host, (u = { bytes: 0, refs: 0 }));
+      u.bytes += RECORD_BYTES + REF_BYTES * rec.eventRefs.length;
+      u.refs += rec.eventRefs.length;
+    }
+    return out;
+  }
+
+  /**
+   * Forget every record of `host`, making room in the budget. With `again`, its events are
+   * about to be indexed anew (a second pass over the evidence): none count as left out; else
+   * the events its records referenced do.
+   */
+  dropHost(host: string, again: boolean): void {
+    let refs = 0;
+    const files = new Set<string>();
+    for (const [key, rec] of this.records) {
+      if (rec.host !== host) continue;
+      this.records.delete(key);
+      this.bytes -= RECORD_BYTES + REF_BYTES * rec.eventRefs.length;
+      refs += rec.eventRefs.length;
+      for (const r of rec.eventRefs) files.add(r.file);
+      const had = rec.entityId === undefined ? undefined : this.byEntity.get(rec.entityId);
+      if (had === key) this.byEntity.delete(rec.entityId!);
+      else if (Array.isArray(had)) {
+        const rest = had.filter((k) => k !== key);
+        if (rest.length === 0) this.byEntity.delete(rec.entityId!);
+        else this.byEntity.set(rec.entityId!, rest.length === 1 ? rest[0] : rest);
+      }
+    }
+    const prefix = `${host}\u0000`;
+    for (const k of this.byPid.keys()) if (k.startsWith(prefix)) this.byPid.delete(k);
+    this.childIndex = undefined;
+    if (again) {
+      this.unindexed -= this.unindexedByHost.get(host) ?? 0;
+      this.unindexedByHost.delete(host);
+      this.unindexedFiles.delete(host);
+    } else if (refs > 0) this.leaveOut(host, refs, files);
+  }
+
+  /** The evidence files holding `host`'s events, indexed or left out. */
+  filesOf(host: string): Set<string> {
+    const files = new Set(this.unindexedFiles.get(host));
+    for (const rec of this.records.values()) if (rec.host === host) for (const r of rec.eventRefs) files.add(r.file);
+    return files;
+  }
+
+  private leaveOut(host: string, n: number, files: Iterable<string> = []): void {
+    this.unindexed += n;
+    this.unindexedByHost.set(host, (this.unindexedByHost.get(host) ?? 0) + n);
+    let set = this.unindexedFiles.get(host);
+    if (!set) this.unindexedFiles.set(host, (set = new Set()));
+    for (const f of files) set.add(f);
   }
 
   private ref(rec: ProcessRecord, ev: Provenance): Provenance | undefined {

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hunt } from '../../src/hunt/hunt.js';
+import type { LineageIndex } from '../../src/lineage/index.js';
 import { ROOT } from '../helpers/trawl.js';
 import { tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
 
@@ -78,7 +79,49 @@ test('the process lineage index of an interactive hunt stays within its share of
     const lineage = bounded.lineage!;
     assert.ok(lineage.size < full.lineage.size / 2, `workers=${workers}: ${lineage.size} of ${full.lineage.size} records`);
     assert.ok(lineage.unindexed > 0);
-    assert.ok(bounded.summary.warnings.some((w) => w.startsWith(`process lineage: ${lineage.unindexed} event(s) not indexed: the lineage index reached its share of --max-memory 256 KB`)), bounded.summary.warnings.join('\n'));
+    assert.ok(
+      bounded.summary.warnings.some((w) => w.startsWith(`process lineage: ${lineage.unindexed} event(s) of ${lineage.unindexedByHost.size} host(s) not indexed: the lineage index reached its share of --max-memory 256 KB`)),
+      bounded.summary.warnings.join('\n'),
+    );
     assert.equal(JSON.stringify(bounded.hits), JSON.stringify(full.hits), 'hits do not depend on it');
+  }
+});
+
+test('hosts with hits whose events the lineage index left out are read again, taking the room of hosts without hits', async () => {
+  // A quiet host (500 processes, no hits) fills the index first: its file is the larger, and
+  // larger files are scanned first. mac-02 comes after.
+  const dir = path.join(root, 'lineage-evidence');
+  mkdirSync(path.join(dir, 'a-quiet'), { recursive: true });
+  const quiet = Array.from({ length: 500 }, (_, i) =>
+    JSON.stringify({
+      '@timestamp': `2026-11-20T10:00:${String(i % 60).padStart(2, '0')}.000Z`,
+      host: { name: 'quiet-01', os: { type: 'linux' } },
+      event: { kind: 'event', category: ['process'], type: ['start'], action: 'exec' },
+      process: { entity_id: `Q${i}`, pid: 1000 + i, name: 'true', executable: '/bin/true', parent: { entity_id: 'Q0', pid: 1000 } },
+      padding: 'x'.repeat(3000),
+    }),
+  );
+  writeFileSync(path.join(dir, 'a-quiet', 'quiet.ndjson'), `${quiet.join('\n')}\n`);
+  cpSync(path.join(ROOT, 'samples', 'mac-02'), path.join(dir, 'b-mac-02'), { recursive: true });
+  const base = { evidence: [dir], rulePaths: [path.join(ROOT, 'rules')], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills, lineage: true };
+  const full = await hunt({ ...base, workers: 1 });
+  const ofHost = (index: LineageIndex, host: string) => [...index.values()].filter((r) => r.host === host).length;
+  assert.ok(full.hits.length > 0 && full.hits.every((h) => h.host === 'mac-02'), 'hits on mac-02 only');
+  const wanted = ofHost(full.lineage!, 'mac-02');
+  // 15 % of 1.2 MB: room for ~150 processes, mac-02's ~120 among them but not the quiet host's 500 too.
+  for (const workers of [1, 2]) {
+    const bounded = await hunt({ ...base, workers, maxMemory: 1.2 * 1024 * 1024 });
+    const lineage = bounded.lineage!;
+    assert.equal(bounded.summary.stats['lineage_hosts_read_again'], 1, `workers=${workers}`);
+    assert.equal(ofHost(lineage, 'mac-02'), wanted, 'every process of the host with hits');
+    assert.equal(lineage.unindexedByHost.get('mac-02'), undefined);
+    assert.equal(lineage.unindexedByHost.get('quiet-01'), 500, 'the quiet host gave up its room (no partial tree)');
+    assert.equal(ofHost(lineage, 'quiet-01'), 0);
+    for (const h of bounded.hits) {
+      const key = lineage.keyFor(h.event ?? h.events![0]);
+      assert.ok(key && lineage.get(key), `${h.rule.name}: its process is indexed`);
+    }
+    assert.match(bounded.summary.warnings.find((w) => /process lineage/.test(w)) ?? '', /^process lineage: 500 event\(s\) of 1 host\(s\) not indexed: .*; the 1 host\(s\) with the most hits that fit were read again for it;/);
+    assert.equal(JSON.stringify(bounded.hits), JSON.stringify(full.hits));
   }
 });

@@ -165,3 +165,20 @@ test('a budget bounds the index: past it events are counted, not indexed; counts
   assert.equal(merged.unindexed, 2 * small.unindexed);
   assert.equal(build(events).unindexed, 0, 'no budget: everything indexed');
 });
+
+test('dropping a host makes room and forgets its ids; its events count as left out unless read again', () => {
+  const events = craftedTree();
+  const index = build(events);
+  const host = [...index.values()][0].host;
+  const before = index.heldBytes;
+  index.dropHost(host, false);
+  assert.equal([...index.values()].filter((r) => r.host === host).length, 0);
+  assert.ok(index.heldBytes < before);
+  assert.equal(index.findByEntityId('E2').length, 0);
+  assert.ok((index.unindexedByHost.get(host) ?? 0) > 0);
+  index.dropHost(host, true);
+  assert.equal(index.unindexedByHost.get(host), undefined, 'about to be read again: nothing left out');
+  assert.equal(index.unindexed, 0);
+  for (const ev of events) index.add(ev);
+  assert.equal(index.size, build(events).size, 'indexed again in full');
+});

@@ -1,0 +1,81 @@
+import type { Hit } from '../engine/hit.js';
+import { Scanner } from '../engine/scanner.js';
+import { hostOf } from '../fields/index.js';
+import { readEvidenceFile, type EvidenceFile } from '../input/read-file.js';
+import { NO_STAGE, type ProgressStage } from '../input/progress.js';
+import { SkipLedger } from '../input/skips.js';
+import type { LineageIndex } from '../lineage/lineage-index.js';
+import { LINEAGE_FIELDS } from '../lineage/record.js';
+import { routingGate } from './routing-gate.js';
+
+/** Hosts are chosen to fill at most this much of the room: their needs are estimates. */
+const FILL = 0.9;
+/**
+ * A second pass reads at most this share of the evidence: evidence collected per host has each
+ * host's events in files of its own, and a second look at them is cheap; where every file mixes
+ * every host, completing a host would cost as much as the scan did (4 GB: +24 s).
+ */
+const MAX_READ_AGAIN = 1 / 3;
+
+/**
+ * The lineage index stops growing at its budget wherever the scan happened to be, but lineage is
+ * only ever opened from a hit, and a process's tree never leaves its host: the hosts that matter
+ * are those with hits, known once the scan is over. When events of such hosts were left out, the
+ * records of hosts without hits give up their room, and the evidence is read again for the hosts
+ * with the most hits whose trees fit (estimated from what the scan indexed; the first one always)
+ * — each line projected to the fields the index reads, when the native reader is built. Returns
+ * the hosts read again (none: the index is unchanged).
+ */
+export async function completeLineageForHits(
+  index: LineageIndex,
+  hits: readonly Hit[],
+  files: readonly EvidenceFile[],
+  stage: (files: number) => ProgressStage = () => NO_STAGE,
+): Promise<string[]> {
+  const readable = files.filter((f) => f.path !== '-');
+  const hitsByHost = new Map<string, number>();
+  for (const h of hits) {
+    const host = h.host ?? hostOf(h.event ?? h.events?.[0] ?? h.row) ?? '';
+    hitsByHost.set(host, (hitsByHost.get(host) ?? 0) + 1);
+  }
+  const partial = [...hitsByHost].filter(([host]) => index.unindexedByHost.has(host));
+  if (partial.length === 0 || readable.length === 0) return [];
+  const usage = index.hostUsage();
+  let refs = 0;
+  for (const u of usage.values()) refs += u.refs;
+  const perEvent = index.heldBytes / Math.max(1, refs);
+  const need = (host: string) => (usage.get(host)?.bytes ?? 0) + (index.unindexedByHost.get(host) ?? 0) * perEvent;
+  let room = index.budget;
+  for (const [host, u] of usage) if (hitsByHost.has(host) && !index.unindexedByHost.has(host)) room -= u.bytes;
+  const chosen: string[] = [];
+  let needed = 0;
+  for (const [host] of partial.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    const n = need(host);
+    if (chosen.length > 0 && needed + n > FILL * room) continue;
+    chosen.push(host);
+    needed += n;
+  }
+  const paths = new Set<string>();
+  for (const host of chosen) for (const f of index.filesOf(host)) paths.add(f);
+  const again = readable.filter((f) => paths.has(f.path));
+  const bytes = (list: readonly EvidenceFile[]) => list.reduce((n, f) => n + f.size, 0);
+  if (again.length === 0 || bytes(again) > MAX_READ_AGAIN * bytes(readable)) return [];
+  for (const host of chosen) index.dropHost(host, true);
+  for (const host of usage.keys()) if (!hitsByHost.has(host)) index.dropHost(host, false);
+  const wanted = new Set(chosen);
+  // A gate for no rules screens out every line it can vouch for, its lineage fields as its document.
+  const gate = routingGate(new Scanner([]), LINEAGE_FIELDS);
+  const reading = stage(again.length);
+  for (const file of again) {
+    try {
+      for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), gate })) {
+        for (const ev of batch) if (wanted.has(hostOf(ev.doc) ?? '')) index.add(ev);
+      }
+    } catch {
+      // Unreadable now (the scan already reported what it could not read): the rest still counts.
+    }
+    reading.advance();
+  }
+  reading.stop();
+  return chosen;
+}
