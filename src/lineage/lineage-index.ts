@@ -44,17 +44,18 @@ export class LineageIndex {
   /** The evidence files those events are in, by host (what reading a host again must read). */
   readonly unindexedFiles = new Map<string, Set<string>>();
 
-  /** Estimated heap bytes of the records and references held. */
-  get heldBytes(): number {
-    return this.bytes;
-  }
-
-  /** @param budget estimated bytes the index may hold; past them, events are counted, not indexed. */
-  constructor(readonly budget = Infinity) {}
   private readonly byEntity = new Map<string, string | string[]>();
   /** host + pid → keys of processes with that pid and no entity id, for pid-reuse resolution. */
   private readonly byPid = new Map<string, string[]>();
   private childIndex: Map<string, string[]> | undefined;
+
+  /** @param budget estimated bytes the index may hold; past them, events are counted, not indexed. */
+  constructor(readonly budget = Infinity) {}
+
+  /** What the index holds, in the budget's estimated bytes. */
+  get heldBytes(): number {
+    return this.bytes;
+  }
 
   get size(): number {
     return this.records.size;
