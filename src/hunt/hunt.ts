@@ -160,7 +160,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
-      { rules: ruleOpts, lineage: withLineage, lineageBytes: memory.lineageBytes / scanners, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
+      { rules: ruleOpts, lineage: withLineage, lineageBytes: memory.lineageBytesPerScanner, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
       { onBytes: (n) => addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone, onRuleDone: () => evaluating.advance() },
     );
     // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
@@ -216,7 +216,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       };
       lateStart?.begin();
       // Like the candidates, the lineage index of a main thread that may stay alone gets the whole share.
-      const lineageBytes = late ? memory.lineageBytes : memory.lineageBytes / scanners;
+      const lineageBytes = late ? memory.lineageBytes : memory.lineageBytesPerScanner;
       const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, lineageBytes, store: mainStore, claims, projectCandidates, lineGate });
       // The workers may have started during the scan (the late start).
       pool?.release((scanner) => claims.idle(scanner));
@@ -313,7 +313,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     }
     if (again.length) stats['lineage_hosts_read_again'] = again.length;
     if (lineage.unindexed > 0) {
-      const hosts = lineage.unindexedByHost.size;
+      const hosts = lineage.leftOut.size;
       warnings.push(
         `process lineage: ${lineage.unindexed} event(s) of ${hosts} host(s) not indexed: the lineage index reached its share of ${memory.label} (${formatSize(memory.lineageBytes)})` +
           `${again.length ? `; the ${again.length} host(s) with the most hits that fit were read again for it` : ''}; their processes show no lineage (a larger --max-memory indexes them)`,
@@ -340,7 +340,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     hits,
     summary,
     rules: ruleSet.rules,
-    lineage: scan.lineage,
+    lineage,
     linesScreened: scan.screened,
     scanners: pool ? scanners : 1,
     evaluatedByWorkers,

@@ -38,38 +38,36 @@ export async function completeLineageForHits(
     const host = h.host ?? hostOf(h.event ?? h.events?.[0] ?? h.row) ?? '';
     hitsByHost.set(host, (hitsByHost.get(host) ?? 0) + 1);
   }
-  const partial = [...hitsByHost].filter(([host]) => index.unindexedByHost.has(host));
+  const partial = [...hitsByHost].filter(([host]) => index.leftOut.has(host));
   if (partial.length === 0 || readable.length === 0) return [];
   const usage = index.hostUsage();
   let refs = 0;
   for (const u of usage.values()) refs += u.refs;
   const perEvent = index.heldBytes / Math.max(1, refs);
-  const need = (host: string) => (usage.get(host)?.bytes ?? 0) + (index.unindexedByHost.get(host) ?? 0) * perEvent;
+  const need = (host: string) => (usage.get(host)?.bytes ?? 0) + (index.leftOut.get(host)?.events ?? 0) * perEvent;
   let room = index.budget;
-  for (const [host, u] of usage) if (hitsByHost.has(host) && !index.unindexedByHost.has(host)) room -= u.bytes;
-  const chosen: string[] = [];
+  for (const [host, u] of usage) if (hitsByHost.has(host) && !index.leftOut.has(host)) room -= u.bytes;
+  const chosen = new Set<string>();
   let needed = 0;
   for (const [host] of partial.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
     const n = need(host);
-    if (chosen.length > 0 && needed + n > FILL * room) continue;
-    chosen.push(host);
+    if (chosen.size > 0 && needed + n > FILL * room) continue;
+    chosen.add(host);
     needed += n;
   }
-  const paths = new Set<string>();
-  for (const host of chosen) for (const f of index.filesOf(host)) paths.add(f);
+  const paths = index.filesOf(chosen);
   const again = readable.filter((f) => paths.has(f.path));
   const bytes = (list: readonly EvidenceFile[]) => list.reduce((n, f) => n + f.size, 0);
   if (again.length === 0 || bytes(again) > MAX_READ_AGAIN * bytes(readable)) return [];
-  for (const host of chosen) index.dropHost(host, true);
-  for (const host of usage.keys()) if (!hitsByHost.has(host)) index.dropHost(host, false);
-  const wanted = new Set(chosen);
+  index.dropHosts(chosen, true);
+  index.dropHosts(new Set([...usage.keys()].filter((host) => !hitsByHost.has(host))), false);
   // A gate for no rules screens out every line it can vouch for, its lineage fields as its document.
   const gate = routingGate(new Scanner([]), LINEAGE_FIELDS);
   const reading = stage(again.length);
   for (const file of again) {
     try {
       for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), gate })) {
-        for (const ev of batch) if (wanted.has(hostOf(ev.doc) ?? '')) index.add(ev);
+        for (const ev of batch) if (chosen.has(hostOf(ev.doc) ?? '')) index.add(ev);
       }
     } catch {
       // Unreadable now (the scan already reported what it could not read): the rest still counts.
@@ -77,5 +75,5 @@ export async function completeLineageForHits(
     reading.advance();
   }
   reading.stop();
-  return chosen;
+  return [...chosen];
 }

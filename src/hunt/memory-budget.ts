@@ -40,8 +40,9 @@ export interface MemoryPlan {
   refuseBytes: number;
   /** A streaming rule's own state (new_terms values) before eviction. */
   stateBytes: number;
-  /** The process lineage index (interactive hunts), all scanners together. */
+  /** The process lineage index (interactive hunts), all scanners together, and each scanner's share. */
   lineageBytes: number;
+  lineageBytesPerScanner: number;
   label: string;
 }
 
@@ -53,6 +54,7 @@ export interface MemoryPlan {
 export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
   const heapLimit = v8.getHeapStatistics().heap_size_limit;
   const candidates = Math.min(maxMemory * 0.2, heapLimit * 0.4);
+  const lineage = Math.min(maxMemory * 0.15, heapLimit * 0.15);
   return {
     maxMemory,
     scanBytes: Math.max(1, Math.floor(candidates)),
@@ -60,7 +62,8 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
     loadBytes: candidates,
     refuseBytes: heapLimit * 0.6,
     stateBytes: Math.min(maxMemory * 0.25, heapLimit * 0.25),
-    lineageBytes: Math.min(maxMemory * 0.15, heapLimit * 0.15),
+    lineageBytes: lineage,
+    lineageBytesPerScanner: lineage / Math.max(1, scanners),
     label: `--max-memory ${formatSize(maxMemory)}`,
   };
 }

@@ -53,8 +53,15 @@ const LF = 0x0a;
  */
 export class ArrayFramer {
   private readonly lines: FramedLines;
-  private readonly maxLine: number;
+  /** Longest element kept, in bytes (longer ones are counted as too long, never buffered). */
+  readonly maxLine: number;
   private readonly nested: boolean;
+  /**
+   * Nested arrays: the last `feed` met a line break inside a string, which JSON never holds,
+   * compact or pretty-printed: the input was cut there (a truncated response of one per line).
+   * The element is reported and the array given up; `feed` returned the index past the break.
+   */
+  broken = false;
   /** The input until the first document is framed (see handedOver). */
   private head: Buffer[] | undefined;
   private headBytes = 0;
@@ -127,13 +134,6 @@ export class ArrayFramer {
     this.phase = Phase.Open;
     return end;
   }
-
-  /**
-   * Nested arrays: the last `feed` met a line break inside a string, which JSON never holds,
-   * compact or pretty-printed: the input was cut there (a truncated response of one per line).
-   * The element is reported and the array given up; `feed` returned the index past the break.
-   */
-  broken = false;
 
   /** Nested arrays: a document found beside the arrays, numbered as the next element. */
   element(text: Buffer): void {

@@ -125,20 +125,17 @@ export async function* decodedChunks(path: string, label: string, opts: DecodeOp
       yield r.value;
     }
   }
+  let second: IteratorResult<Buffer, Error | undefined> | undefined;
   if (first.value.length <= SMALL_GZIP) {
     // Read whole (rawChunks reads a small file in one call) and intact: inflated here, at once.
-    const second = await raw.next();
-    if (second.done && second.value === undefined) {
-      const whole = gunzipWhole(first.value);
-      if (whole) {
-        if (whole.length) yield whole;
-        return;
-      }
+    second = await raw.next();
+    const whole = second.done && second.value === undefined ? gunzipWhole(first.value) : undefined;
+    if (whole) {
+      if (whole.length) yield whole;
+      return;
     }
-    yield* gunzipWithResync(prepend(first.value, second, raw), path, label, opts, counted);
-    return;
   }
-  yield* gunzipWithResync(prepend(first.value, undefined, raw), path, label, opts, counted);
+  yield* gunzipWithResync(prepend(first.value, second, raw), path, label, opts, counted);
 }
 
 /**

@@ -1,6 +1,5 @@
 import { ArrayFramer, type ArrayFramerOptions } from './array-framer.js';
 import type { TrawlEvent } from './event.js';
-import { DEFAULT_MAX_LINE } from './ndjson-lines.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -130,16 +129,16 @@ export class ResponseWalker {
 
   /** A string broke at the line break at `i`: whatever was open is given up. */
   private restart(i: number): Walked {
-    this.stack.length = 0;
-    this.inString = false;
-    this.keyBytes = undefined;
+    this.reset();
     return this.stop(i + 1, Walked.Broken);
   }
 
-  /** The hits array broke off (see ArrayFramer.broken): the walk starts afresh. */
+  /** The walk starts afresh, outside any response (a string or the hits array broke off). */
   reset(): void {
     this.stack.length = 0;
     this.inString = false;
+    this.escaped = false;
+    this.keyBytes = undefined;
     this.expectKey = false;
   }
 
@@ -222,11 +221,9 @@ export class SearchFramer {
   private heldBytes = 0;
   /** The object outgrew the line limit unbuffered: too long, should it prove a document. */
   private overflow = false;
-  private readonly maxLine: number;
 
   constructor(private readonly o: Omit<ArrayFramerOptions, 'nested'>) {
     this.hits = new ArrayFramer({ ...o, nested: true });
-    this.maxLine = o.maxLine ?? DEFAULT_MAX_LINE;
   }
 
   push(chunk: Buffer): void {
@@ -300,7 +297,7 @@ export class SearchFramer {
     const piece = chunk.subarray(this.heldFrom);
     this.heldFrom = 0;
     this.heldBytes += piece.length;
-    if (this.heldBytes > this.maxLine) {
+    if (this.heldBytes > this.hits.maxLine) {
       // Too long to be a document: walked on, unbuffered, in case its hits.hits is still to come.
       this.release();
       this.overflow = true;

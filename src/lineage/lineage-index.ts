@@ -34,15 +34,12 @@ export class LineageIndex {
   /** Estimated heap bytes of the records and references held. */
   private bytes = 0;
   /**
-   * Events not indexed because the index had reached its budget (a share of --max-memory): the
-   * index grows with the processes in the evidence (~1.4 KB each), ~2 GB over 4 GB of Defend
-   * events, where every other part of a hunt stays flat.
+   * By host (the host of an event that names none is ''), the events not indexed because the
+   * index had reached its budget (a share of --max-memory), and the evidence files they are in
+   * (what reading the host again must read). The index grows with the processes in the evidence
+   * (~1.4 KB each), ~2 GB over 4 GB of Defend events, where every other part of a hunt stays flat.
    */
-  unindexed = 0;
-  /** The same, by host (the host of an event that names none is ''). */
-  readonly unindexedByHost = new Map<string, number>();
-  /** The evidence files those events are in, by host (what reading a host again must read). */
-  readonly unindexedFiles = new Map<string, Set<string>>();
+  readonly leftOut = new Map<string, { events: number; files: Set<string> }>();
 
   private readonly byEntity = new Map<string, string | string[]>();
   /** host + pid → keys of processes with that pid and no entity id, for pid-reuse resolution. */
@@ -55,6 +52,13 @@ export class LineageIndex {
   /** What the index holds, in the budget's estimated bytes. */
   get heldBytes(): number {
     return this.bytes;
+  }
+
+  /** Events not indexed, of every host (see leftOut). */
+  get unindexed(): number {
+    let n = 0;
+    for (const l of this.leftOut.values()) n += l.events;
+    return n;
   }
 
   get size(): number {
@@ -83,7 +87,9 @@ export class LineageIndex {
 
   add(ev: TrawlEvent): void {
     if (this.bytes > this.budget) {
-      this.leaveOut(hostOf(ev.doc) ?? '', 1, [ev.file]);
+      const l = this.leftOutOf(hostOf(ev.doc) ?? '');
+      l.events++;
+      l.files.add(ev.file);
       return;
     }
     const doc = ev.doc;
@@ -107,7 +113,7 @@ export class LineageIndex {
   }
 
   merge(other: LineageIndex): void {
-    for (const [host, n] of other.unindexedByHost) this.leaveOut(host, n, other.unindexedFiles.get(host));
+    for (const [host, l] of other.leftOut) this.leaveOut(host, l.events, l.files);
     this.bytes += other.bytes;
     for (const theirs of other.records.values()) {
       const mine = this.records.get(theirs.key);
@@ -170,7 +176,7 @@ export class LineageIndex {
   }
 
   toJSON(): unknown {
-    const unindexed = [...this.unindexedByHost].map(([host, n]) => [host, n, [...(this.unindexedFiles.get(host) ?? [])]]);
+    const unindexed = [...this.leftOut].map(([host, l]) => [host, l.events, [...l.files]]);
     return { version: 1, unindexed, bytes: this.bytes, records: [...this.records.values()].map(recordToJSON) };
   }
 
@@ -209,19 +215,16 @@ export class LineageIndex {
   }
 
   /**
-   * Forget every record of `host`, making room in the budget. With `again`, its events are
-   * about to be indexed anew (a second pass over the evidence): none count as left out; else
-   * the events its records referenced do.
+   * Forget every record of `hosts`, in one pass, making room in the budget. With `again`, their
+   * events are about to be indexed anew (a second pass over the evidence): none count as left
+   * out; else the events their records referenced do.
    */
-  dropHost(host: string, again: boolean): void {
-    let refs = 0;
-    const files = new Set<string>();
+  dropHosts(hosts: ReadonlySet<string>, again: boolean): void {
     for (const [key, rec] of this.records) {
-      if (rec.host !== host) continue;
+      if (!hosts.has(rec.host)) continue;
       this.records.delete(key);
       this.bytes -= RECORD_BYTES + REF_BYTES * rec.eventRefs.length;
-      refs += rec.eventRefs.length;
-      for (const r of rec.eventRefs) files.add(r.file);
+      if (!again && rec.eventRefs.length > 0) this.leaveOut(rec.host, rec.eventRefs.length, rec.eventRefs.map((r) => r.file));
       const had = rec.entityId === undefined ? undefined : this.byEntity.get(rec.entityId);
       if (had === key) this.byEntity.delete(rec.entityId!);
       else if (Array.isArray(had)) {
@@ -230,29 +233,30 @@ export class LineageIndex {
         else this.byEntity.set(rec.entityId!, rest.length === 1 ? rest[0] : rest);
       }
     }
-    const prefix = `${host}\u0000`;
-    for (const k of this.byPid.keys()) if (k.startsWith(prefix)) this.byPid.delete(k);
+    // byPid keys are host + NUL + pid.
+    for (const k of this.byPid.keys()) if (hosts.has(k.slice(0, k.indexOf('\u0000')))) this.byPid.delete(k);
     this.childIndex = undefined;
-    if (again) {
-      this.unindexed -= this.unindexedByHost.get(host) ?? 0;
-      this.unindexedByHost.delete(host);
-      this.unindexedFiles.delete(host);
-    } else if (refs > 0) this.leaveOut(host, refs, files);
+    if (again) for (const host of hosts) this.leftOut.delete(host);
   }
 
-  /** The evidence files holding `host`'s events, indexed or left out. */
-  filesOf(host: string): Set<string> {
-    const files = new Set(this.unindexedFiles.get(host));
-    for (const rec of this.records.values()) if (rec.host === host) for (const r of rec.eventRefs) files.add(r.file);
+  /** The evidence files holding events of `hosts`, indexed or left out. */
+  filesOf(hosts: ReadonlySet<string>): Set<string> {
+    const files = new Set<string>();
+    for (const host of hosts) for (const f of this.leftOut.get(host)?.files ?? []) files.add(f);
+    for (const rec of this.records.values()) if (hosts.has(rec.host)) for (const r of rec.eventRefs) files.add(r.file);
     return files;
   }
 
-  private leaveOut(host: string, n: number, files: Iterable<string> = []): void {
-    this.unindexed += n;
-    this.unindexedByHost.set(host, (this.unindexedByHost.get(host) ?? 0) + n);
-    let set = this.unindexedFiles.get(host);
-    if (!set) this.unindexedFiles.set(host, (set = new Set()));
-    for (const f of files) set.add(f);
+  private leaveOut(host: string, n: number, files: Iterable<string>): void {
+    const l = this.leftOutOf(host);
+    l.events += n;
+    for (const f of files) l.files.add(f);
+  }
+
+  private leftOutOf(host: string): { events: number; files: Set<string> } {
+    let l = this.leftOut.get(host);
+    if (!l) this.leftOut.set(host, (l = { events: 0, files: new Set() }));
+    return l;
   }
 
   private ref(rec: ProcessRecord, ev: Provenance): Provenance | undefined {

@@ -80,7 +80,7 @@ test('the process lineage index of an interactive hunt stays within its share of
     assert.ok(lineage.size < full.lineage.size / 2, `workers=${workers}: ${lineage.size} of ${full.lineage.size} records`);
     assert.ok(lineage.unindexed > 0);
     assert.ok(
-      bounded.summary.warnings.some((w) => w.startsWith(`process lineage: ${lineage.unindexed} event(s) of ${lineage.unindexedByHost.size} host(s) not indexed: the lineage index reached its share of --max-memory 256 KB`)),
+      bounded.summary.warnings.some((w) => w.startsWith(`process lineage: ${lineage.unindexed} event(s) of ${lineage.leftOut.size} host(s) not indexed: the lineage index reached its share of --max-memory 256 KB`)),
       bounded.summary.warnings.join('\n'),
     );
     assert.equal(JSON.stringify(bounded.hits), JSON.stringify(full.hits), 'hits do not depend on it');
@@ -114,8 +114,8 @@ test('hosts with hits whose events the lineage index left out are read again, ta
     const lineage = bounded.lineage!;
     assert.equal(bounded.summary.stats['lineage_hosts_read_again'], 1, `workers=${workers}`);
     assert.equal(ofHost(lineage, 'mac-02'), wanted, 'every process of the host with hits');
-    assert.equal(lineage.unindexedByHost.get('mac-02'), undefined);
-    assert.equal(lineage.unindexedByHost.get('quiet-01'), 500, 'the quiet host gave up its room (no partial tree)');
+    assert.equal(lineage.leftOut.get('mac-02')?.events, undefined);
+    assert.equal(lineage.leftOut.get('quiet-01')?.events, 500, 'the quiet host gave up its room (no partial tree)');
     assert.equal(ofHost(lineage, 'quiet-01'), 0);
     for (const h of bounded.hits) {
       const key = lineage.keyFor(h.event ?? h.events![0]);
