@@ -59,21 +59,36 @@ export async function completeLineageForHits(
   const again = readable.filter((f) => paths.has(f.path));
   const bytes = (list: readonly EvidenceFile[]) => list.reduce((n, f) => n + f.size, 0);
   if (again.length === 0 || bytes(again) > MAX_READ_AGAIN * bytes(readable)) return [];
-  index.dropHosts(chosen, true);
   index.dropHosts(new Set([...usage.keys()].filter((host) => !hitsByHost.has(host))), false);
+  await readHostsAgain(index, chosen, again, stage);
+  return [...chosen];
+}
+
+/**
+ * Index the processes of `hosts` anew from `files` (those of the evidence holding their events:
+ * LineageIndex.filesOf), in the room their records and any other dropped hosts left. Each line
+ * is projected to the fields the index reads, when the native reader is built.
+ */
+export async function readHostsAgain(
+  index: LineageIndex,
+  hosts: ReadonlySet<string>,
+  files: readonly EvidenceFile[],
+  stage: (files: number) => ProgressStage = () => NO_STAGE,
+  always: (doc: Record<string, unknown>) => boolean = () => false,
+): Promise<void> {
+  index.dropHosts(hosts, true);
   // A gate for no rules screens out every line it can vouch for, its lineage fields as its document.
   const gate = routingGate(new Scanner([]), LINEAGE_FIELDS);
-  const reading = stage(again.length);
-  for (const file of again) {
+  const reading = stage(files.length);
+  for (const file of files) {
     try {
       for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), gate })) {
-        for (const ev of batch) if (chosen.has(hostOf(ev.doc) ?? '')) index.add(ev);
+        for (const ev of batch) if (hosts.has(hostOf(ev.doc) ?? '')) index.add(ev, always(ev.doc));
       }
     } catch {
-      // Unreadable now (the scan already reported what it could not read): the rest still counts.
+      // Unreadable now (the first pass already reported what it could not read): the rest still counts.
     }
     reading.advance();
   }
   reading.stop();
-  return [...chosen];
 }

@@ -45,6 +45,8 @@ export class LineageIndex {
   /** host + pid → keys of processes with that pid and no entity id, for pid-reuse resolution. */
   private readonly byPid = new Map<string, string[]>();
   private childIndex: Map<string, string[]> | undefined;
+  /** Set by keepOnly: the hosts whose events are indexed. */
+  private only: ReadonlySet<string> | undefined;
 
   /** @param budget estimated bytes the index may hold; past them, events are counted, not indexed. */
   constructor(readonly budget = Infinity) {}
@@ -85,12 +87,16 @@ export class LineageIndex {
     return (typeof keys === 'string' ? [keys] : keys).map((k) => this.records.get(k)!).filter(Boolean);
   }
 
-  add(ev: TrawlEvent): void {
-    if (this.bytes > this.budget) {
-      const l = this.leftOutOf(hostOf(ev.doc) ?? '');
-      l.events++;
-      l.files.add(ev.file);
-      return;
+  /** @param always index it even past the budget (the process `trawl lineage` was asked for). */
+  add(ev: TrawlEvent, always = false): void {
+    if (this.bytes > this.budget || this.only !== undefined) {
+      const host = hostOf(ev.doc) ?? '';
+      if ((this.bytes > this.budget && !always) || (this.only !== undefined && !this.only.has(host))) {
+        const l = this.leftOutOf(host);
+        l.events++;
+        l.files.add(ev.file);
+        return;
+      }
     }
     const doc = ev.doc;
     const facts = factsOf(doc);
@@ -237,6 +243,15 @@ export class LineageIndex {
     for (const k of this.byPid.keys()) if (hosts.has(k.slice(0, k.indexOf('\u0000')))) this.byPid.delete(k);
     this.childIndex = undefined;
     if (again) for (const host of hosts) this.leftOut.delete(host);
+  }
+
+  /**
+   * From now on only events of `hosts` are indexed: the records of every other host are dropped
+   * and their events, those already indexed and those to come, count as left out.
+   */
+  keepOnly(hosts: ReadonlySet<string>): void {
+    this.only = hosts;
+    this.dropHosts(new Set([...this.hostUsage().keys()].filter((h) => !hosts.has(h))), false);
   }
 
   /** The evidence files holding events of `hosts`, indexed or left out. */

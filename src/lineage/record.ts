@@ -159,6 +159,19 @@ export function fillActor(rec: ProcessRecord, doc: Record<string, unknown>, fact
   rec.executable ??= str(get.executable(doc));
 }
 
+/**
+ * Whether the document names the process `entityId` (the id as the index keeps it): as its
+ * acting process, its parent or one of the first MAX_ANCESTRY ancestors — any of which makes a
+ * record of it.
+ */
+export function namesEntityId(doc: Record<string, unknown>, entityId: string): boolean {
+  if (str(get.entityId(doc)) === entityId || str(get.parentEntityId(doc)) === entityId) return true;
+  const ancestry = get.ancestry(doc);
+  if (!Array.isArray(ancestry)) return false;
+  const at = ancestry.indexOf(entityId);
+  return at >= 0 && at < MAX_ANCESTRY;
+}
+
 /** The parent of the acting process as referenced by the document. */
 export interface ParentFacts {
   key: string;

@@ -34,3 +34,14 @@ test('trawl lineage --format json; an unknown entity id exits 2', async () => {
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no process with entity id bm8tc3VjaA== in the evidence/);
 });
+
+test('trawl lineage within a tight --max-memory: the same tree, a warning, exit 1; a bad size exits 2', async () => {
+  const full = await runTrawl(['lineage', XXD, 'samples/']);
+  const tight = await runTrawl(['lineage', XXD, 'samples/', '--max-memory', '64KB']);
+  assert.equal(tight.code, 1, tight.stderr);
+  assert.equal(tight.stdout, full.stdout);
+  assert.match(tight.stderr, /^trawl lineage: \d+ event\(s\) of mac-01 not indexed: the host's processes outgrow the lineage index's share of --max-memory 64 KB \(10 KB\), even read again alone/m);
+  const bad = await runTrawl(['lineage', XXD, 'samples/', '--max-memory', 'lots']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--max-memory must be a size such as 512MB or 2GB/);
+});
