@@ -24,10 +24,11 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
   for (const h of mine) for (const p of sources(h)) want(p);
   if (wanted.size === 0) return 0;
 
-  const docs = new Map<string, Map<number, Doc>>();
+  // A line holds several documents when it is a `_search` response: its hits share its number.
+  const docs = new Map<string, Map<number, Doc | Doc[]>>();
   const reading = stage(wanted.size);
   for (const [file, lines] of wanted) {
-    const byLine = new Map<number, Doc>();
+    const byLine = new Map<number, Doc | Doc[]>();
     docs.set(file, byLine);
     try {
       // Stop at the last wanted line: hits cluster, and the rest of the file is only framing.
@@ -36,7 +37,11 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
       for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), lines })) {
         let done = false;
         for (const ev of batch) {
-          if (!byLine.has(ev.line)) byLine.set(ev.line, ev.doc);
+          const had = byLine.get(ev.line);
+          if (had === undefined) byLine.set(ev.line, ev.doc);
+          else if (Array.isArray(had)) had.push(ev.doc);
+          else byLine.set(ev.line, [had, ev.doc]);
+          // A line's documents all come in one batch: framing cuts batches between lines.
           if (ev.line >= last && byLine.size >= lines.size) done = true;
         }
         if (done) break;
@@ -49,15 +54,16 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
   reading.stop();
 
   let missing = 0;
-  const find = (p: Provenance | undefined): Doc | undefined => {
-    const d = p && docs.get(p.file)?.get(p.line);
+  const find = (p: Provenance | undefined, projected: Doc): Doc | undefined => {
+    const at = p && docs.get(p.file)?.get(p.line);
+    const d = Array.isArray(at) ? at.find((doc) => agrees(projected, doc)) : at;
     if (!d) missing++;
     return d;
   };
   for (const h of mine) {
     const src = sources(h);
-    if (h.event) h.event = find(src[0]) ?? h.event;
-    if (h.events) h.events = h.events.map((d, i) => find(src[i]) ?? d);
+    if (h.event) h.event = find(src[0], h.event) ?? h.event;
+    if (h.events) h.events = h.events.map((d, i) => find(src[i], d) ?? d);
     const first = h.event ?? h.events?.[0];
     const host = hostOf(first);
     if (host !== undefined) h.host = host;
@@ -67,4 +73,13 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
 
 function sources(h: Hit): Provenance[] {
   return h.source === undefined ? [] : Array.isArray(h.source) ? h.source : [h.source];
+}
+
+/** Whether every value of a projection is the document's (the projection was made of it). */
+function agrees(projected: unknown, doc: unknown): boolean {
+  if (projected === null || typeof projected !== 'object') return projected === doc;
+  if (doc === null || typeof doc !== 'object' || Array.isArray(projected) !== Array.isArray(doc)) return false;
+  const d = doc as Record<string, unknown>;
+  for (const [k, v] of Object.entries(projected)) if (!agrees(v, d[k])) return false;
+  return true;
 }

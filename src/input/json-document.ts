@@ -39,7 +39,7 @@ export async function* readJsonDocument(
       for (const ev of framer.takeAll()) sink.out.push(ev);
       return;
     }
-    pushDocument(value, 1, sink);
+    pushDocument(value, 1, sink, true);
     return;
   }
   const stages = [parser.asStream(), pick.asStream({ filter: 'hits.hits' }), streamArray.asStream()];

@@ -57,8 +57,14 @@ function isBlank(b: number): boolean {
   return b === 0x20 || b === 0x09 || b === 0x0d;
 }
 
-/** A parsed value becomes an event: a bare document, or an Elasticsearch hit whose _source is unwrapped. */
-export function pushDocument(value: unknown, line: number, sink: LineSink): void {
+/**
+ * A parsed value becomes an event: a bare document, or an Elasticsearch hit whose _source is
+ * unwrapped, or the hits of a `_search` response. A response's hits share the number of the line
+ * (or array element) holding it — read-back tells them apart by their projections — unless the
+ * value is the file's whole document (`numberHits`): then they are numbered from 0, as the
+ * SearchFramer numbers a response file's hits.
+ */
+export function pushDocument(value: unknown, line: number, sink: LineSink, numberHits = false): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     sink.ledger.add('not-an-object', {
       file: sink.file,
@@ -70,7 +76,7 @@ export function pushDocument(value: unknown, line: number, sink: LineSink): void
   const obj = value as Record<string, unknown>;
   const searchHits = searchResponseHits(obj);
   if (searchHits) {
-    searchHits.forEach((hit, i) => pushDocument(hit, i, sink));
+    searchHits.forEach((hit, i) => pushDocument(hit, numberHits ? i : line, sink));
     return;
   }
   const hit = hitParts(obj);

@@ -30,17 +30,26 @@ export async function eventsOf(index: LineageIndex, key: string, opts: EventsOfO
     lines.add(r.line);
   }
   const read = opts.read ?? readEvidenceFile;
+  const keys = new Set([key, ...(opts.descendants ? index.descendants(key).map((d) => d.key) : [])]);
   const out: TrawlEvent[] = [];
   for (const [file, lines] of wanted) {
-    let left = lines.size;
     const ledger = new SkipLedger();
+    // By line: a line holds several events when it is a `_search` response (its hits share its
+    // number); only the wanted processes' ones are theirs.
+    const found = new Map<number, TrawlEvent[]>();
     for await (const batch of read(file, { ledger })) {
       for (const ev of batch) {
         if (!lines.has(ev.line)) continue;
-        out.push(ev);
-        left--;
+        const at = found.get(ev.line);
+        if (at) at.push(ev);
+        else found.set(ev.line, [ev]);
       }
-      if (left <= 0) break;
+      // Framing cuts batches between lines: a line's events are all in.
+      if (found.size >= lines.size) break;
+    }
+    for (const evs of found.values()) {
+      if (evs.length === 1) out.push(evs[0]);
+      else for (const ev of evs) if (keys.has(index.keyFor(ev.doc) ?? '')) out.push(ev);
     }
   }
   return out.map((ev) => ({ ev, t: parseTimestamp(timestampOf(ev.doc)) ?? Infinity })).sort(byTime).map((x) => x.ev);

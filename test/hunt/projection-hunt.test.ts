@@ -111,12 +111,17 @@ test('projected candidates: hits show whole documents read back from plain, gzip
     writeFileSync(path.join(dir, 'a.ndjson'), ndjson('alice'));
     writeFileSync(path.join(dir, 'b.ndjson.gz'), gzipSync(ndjson('bob')));
     writeFileSync(path.join(dir, 'c.json'), JSON.stringify(docs('carol')));
+    // NDJSON whose second line is a compact _search response: its hits share line 2.
+    const response = { took: 3, timed_out: false, hits: { hits: docs('dan').map((d, i) => ({ _index: 'logs-x', _id: `d${i}`, _source: d })) } };
+    writeFileSync(path.join(dir, 'd.ndjson'), `${JSON.stringify({ ...docs('erin')[0], event: { category: 'process' } })}\n${JSON.stringify(response)}\n`);
     const r = await bothWays({ evidence: [dir], rulePaths: [path.join(dir, 'rule.toml')], workers: 1 }, 64 * 1024);
-    assert.equal(r.hits.length, 3);
+    assert.equal(r.hits.length, 4);
     for (const h of r.hits) {
       const user = (h.events?.[0] as { user: { name: string } }).user.name;
       assert.deepEqual(h.events, docs(user), 'the unread fields are back');
     }
+    const dan = r.hits.find((h) => (h.events?.[0] as { user: { name: string } }).user.name === 'dan');
+    assert.deepEqual(dan?.source, [{ file: path.join(dir, 'd.ndjson'), line: 2 }, { file: path.join(dir, 'd.ndjson'), line: 2 }]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -60,6 +60,19 @@ test('_search response, pretty-printed: hits streamed with their element index',
   assert.deepEqual(skipped, {});
 });
 
+test('a _search response on a line of NDJSON: its hits carry that line, the lines after it their own', async () => {
+  const body = { took: 3, timed_out: false, hits: { hits: [{ _index: 'i1', _id: '1', _source: { x: 1 } }, { _index: 'i2', _id: '2', _source: { x: 2 } }] } };
+  const f = write(dir, 'mixed.ndjson', `{"a":1}\n${JSON.stringify(body)}\n{"a":3}\n`);
+  const { events, skipped } = await readAll(f);
+  assert.deepEqual(events.map((e) => [e.line, e.doc, e.id]), [
+    [1, { a: 1 }, undefined],
+    [2, { x: 1 }, '1'],
+    [2, { x: 2 }, '2'],
+    [3, { a: 3 }, undefined],
+  ]);
+  assert.deepEqual(skipped, {});
+});
+
 test('JSON array of documents and of hits; one pretty-printed document', async () => {
   const arr = write(dir, 'arr.json', JSON.stringify([{ a: 1 }, { _index: 'logs-a', _id: 'z', _source: { b: 2 } }], null, 1));
   const { events } = await readAll(arr);

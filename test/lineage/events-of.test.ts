@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventsOf, LineageIndex, type EvidenceReader } from '../../src/lineage/index.js';
 import type { TrawlEvent } from '../../src/input/event.js';
+import { statSync } from 'node:fs';
+import { readEvidenceFile, SkipLedger } from '../../src/input/index.js';
 import { craftedTree } from './fixtures.js';
 
 function setup(): { index: LineageIndex; events: TrawlEvent[]; reads: string[]; read: EvidenceReader } {
@@ -49,6 +51,26 @@ test('default reader re-reads the evidence file lines', async () => {
     const got = await eventsOf(index, index.findByEntityId('E3')[0].key);
     assert.deepEqual(lines(got), [3, 4, 7]);
     assert.equal((got[1].doc.file as { path: string }).path, '/tmp/x');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a _search response on one line holds several processes\' events: each process gets its own', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'trawl-lineage-'));
+  try {
+    const file = join(dir, 'ev.ndjson');
+    const events = craftedTree();
+    const hits = events.slice(0, 3).map((e, i) => ({ _index: 'logs-endpoint.events.process-default', _id: `h${i}`, _source: e.doc }));
+    // A plain first line: the file is NDJSON, and line 2 a whole response.
+    const [first, ...rest] = events.slice(3).map((e) => JSON.stringify(e.doc));
+    await writeFile(file, [first, JSON.stringify({ took: 1, timed_out: false, hits: { hits } }), ...rest].join('\n') + '\n');
+    const index = new LineageIndex();
+    for await (const batch of readEvidenceFile({ path: file, size: statSync(file).size }, { ledger: new SkipLedger() })) for (const ev of batch) index.add(ev);
+    // The starts of bash (E2), sh (E4) and curl (E3) are the response's hits, all on line 2.
+    const seen = (evs: TrawlEvent[]) => evs.map((e) => [e.line, (e.doc.process as { entity_id: string }).entity_id]);
+    assert.deepEqual(seen(await eventsOf(index, index.findByEntityId('E2')[0].key)), [[2, 'E2'], [4, 'E2']]);
+    assert.deepEqual(seen(await eventsOf(index, index.findByEntityId('E3')[0].key)), [[2, 'E3'], [1, 'E3'], [5, 'E3']]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
