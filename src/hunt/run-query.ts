@@ -1,5 +1,5 @@
 import type { FieldMapping } from '../fields/mapping.js';
-import { compileEql, sortEvents, type EqlOptions } from '../lang/eql/index.js';
+import { compileEql, PipeStream, sortEvents, type EqlOptions } from '../lang/eql/index.js';
 import { compileEsql, type EsqlColumn } from '../lang/esql/index.js';
 import { compileKql } from '../lang/kql/index.js';
 import { compileIndexPatterns, eventIndex } from '../input/index-name.js';
@@ -70,6 +70,10 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
       ...(mappingFor ? { mapping: (doc: object) => byDoc.get(doc) } : {}),
     };
     const q = compileEql(opts.query, eqlOpts);
+    // Event queries stream (their head/tail pipes hold at most the tails' n); sequences and
+    // samples keep what their filter passes, to run over it in time order.
+    const window = q.kind === 'event' ? new PipeStream<TrawlEvent>(q.limits) : undefined;
+    const out: TrawlEvent[] = [];
     const kept: TrawlEvent[] = [];
     let file: string | undefined;
     let mapping: FieldMapping | undefined;
@@ -78,11 +82,19 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
         if (ev.file !== file) mapping = mappingFor((file = ev.file));
         if (mapping) byDoc.set(ev.doc, mapping);
       }
-      if (q.filter(ev.doc)) kept.push(ev);
+      // The rest of the evidence is still read when the pipes are closed: its skips are reported.
+      if (window?.closed || !q.filter(ev.doc)) continue;
+      if (!window) {
+        kept.push(ev);
+        continue;
+      }
+      window.push(ev, out);
+      for (const m of out) yield { kind: 'event', event: m };
+      out.length = 0;
     }
-    // head/tail pipes need the whole ordered result.
-    if (q.kind === 'event') {
-      for (const m of q.run(kept)) yield { kind: 'event', event: m.events[0] };
+    if (window) {
+      window.end(out);
+      for (const m of out) yield { kind: 'event', event: m };
       return;
     }
     for (const m of q.run(sortEvents(kept, eqlOpts))) yield { kind: 'sequence', join_keys: m.join_keys ?? [], events: m.events };

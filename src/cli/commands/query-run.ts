@@ -58,13 +58,20 @@ function withProvenance(ev: TrawlEvent): Record<string, unknown> {
   return { ...ev.doc, '@trawl': { file: ev.file, line: ev.line } };
 }
 
-/** Formats query output incrementally (ndjson streams; json/table/csv buffer until the end). */
+/**
+ * Formats query output as it comes: ndjson, json and csv stream (a json array's items are the
+ * inside of JSON.stringify([item], null, 2), so the whole reads as one stringify would print it);
+ * table buffers its rows until the end, to align them.
+ */
 function makePrinter(format: string, fields: string[]) {
   let columns: string[] | undefined;
   const rows: string[][] = [];
-  const objects: unknown[] = [];
+  let items = 0;
   const getters = fields.map((f) => compileField(f));
   const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const csvLine = (r: string[]) => `${r.map(esc).join(',')}\n`;
+  const header = () => columns ?? [...fields, 'source'];
   return {
     add(out: QueryOutput): string {
       let obj: unknown;
@@ -87,20 +94,21 @@ function makePrinter(format: string, fields: string[]) {
         obj = o;
         row = out.values.map(cell);
       }
+      const first = items++ === 0;
       if (format === 'ndjson') return `${JSON.stringify(obj)}\n`;
-      if (format === 'json') objects.push(obj);
-      else rows.push(row);
+      if (format === 'json') {
+        const inside = JSON.stringify([obj], null, 2);
+        return `${first ? '[\n' : ',\n'}${inside.slice(2, -2)}`;
+      }
+      if (format === 'csv') return `${first ? csvLine(header()) : ''}${csvLine(row)}`;
+      rows.push(row);
       return '';
     },
     end(): string {
       if (format === 'ndjson') return '';
-      if (format === 'json') return `${JSON.stringify(objects, null, 2)}\n`;
-      const header = columns ?? [...fields, 'source'];
-      if (format === 'csv') {
-        const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-        return `${[header, ...rows].map((r) => r.map(esc).join(',')).join('\n')}\n`;
-      }
-      return `${alignTable(header, rows, 80)}\n`;
+      if (format === 'json') return items ? '\n]\n' : '[]\n';
+      if (format === 'csv') return items ? '' : csvLine(header());
+      return `${alignTable(header(), rows, 80)}\n`;
     },
   };
 }

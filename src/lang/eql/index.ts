@@ -37,6 +37,8 @@ export interface EqlQuery {
   /** With mark: the fields `run`, `prune` and `openings` read of marked events (join keys and time). */
   markedFields?: string[];
   readonly stats: { peakPartials: number };
+  /** The query's head/tail pipes, in order (`run` applies them; PipeStream streams them). */
+  limits: PipeLimit[];
   requiredTerms: RequiredTerm[];
   /** Necessary conditions for the engine's rule index: every document `filter` accepts satisfies each. */
   discriminators: Discriminator[];
@@ -87,13 +89,13 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
       return Array.isArray(c) ? c.includes(cat) : c === cat;
     };
   };
-  const pipes = compilePipes(ast.pipes, src);
+  const { limits, apply: pipes } = compilePipes(ast.pipes, src);
   const stats = { peakPartials: 0 };
 
   if (ast.type === 'eventQuery') {
     const f = compileEvent(ast.query);
     return {
-      kind: 'event', filter: f, stats,
+      kind: 'event', filter: f, stats, limits,
       run: (events) => pipes(Array.from(events, (e) => e).filter((e) => f(e.doc)).map((e) => ({ events: [e] }))),
       requiredTerms: termsOf(ast.query, catField),
       discriminators: eqlDiscriminatorSets(ast, catField).discriminators,
@@ -136,7 +138,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
     const discs = eqlDiscriminatorSets(ast, catField);
     const shown = mapped ? showDateKeys([...ast.by, ...(ast.stages.find((st) => !st.missing)?.by ?? [])], mapped) : undefined;
     return {
-      kind: 'sequence', stats,
+      kind: 'sequence', stats, limits,
       filter: anyOf(stageFilters),
       run: (events, opts) => {
         const matches = runSequence(spec, events, stats, opts);
@@ -164,7 +166,7 @@ function compileEqlUnguarded(query: string, options: EqlOptions): EqlQuery {
   const perKey = options.maxSamplesPerKey ?? 1;
   if (!Number.isInteger(perKey) || perKey < 1) throw new QueryError('max_samples_per_key must be a positive integer', src, 0, 'type');
   return {
-    kind: 'sample', stats,
+    kind: 'sample', stats, limits,
     filter: anyOf(stageFilters),
     run: (events) => pipes(runSample(stages, events, perKey, stats)),
     requiredTerms: common,
@@ -217,8 +219,70 @@ function anyOf(fs: ((d: Doc) => boolean)[]): (d: Doc) => boolean {
   };
 }
 
-function compilePipes(pipes: Pipe[], src: string): <E extends EqlInput>(m: EqlMatch<E>[]) => EqlMatch<E>[] {
-  const steps: (<E extends EqlInput>(m: EqlMatch<E>[]) => EqlMatch<E>[])[] = [];
+/** A `head n` or `tail n` pipe. */
+export interface PipeLimit {
+  pipe: 'head' | 'tail';
+  n: number;
+}
+
+/**
+ * The head/tail pipes over results as they come: what each pushed item lets through now goes
+ * into `out`, what tails hold (at most their n each) at `end`. Memory is bounded by the tails'
+ * sizes, however many results stream through.
+ */
+export class PipeStream<T> {
+  private readonly passed: number[];
+  private readonly held: T[][];
+
+  constructor(private readonly limits: readonly PipeLimit[]) {
+    this.passed = limits.map(() => 0);
+    this.held = limits.map(() => []);
+  }
+
+  /** Whether nothing more can come out of the pipes until `end` (a head upstream of every tail is full). */
+  get closed(): boolean {
+    for (let i = 0; i < this.limits.length; i++) {
+      const l = this.limits[i];
+      if (l.pipe === 'tail') return false;
+      if (this.passed[i] >= l.n) return true;
+    }
+    return false;
+  }
+
+  push(item: T, out: T[]): void {
+    this.feed(0, item, out);
+  }
+
+  end(out: T[]): void {
+    for (let i = 0; i < this.limits.length; i++) {
+      if (this.limits[i].pipe !== 'tail') continue;
+      const kept = this.held[i].slice(-this.limits[i].n);
+      this.held[i] = [];
+      for (const item of kept) this.feed(i + 1, item, out);
+    }
+  }
+
+  private feed(from: number, item: T, out: T[]): void {
+    for (let i = from; i < this.limits.length; i++) {
+      const { pipe, n } = this.limits[i];
+      if (pipe === 'head') {
+        if (this.passed[i] >= n) return;
+        this.passed[i]++;
+        continue;
+      }
+      if (n === 0) return;
+      const held = this.held[i];
+      held.push(item);
+      // Trimmed in bulk: a shift per item would cost n each.
+      if (held.length >= 2 * n) held.splice(0, held.length - n);
+      return;
+    }
+    out.push(item);
+  }
+}
+
+function compilePipes(pipes: Pipe[], src: string): { limits: PipeLimit[]; apply: <E extends EqlInput>(m: EqlMatch<E>[]) => EqlMatch<E>[] } {
+  const limits: PipeLimit[] = [];
   for (const p of pipes) {
     const name = p.name.toLowerCase();
     if (name === 'head' || name === 'tail') {
@@ -231,14 +295,22 @@ function compilePipes(pipes: Pipe[], src: string): <E extends EqlInput>(m: EqlMa
         }
         n = a.value;
       }
-      steps.push(name === 'head' ? (m) => m.slice(0, n) : (m) => (n === 0 ? [] : m.slice(-n)));
+      limits.push({ pipe: name, n });
     } else if (ENDGAME_PIPES.has(name)) {
       throw new QueryError(`pipe ${name} is not supported by Elasticsearch EQL`, src, p.location.min, 'unsupported');
     } else {
       throw new QueryError(`unknown pipe ${p.name}`, src, p.location.min, 'syntax');
     }
   }
-  return (m) => steps.reduce((acc, s) => s(acc), m);
+  const apply = <E extends EqlInput>(m: EqlMatch<E>[]): EqlMatch<E>[] => {
+    if (limits.length === 0) return m;
+    const stream = new PipeStream<EqlMatch<E>>(limits);
+    const out: EqlMatch<E>[] = [];
+    for (const x of m) stream.push(x, out);
+    stream.end(out);
+    return out;
+  };
+  return { limits, apply };
 }
 
 function sameTerm(a: RequiredTerm, b: RequiredTerm): boolean {
