@@ -18,9 +18,6 @@ export interface LineageOf {
   index: LineageIndex;
   /** The processes with the entity id (one per host that has it). */
   matches: ProcessRecord[];
-  files: number;
-  bytes: number;
-  events: number;
   /** Hosts of the entity id whose files were read a second time, the index having left them out. */
   readAgain: string[];
 }
@@ -35,26 +32,21 @@ export interface LineageOf {
  */
 export async function lineageOf(entityId: string, evidence: string[], opts: LineageOfOptions): Promise<LineageOf> {
   const files = await discoverEvidence(evidence, opts.ledger);
-  const bytes = files.reduce((n, f) => n + f.size, 0);
   const index = new LineageIndex(planMemory(opts.maxMemory, 1).lineageBytes);
   const hosts = new Set<string>();
   // An event naming the process asked for (as itself, its parent or an ancestor) is indexed even
   // past the budget: the process is found, if not its whole tree.
   const isTarget = (doc: Record<string, unknown>) => namesEntityId(doc, entityId);
   const gate = routingGate(new Scanner([]), LINEAGE_FIELDS);
-  const progress = await createProgress({ totalBytes: bytes, totalFiles: files.length, enabled: opts.progress });
-  let events = 0;
+  const progress = await createProgress({ totalBytes: files.reduce((n, f) => n + f.size, 0), totalFiles: files.length, enabled: opts.progress });
   try {
     for (const file of files) {
       for await (const batch of readEvidenceFile(file, { ledger: opts.ledger, onBytes: (n) => progress.addBytes(n), gate })) {
-        events += batch.length;
         progress.addEvents(batch.length);
         for (const ev of batch) {
           const itself = isTarget(ev.doc);
-          if (itself && !hosts.has(hostOf(ev.doc) ?? '')) {
-            hosts.add(hostOf(ev.doc) ?? '');
-            index.keepOnly(hosts);
-          }
+          const host = itself ? (hostOf(ev.doc) ?? '') : undefined;
+          if (host !== undefined && !hosts.has(host)) index.keepOnly(hosts.add(host));
           index.add(ev, itself);
         }
       }
@@ -72,5 +64,5 @@ export async function lineageOf(entityId: string, evidence: string[], opts: Line
     await readHostsAgain(index, partial, readable.filter((f) => paths.has(f.path)), stage, isTarget);
     readAgain = [...partial];
   }
-  return { index, matches: index.findByEntityId(entityId), files: files.length, bytes, events, readAgain };
+  return { index, matches: index.findByEntityId(entityId), readAgain };
 }

@@ -50,8 +50,9 @@ export function sniffText(buf: Buffer): Sniffed['format'] {
   // whose first line happens to be an array: that line is skipped, the documents are read).
   if (buf[i] === 0x5b) return isNdjsonAfterArrayLine(buf, i) ? 'ndjson' : 'json';
   if (buf[i] !== 0x7b) return 'ndjson'; // not JSON at all: the NDJSON reader reports each bad line
-  // Responses one per line too: read as lines, each line's hits would be numbered from 0 again,
-  // and a line damaged after its hits.hits opened would cost its hits before the damage.
+  // Responses one per line too: read as lines, each line's hits would share its number (read-back
+  // then tells them apart by their projections), and a line damaged after its hits.hits opened
+  // would cost its hits before the damage.
   if (searchHitsStart(buf, i) >= 0) return 'search';
   // NDJSON when the first line — or, if that one is damaged, one of the next few — is a whole
   // JSON object on its own; a pretty-printed document's lines never are.

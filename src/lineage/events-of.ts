@@ -20,8 +20,8 @@ const timestampOf = compileField('@timestamp');
 export async function eventsOf(index: LineageIndex, key: string, opts: EventsOfOptions = {}): Promise<TrawlEvent[]> {
   const rec = index.get(key);
   if (!rec) return [];
-  const refs: Provenance[] = [...rec.eventRefs];
-  if (opts.descendants) for (const d of index.descendants(key)) refs.push(...d.eventRefs);
+  const procs = [rec, ...(opts.descendants ? index.descendants(key) : [])];
+  const refs: Provenance[] = procs.flatMap((p) => p.eventRefs);
   const wanted = new Map<string, Set<number>>();
   for (const r of refs) {
     if (r.file === '<stdin>') continue;
@@ -30,7 +30,7 @@ export async function eventsOf(index: LineageIndex, key: string, opts: EventsOfO
     lines.add(r.line);
   }
   const read = opts.read ?? readEvidenceFile;
-  const keys = new Set([key, ...(opts.descendants ? index.descendants(key).map((d) => d.key) : [])]);
+  const keys = new Set(procs.map((p) => p.key));
   const out: TrawlEvent[] = [];
   for (const [file, lines] of wanted) {
     const ledger = new SkipLedger();

@@ -89,9 +89,10 @@ export class LineageIndex {
 
   /** @param always index it even past the budget (the process `trawl lineage` was asked for). */
   add(ev: TrawlEvent, always = false): void {
-    if (this.bytes > this.budget || this.only !== undefined) {
+    const full = this.bytes > this.budget && !always;
+    if (full || this.only !== undefined) {
       const host = hostOf(ev.doc) ?? '';
-      if ((this.bytes > this.budget && !always) || (this.only !== undefined && !this.only.has(host))) {
+      if (full || !this.only!.has(host)) {
         const l = this.leftOutOf(host);
         l.events++;
         l.files.add(ev.file);
