@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { parseSize } from '../hunt/memory-budget.js';
 
 /** Where results go: a file (`--output`) or stdout. Writes honour backpressure. */
 export interface Sink {
@@ -32,6 +33,22 @@ export function parseInstant(value: string, flag: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms)) throw new UsageError(`${flag}: "${value}" is not a date (use ISO 8601, e.g. 2026-11-20T08:00:00Z)`);
   return ms;
+}
+
+/** `--workers`: a whole number ≥ 1; undefined when not given. */
+export function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
+  return n;
+}
+
+/** `--max-memory`: a size such as 512MB; undefined when not given. */
+export function parseMaxMemory(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = parseSize(value);
+  if (bytes === undefined) throw new UsageError('--max-memory must be a size such as 512MB or 2GB');
+  return bytes;
 }
 
 /** A mistake in how trawl was called: message on stderr, exit code 2. */

@@ -58,6 +58,20 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
   lineGate?: boolean;
   /** Keep parsed and compiled rules here between runs (see rule-cache.ts); default: no cache. */
   cacheDir?: string;
+  /** Rules given as values (an ad-hoc query made a rule) instead of read from `rulePaths`. */
+  rules?: Rule[];
+  /**
+   * Read the documents of hits made from projected candidates back from the evidence before
+   * returning (default). false leaves them projections and names their rules in `projected`:
+   * the caller reads them back as it writes them (readBackInOrder), so they are never all in
+   * memory at once.
+   */
+  readBack?: boolean;
+  /**
+   * Hits in the order the rules made them instead of sorted by time and place: an ad-hoc EQL
+   * query prints sequences in the order the language completes them.
+   */
+  evaluationOrder?: boolean;
 }
 
 export interface HuntResult {
@@ -73,6 +87,8 @@ export interface HuntResult {
   scanners: number;
   /** Stateful rules evaluated by worker threads rather than the main one (see share-evaluation.ts). */
   evaluatedByWorkers: number;
+  /** With `readBack: false`: the rules whose hits hold projections rather than whole documents. */
+  projected?: ReadonlySet<string>;
 }
 
 /**
@@ -151,6 +167,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   let cacheStats: RuleCacheStats | undefined;
   /** Stateful rules assigned to worker threads (see share-evaluation.ts). */
   let evaluatedByWorkers = 0;
+  let leftProjected: ReadonlySet<string> | undefined;
   /** Bytes read by every scanner: a pipe or stdin is listed as empty, and only this tells its size. */
   let bytesRead = 0;
   const addBytes = (n: number) => {
@@ -176,8 +193,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         import('./scan-tasks.js'),
         import('./rule-cache.js'),
       ]);
-      const cache = RuleCache.open(opts.cacheDir, { strictIndex: ruleOpts.strictIndex });
-      const loaded = await readRuleFiles(ruleOpts, cache);
+      const cache = opts.rules ? undefined : RuleCache.open(opts.cacheDir, { strictIndex: ruleOpts.strictIndex });
+      const loaded = opts.rules ? { rules: opts.rules, errors: [], files: 0, deprecatedSkipped: 0 } : await readRuleFiles(ruleOpts, cache);
       ruleSet = compileRuleSet(loaded, ruleOpts, cache);
       cacheStats = cache?.stats;
       // Workers compile a rule when an event first reaches it: two threads compiling every rule
@@ -276,7 +293,10 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       evaluating.stop();
     }
     const projected = scan.candidates.projected;
-    if (projected.size > 0) {
+    if (projected.size > 0 && opts.readBack === false) {
+      notes.stats['candidate_projected_rules'] = projected.size;
+      leftProjected = projected;
+    } else if (projected.size > 0) {
       notes.stats['candidate_projected_rules'] = projected.size;
       const { readBackDocuments } = await import('./read-back.js');
       const missing = await readBackDocuments(evaluated.hits, projected, (files) => progress.stage("evidence files read again for hits' documents", files));
@@ -303,7 +323,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   for (const f of faults) {
     warnings.push(`rule ${f.rule_id} failed on ${f.count} event(s), first at ${f.first.file}:${f.first.line}: ${f.first.message}`);
   }
-  const hits = sortHits(filterHits([...scan.hits, ...evaluated.hits], opts.filter ?? {}));
+  const kept = filterHits([...scan.hits, ...evaluated.hits], opts.filter ?? {});
+  const hits = opts.evaluationOrder ? kept : sortHits(kept);
   const lineage = scan.lineage;
   if (lineage && lineage.unindexed > 0) {
     let again: string[] = [];
@@ -345,6 +366,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     scanners: pool ? scanners : 1,
     evaluatedByWorkers,
     ...(cacheStats ? { ruleCache: cacheStats } : {}),
+    ...(leftProjected ? { projected: leftProjected } : {}),
   };
 }
 

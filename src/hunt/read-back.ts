@@ -1,3 +1,6 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { SpillDir } from '../engine/candidates/spill-dir.js';
 import type { Hit } from '../engine/hit.js';
 import { hostOf } from '../fields/index.js';
 import type { Provenance } from '../input/event.js';
@@ -6,6 +9,8 @@ import { NO_STAGE, type ProgressStage } from '../input/progress.js';
 import { SkipLedger } from '../input/skips.js';
 
 type Doc = Record<string, unknown>;
+/** Files, then lines, wanted again. */
+type Wanted = Map<string, Set<number>>;
 
 /**
  * Stateful rules evaluated projections of their candidates (the fields they read); a hit shows
@@ -14,61 +19,123 @@ type Doc = Record<string, unknown>;
  * could not be found again (the evidence changed since the scan); those hits keep the projection.
  */
 export async function readBackDocuments(hits: readonly Hit[], projected: ReadonlySet<string>, stage: (files: number) => ProgressStage = () => NO_STAGE): Promise<number> {
-  const wanted = new Map<string, Set<number>>();
-  const want = (p: Provenance) => {
-    let lines = wanted.get(p.file);
-    if (!lines) wanted.set(p.file, (lines = new Set()));
-    lines.add(p.line);
-  };
-  const mine = hits.filter((h) => projected.has(h.rule.id) && (h.event || h.events) && h.source);
-  for (const h of mine) for (const p of sources(h)) want(p);
+  const mine = hits.filter((h) => readsBack(h, projected));
+  const wanted = wantedLines(mine);
   if (wanted.size === 0) return 0;
-
   // A line holds several documents when it is a `_search` response: its hits share its number.
   const docs = new Map<string, Map<number, Doc | Doc[]>>();
+  await readLines(wanted, stage, (file, line, doc) => {
+    let byLine = docs.get(file);
+    if (!byLine) docs.set(file, (byLine = new Map()));
+    const had = byLine.get(line);
+    if (had === undefined) byLine.set(line, doc);
+    else if (Array.isArray(had)) had.push(doc);
+    else byLine.set(line, [had, doc]);
+  });
+  const found = { missing: 0 };
+  for (const h of mine) fill(h, (p) => docs.get(p.file)?.get(p.line), found);
+  return found.missing;
+}
+
+export interface InOrderOptions {
+  /** Bytes of documents (as JSON text) held in memory; past it they wait in a temporary file. */
+  budget: number;
+  /** Parent of that file's directory; default the OS temp dir. */
+  tempDir?: string;
+  stage?: (files: number) => ProgressStage;
+  /** Documents that could not be found again, counted as the hits pass. */
+  missing?: { count: number };
+}
+
+/**
+ * `hits` in their order, each with its whole documents (as a copy: `hits` keep their
+ * projections), for a caller that writes hits as they come: the same read-back as readBackDocuments, in one pass over the evidence, but what it reads
+ * is kept as text (in memory up to `budget`, then in a temporary file) and each hit's documents
+ * are parsed only when its turn comes. So a query with millions of matching events holds their
+ * places, not their documents.
+ */
+export async function* readBackInOrder(hits: readonly Hit[], projected: ReadonlySet<string>, o: InOrderOptions): AsyncGenerator<Hit> {
+  const wanted = wantedLines(hits.filter((h) => readsBack(h, projected)));
+  if (wanted.size === 0) {
+    yield* hits;
+    return;
+  }
+  const vault = new TextVault(o.budget, o.tempDir);
+  try {
+    await readLines(wanted, o.stage ?? (() => NO_STAGE), (file, line, doc) => vault.put(file, line, JSON.stringify(doc)));
+    const found = { missing: 0 };
+    for (const h of hits) {
+      if (!readsBack(h, projected)) {
+        yield h;
+        continue;
+      }
+      // A copy: `hits` stays a list of projections, so documents go when the caller is done with them.
+      const whole = { ...h };
+      fill(whole, (p) => vault.get(p.file, p.line), found);
+      yield whole;
+    }
+    if (o.missing) o.missing.count += found.missing;
+  } finally {
+    vault.close();
+  }
+}
+
+function readsBack(h: Hit, projected: ReadonlySet<string>): boolean {
+  return projected.has(h.rule.id) && (h.event !== undefined || h.events !== undefined) && h.source !== undefined;
+}
+
+function wantedLines(hits: readonly Hit[]): Wanted {
+  const wanted: Wanted = new Map();
+  for (const h of hits) {
+    for (const p of sources(h)) {
+      let lines = wanted.get(p.file);
+      if (!lines) wanted.set(p.file, (lines = new Set()));
+      lines.add(p.line);
+    }
+  }
+  return wanted;
+}
+
+/** Reads each file up to its last wanted line, handing over the documents of the wanted lines. */
+async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage, keep: (file: string, line: number, doc: Doc) => void): Promise<void> {
   const reading = stage(wanted.size);
   for (const [file, lines] of wanted) {
-    const byLine = new Map<number, Doc | Doc[]>();
-    docs.set(file, byLine);
     try {
       // Stop at the last wanted line: hits cluster, and the rest of the file is only framing.
       let last = 0;
       for (const l of lines) if (l > last) last = l;
+      const seen = new Set<number>();
       for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), lines })) {
         let done = false;
         for (const ev of batch) {
-          const had = byLine.get(ev.line);
-          if (had === undefined) byLine.set(ev.line, ev.doc);
-          else if (Array.isArray(had)) had.push(ev.doc);
-          else byLine.set(ev.line, [had, ev.doc]);
+          keep(file, ev.line, ev.doc);
+          seen.add(ev.line);
           // A line's documents all come in one batch: framing cuts batches between lines.
-          if (ev.line >= last && byLine.size >= lines.size) done = true;
+          if (ev.line >= last && seen.size >= lines.size) done = true;
         }
         if (done) break;
       }
     } catch {
-      // Unreadable now: its hits keep their projections and are counted below.
+      // Unreadable now: its hits keep their projections and are counted as missing.
     }
     reading.advance();
   }
   reading.stop();
+}
 
-  let missing = 0;
-  const find = (p: Provenance | undefined, projected: Doc): Doc | undefined => {
-    const at = p && docs.get(p.file)?.get(p.line);
-    const d = Array.isArray(at) ? at.find((doc) => agrees(projected, doc)) : at;
-    if (!d) missing++;
-    return d;
+/** A hit's documents in place of its projections, from `at` (one document, or a line's several). */
+function fill(h: Hit, at: (p: Provenance) => Doc | Doc[] | undefined, found: { missing: number }): void {
+  const src = sources(h);
+  const find = (p: Provenance | undefined, projection: Doc): Doc => {
+    const there = p && at(p);
+    const d = Array.isArray(there) ? there.find((doc) => agrees(projection, doc)) : there;
+    if (!d) found.missing++;
+    return d ?? projection;
   };
-  for (const h of mine) {
-    const src = sources(h);
-    if (h.event) h.event = find(src[0], h.event) ?? h.event;
-    if (h.events) h.events = h.events.map((d, i) => find(src[i], d) ?? d);
-    const first = h.event ?? h.events?.[0];
-    const host = hostOf(first);
-    if (host !== undefined) h.host = host;
-  }
-  return missing;
+  if (h.event) h.event = find(src[0], h.event);
+  if (h.events) h.events = h.events.map((d, i) => find(src[i], d));
+  const host = hostOf(h.event ?? h.events?.[0]);
+  if (host !== undefined) h.host = host;
 }
 
 function sources(h: Hit): Provenance[] {
@@ -82,4 +149,82 @@ function agrees(projected: unknown, doc: unknown): boolean {
   const d = doc as Record<string, unknown>;
   for (const [k, v] of Object.entries(projected)) if (!agrees(v, d[k])) return false;
   return true;
+}
+
+/** Where a document's text is: in memory, or at a place in the vault's file. */
+type Stored = string | { at: number; length: number };
+
+/**
+ * Documents by file and line, as JSON text: in memory until `budget` bytes, then appended to a
+ * temporary file and read by position when asked for. A document is parsed each time it is
+ * asked for, so none outlives the hit it was given to.
+ */
+class TextVault {
+  private readonly byFile = new Map<string, Map<number, Stored | Stored[]>>();
+  private held = 0;
+  private dir: SpillDir | undefined;
+  private fd = -1;
+  private end = 0;
+
+  constructor(
+    private readonly budget: number,
+    private readonly tempDir: string | undefined,
+  ) {}
+
+  put(file: string, line: number, text: string): void {
+    let byLine = this.byFile.get(file);
+    if (!byLine) this.byFile.set(file, (byLine = new Map()));
+    const stored = this.store(text);
+    const had = byLine.get(line);
+    if (had === undefined) byLine.set(line, stored);
+    else if (Array.isArray(had)) had.push(stored);
+    else byLine.set(line, [had, stored]);
+  }
+
+  get(file: string, line: number): Doc | Doc[] | undefined {
+    const at = this.byFile.get(file)?.get(line);
+    if (at === undefined) return undefined;
+    return Array.isArray(at) ? at.map((s) => this.load(s)) : this.load(at);
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.dir?.remove();
+    this.dir = undefined;
+  }
+
+  private store(text: string): Stored {
+    // UTF-16 length: close enough to the heap a string takes, and what the budget is about.
+    if (this.held + text.length <= this.budget || !this.openFile()) {
+      this.held += text.length;
+      return text;
+    }
+    const bytes = Buffer.from(text, 'utf8');
+    writeSync(this.fd, bytes, 0, bytes.length, this.end);
+    const stored = { at: this.end, length: bytes.length };
+    this.end += bytes.length;
+    return stored;
+  }
+
+  /** Whether the file is open (made on first need); without a temporary directory, text stays in memory. */
+  private openFile(): boolean {
+    if (this.fd >= 0) return true;
+    try {
+      this.dir = new SpillDir(this.tempDir);
+      this.fd = openSync(path.join(this.dir.path, 'documents'), 'w+');
+      return true;
+    } catch {
+      this.dir?.remove();
+      this.dir = undefined;
+      return false;
+    }
+  }
+
+  private load(s: Stored): Doc {
+    if (typeof s === 'string') return JSON.parse(s) as Doc;
+    const buf = Buffer.allocUnsafe(s.length);
+    readSync(this.fd, buf, 0, s.length, s.at);
+    return JSON.parse(buf.toString('utf8')) as Doc;
+  }
 }

@@ -8,6 +8,7 @@ import type { LineGate } from '../input/line-gate.js';
 import { compileRule } from '../engine/compile-rule.js';
 import { Scanner } from '../engine/scanner.js';
 import { ruleOfQuery } from '../rules/index.js';
+import { defaultMaxMemory, planMemory } from './memory-budget.js';
 import { routingGate } from './routing-gate.js';
 
 export type QueryLanguage = 'kuery' | 'eql' | 'esql';
@@ -28,6 +29,12 @@ export interface QueryOptions {
    * native line reader, see RoutingGate). Results are the same; false parses every line.
    */
   lineGate?: boolean;
+  /** EQL sequences and samples: bytes their kept events may take before spilling (as `hunt --max-memory`). */
+  maxMemory?: number;
+  /** EQL sequences and samples: scanning threads (as `hunt --workers`). */
+  workers?: number;
+  /** Parent of temporary files; default the OS temp dir. */
+  tempDir?: string;
 }
 
 /** What an ad-hoc query yields, in order: matching events, sequence/sample matches, or ES|QL rows. */
@@ -70,8 +77,12 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
       ...(mappingFor ? { mapping: (doc: object) => byDoc.get(doc) } : {}),
     };
     const q = compileEql(opts.query, eqlOpts);
-    // Event queries stream (their head/tail pipes hold at most the tails' n); sequences and
-    // samples keep what their filter passes, to run over it in time order.
+    if (q.kind !== 'event' && !mappingFor) {
+      yield* sequencesByHunt(opts, stats);
+      return;
+    }
+    // Event queries stream (their head/tail pipes hold at most the tails' n). Sequences and
+    // samples read through a mapping keep what their filter passes, to run over it in time order.
     const window = q.kind === 'event' ? new PipeStream<TrawlEvent>(q.limits) : undefined;
     const out: TrawlEvent[] = [];
     const kept: TrawlEvent[] = [];
@@ -111,6 +122,57 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
   for (const w of result.warnings) stats.warnings.push(`${w.message} (${w.count}×)`);
   yield { kind: 'columns', columns: result.columns };
   for (const row of result.rows) yield { kind: 'row', values: row.values };
+}
+
+/**
+ * An EQL sequence or sample query, run as a hunt with the query as its only rule: the events its
+ * stages pass are the rule's candidates, so they stay within `maxMemory` as a hunt's do (kept as
+ * projections, spilled to disk), the scan may use worker threads, and matches come out in the
+ * order the query completes them. Their documents are read back as they are written.
+ */
+async function* sequencesByHunt(opts: QueryOptions, stats: QueryStats): AsyncGenerator<QueryOutput> {
+  const { hunt } = await import('./hunt.js');
+  const { readBackInOrder } = await import('./read-back.js');
+  const rule = ruleOfQuery({
+    type: 'eql',
+    language: 'eql',
+    query: opts.query,
+    ...(opts.timestampField ? { timestamp_override: opts.timestampField } : {}),
+    ...(opts.eventCategoryField ? { event_category_override: opts.eventCategoryField } : {}),
+    ...(opts.tiebreakerField ? { tiebreaker_field: opts.tiebreakerField } : {}),
+  });
+  const maxMemory = opts.maxMemory ?? defaultMaxMemory();
+  const result = await hunt({
+    evidence: opts.evidence,
+    rulePaths: [],
+    rules: [rule],
+    now: opts.now,
+    progress: opts.progress ?? false,
+    maxMemory,
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    ...(opts.tempDir !== undefined ? { tempDir: opts.tempDir } : {}),
+    lineGate: opts.lineGate ?? true,
+    readBack: false,
+    evaluationOrder: true,
+  });
+  const s = result.summary;
+  // compileEql accepted the query above; the rule compiler reads it the same way.
+  const failed = s.rules.failed[0]?.message ?? s.rules.unsupported[0]?.reason;
+  if (failed !== undefined) throw new Error(`query did not compile as a rule: ${failed}`);
+  stats.files = s.files;
+  stats.bytes = s.bytes;
+  stats.events = s.events;
+  stats.ledger.merge(s.skipped);
+  if (opts.lineGate !== false) stats.screened = result.linesScreened;
+  stats.warnings.push(...s.warnings);
+  const missing = { count: 0 };
+  const hits = result.projected ? readBackInOrder(result.hits, result.projected, { budget: planMemory(maxMemory, 1).scanBytes, tempDir: opts.tempDir, missing }) : result.hits;
+  for await (const h of hits) {
+    const sources = Array.isArray(h.source) ? h.source : h.source ? [h.source] : [];
+    const events = (h.events ?? []).map((doc, i): TrawlEvent => ({ doc, file: sources[i]?.file ?? '', line: sources[i]?.line ?? 0 }));
+    yield { kind: 'sequence', join_keys: h.join_keys ?? [], events };
+  }
+  if (missing.count > 0) stats.warnings.push(`${missing.count} matched document(s) could not be read back from the evidence (changed since the scan?); they show only the fields the query reads`);
 }
 
 async function* readAll(opts: QueryOptions, stats: QueryStats): AsyncGenerator<TrawlEvent> {

@@ -32,6 +32,22 @@ test('query (EQL sequence): one object per match with join keys and ordered even
   }
 });
 
+test('query (EQL sequence): the same output within a tight --max-memory and on one thread; bad values exit 2', async () => {
+  const q = 'sequence by host.name [process where true] [file where true]';
+  const roomy = await runTrawl(['query', '-l', 'eql', q, 'samples/']);
+  assert.equal(roomy.code, 0, roomy.stderr);
+  assert.ok(roomy.stdout.split('\n').length > 3);
+  const tight = await runTrawl(['query', '-l', 'eql', q, 'samples/', '--max-memory', '16KB', '--workers', '1']);
+  assert.equal(tight.code, 0, tight.stderr);
+  assert.equal(tight.stdout, roomy.stdout);
+  assert.match(tight.stderr, /spilled to disk to stay within --max-memory 16 KB/);
+  for (const bad of [['--workers', '0'], ['--max-memory', 'lots']]) {
+    const r = await runTrawl(['query', '-l', 'eql', q, 'samples/', ...bad]);
+    assert.equal(r.code, 2, bad.join(' '));
+    assert.match(r.stderr, new RegExp(bad[0]));
+  }
+});
+
 test('query (ES|QL): rows in column order; table output aligned', async () => {
   const q = 'FROM logs-endpoint.events.* | STATS n = COUNT(*) BY host.name | SORT host.name';
   const r = await runTrawl(['query', '-l', 'esql', q, 'samples/']);

@@ -1,7 +1,6 @@
 import { hunt, type HuntResult } from '../../hunt/hunt.js';
-import { parseSize } from '../../hunt/memory-budget.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
-import { openSink, parseInstant, stderr, UsageError } from '../output.js';
+import { openSink, parseInstant, parseMaxMemory, parseWorkers, stderr, UsageError } from '../output.js';
 import { bundledRulesDir, ruleCacheDir } from '../paths.js';
 import { FORMATS, SEVERITIES, type HuntFlags } from './hunt.js';
 
@@ -9,10 +8,8 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
   if (flags.format && !FORMATS.includes(flags.format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   if (flags.severity && !SEVERITIES.includes(flags.severity)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}`);
   const format = flags.format ?? (flags.output ? 'json' : undefined);
-  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError('--workers must be a whole number ≥ 1');
-  const maxMemory = flags.maxMemory === undefined ? undefined : parseSize(flags.maxMemory);
-  if (maxMemory === undefined && flags.maxMemory !== undefined) throw new UsageError('--max-memory must be a size such as 512MB or 2GB');
+  const workers = parseWorkers(flags.workers);
+  const maxMemory = parseMaxMemory(flags.maxMemory);
   const interactive = !format && flags.tui && process.stdout.isTTY === true && process.stdin.isTTY === true && !flags.output;
   const abort = new AbortController();
   const onSigint = () => {

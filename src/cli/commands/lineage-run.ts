@@ -1,13 +1,12 @@
-import { defaultMaxMemory, formatSize, parseSize } from '../../hunt/memory-budget.js';
+import { defaultMaxMemory, formatSize } from '../../hunt/memory-budget.js';
 import { lineageOf } from '../../hunt/lineage-of.js';
 import { SkipLedger } from '../../input/index.js';
 import { formatLineage } from '../../lineage/index.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
-import { stderr, UsageError } from '../output.js';
+import { parseMaxMemory, stderr } from '../output.js';
 
 export async function runLineageCommand(entityId: string, evidence: string[], flags: { format: string; maxMemory?: string; progress?: boolean }): Promise<void> {
-  const maxMemory = flags.maxMemory === undefined ? defaultMaxMemory() : parseSize(flags.maxMemory);
-  if (maxMemory === undefined) throw new UsageError('--max-memory must be a size such as 512MB or 2GB');
+  const maxMemory = parseMaxMemory(flags.maxMemory) ?? defaultMaxMemory();
   const ledger = new SkipLedger();
   const found = await lineageOf(entityId, evidence, { maxMemory, ledger, progress: flags.progress !== false && process.stderr.isTTY === true });
   const { index, matches } = found;

@@ -4,7 +4,7 @@ import { runQuery, type QueryLanguage, type QueryOutput, type QueryStats } from 
 import { SkipLedger, type TrawlEvent } from '../../input/index.js';
 import { QueryError } from '../../lang/query-error.js';
 import { EXIT_OK, EXIT_SKIPPED_INPUT, EXIT_USAGE } from '../exit-codes.js';
-import { openSink, parseInstant, stderr, UsageError } from '../output.js';
+import { openSink, parseInstant, parseMaxMemory, parseWorkers, stderr, UsageError } from '../output.js';
 import { loadMappingArgs, mappingFor } from './query-mapping.js';
 import type { QueryFlags } from './query.js';
 
@@ -16,6 +16,8 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
   if (!language) throw new UsageError(`--language must be kuery, eql or esql (got "${flags.language}")`);
   if (!['ndjson', 'json', 'table', 'csv'].includes(flags.format)) throw new UsageError('--format must be ndjson, json, table or csv');
   if (flags.mapping?.length && language !== 'eql') throw new UsageError('--mapping applies to EQL queries only (--language eql)');
+  const workers = parseWorkers(flags.workers);
+  const maxMemory = parseMaxMemory(flags.maxMemory);
   const mappings = flags.mapping?.length ? await loadMappingArgs(flags.mapping) : undefined;
   const stats: QueryStats = { files: 0, bytes: 0, events: 0, ledger: new SkipLedger(), warnings: [] };
   const sink = openSink(flags.output);
@@ -26,7 +28,7 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
     const progress = flags.progress && process.stderr.isTTY === true;
     const eqlFields = { timestampField: flags.timestampField, eventCategoryField: flags.eventCategoryField, tiebreakerField: flags.tiebreakerField };
     const outputs = runQuery(
-      { language, query, evidence, now, ...eqlFields, progress, ...(mappings ? { mappingFor: (file: string) => mappingFor(file, mappings) } : {}) },
+      { language, query, evidence, now, ...eqlFields, progress, workers, maxMemory, ...(mappings ? { mappingFor: (file: string) => mappingFor(file, mappings) } : {}) },
       stats,
     );
     for await (const out of outputs) {

@@ -12,6 +12,8 @@ export interface QueryFlags {
   output?: string;
   progress: boolean;
   now?: string;
+  workers?: string;
+  maxMemory?: string;
 }
 
 
@@ -45,6 +47,13 @@ export function registerQuery(program: Command): void {
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--no-progress', 'no progress bar on stderr')
     .option('--now <time>', 'evaluation clock for now-relative date math')
+    .option('-w, --workers <n>', 'EQL sequences and samples: scanning threads, as for hunt (default: up to one per core, started when the scan is long enough to pay)')
+    .option(
+      '--max-memory <size>',
+      'EQL sequences and samples: memory budget, e.g. 512MB: past a share of it the events their stages pass ' +
+        'are kept as the fields the query reads, then spill to temporary files, and matched documents are read back ' +
+        'as they are written (default: half the RAM, at most 2GB)',
+    )
     .addHelpText(
       'after',
       `
