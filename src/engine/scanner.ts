@@ -30,6 +30,11 @@ export class Scanner {
   private projecting = false;
   /** Whole documents are weighed by sample; so are each rule's projections (ScanRule.weigh). */
   private readonly weighDocument = sampledWeigher();
+  /** Past this many (estimated) bytes of hits' documents, new hits keep only their place (see keepHitPlacesPast). */
+  private hitBudget = Number.POSITIVE_INFINITY;
+  private hitBytes = 0;
+  /** Rules with hits that keep only their place. */
+  readonly placed = new Set<string>();
 
   constructor(
     rules: readonly CompiledRule[],
@@ -38,6 +43,17 @@ export class Scanner {
     this.entries = rules.map((r) => new ScanRule(r));
     this.router = new RuleRouter(rules, this.entries);
     this.pruneKeysById = new Map(rules.flatMap((r) => (r.stateful && r.prune && r.pruneKeys ? [[r.rule.rule_id, r.pruneKeys] as const] : [])));
+  }
+
+  /**
+   * From `bytes` of single-event hits' documents on, a new hit holds an empty document: its
+   * place (file and line) is what the caller reads it back by when it writes it (readBackInOrder).
+   * So a rule matching a large part of the evidence costs memory for places, not documents.
+   * Documents of `_search` exports stay whole: their hits may share a line, and read-back tells
+   * them apart by what they hold.
+   */
+  keepHitPlacesPast(bytes: number): void {
+    this.hitBudget = bytes;
   }
 
   get isProjecting(): boolean {
@@ -93,7 +109,18 @@ export class Scanner {
     for (const rule of this.router.rulesFor(ev)) {
       try {
         if (rule.match !== undefined) {
-          if (rule.match(ev.doc)) this.hits.push(eventHit(rule.hitRule, ev, rule.timeOf(ev.doc)));
+          if (!rule.match(ev.doc)) continue;
+          const hit = eventHit(rule.hitRule, ev, rule.timeOf(ev.doc));
+          if (this.hitBudget !== Number.POSITIVE_INFINITY && ev.index === undefined && ev.id === undefined) {
+            if (heapBytes < 0) heapBytes = this.weighDocument(ev.doc);
+            // Each hit counts its document: several rules matching one event over-count, so places start early.
+            this.hitBytes += heapBytes;
+            if (this.hitBytes > this.hitBudget) {
+              hit.event = {};
+              this.placed.add(rule.id);
+            }
+          }
+          this.hits.push(hit);
           continue;
         }
         const mark = rule.mark !== undefined ? rule.mark(ev.doc) : (rule.candidate as StatefulRule['candidate'])(ev.doc) ? -1 : 0;

@@ -143,6 +143,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   // read back afterwards: not from stdin.
   const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
   const lineGate = opts.lineGate ?? true;
+  // Hits the caller reads back as it writes them keep only their place past their share.
+  const placesPast = opts.readBack === false && projectCandidates;
   const progressOptions = { totalBytes, totalFiles: files.length };
   const progress = typeof opts.progress === 'function' ? opts.progress(progressOptions) : await createProgress({ ...progressOptions, enabled: opts.progress === true });
   let evaluating: ProgressStage = NO_STAGE;
@@ -177,7 +179,18 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const startWorkers = () => {
     const launched = startPool(
       scanners - 1,
-      { rules: ruleOpts, lineage: withLineage, lineageBytes: memory.lineageBytesPerScanner, projectCandidates, lineGate, store, plan, scanners, claims: claims.buffer },
+      {
+        rules: ruleOpts,
+        lineage: withLineage,
+        lineageBytes: memory.lineageBytesPerScanner,
+        projectCandidates,
+        lineGate,
+        store,
+        ...(placesPast ? { hitBytes: memory.hitBytesPerScanner } : {}),
+        plan,
+        scanners,
+        claims: claims.buffer,
+      },
       { onBytes: (n) => addBytes(n), onEvents: (n) => progress.addEvents(n), onTaskDone: taskDone, onRuleDone: () => evaluating.advance() },
     );
     // A failed worker stops every scanner; the failure is rethrown when the results are awaited.
@@ -234,7 +247,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       lateStart?.begin();
       // Like the candidates, the lineage index of a main thread that may stay alone gets the whole share.
       const lineageBytes = late ? memory.lineageBytes : memory.lineageBytesPerScanner;
-      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, lineageBytes, store: mainStore, claims, projectCandidates, lineGate });
+      const hitBytes = placesPast ? (late ? memory.hitBytes : memory.hitBytesPerScanner) : undefined;
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, lineageBytes, store: mainStore, claims, projectCandidates, lineGate, hitBytes });
       // The workers may have started during the scan (the late start).
       pool?.release((scanner) => claims.idle(scanner));
       let keys: PruneKeys = {};
@@ -293,15 +307,17 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       evaluating.stop();
     }
     const projected = scan.candidates.projected;
-    if (projected.size > 0 && opts.readBack === false) {
-      notes.stats['candidate_projected_rules'] = projected.size;
-      leftProjected = projected;
+    if (opts.readBack === false) {
+      if (projected.size > 0) notes.stats['candidate_projected_rules'] = projected.size;
+      if (scan.placed.size > 0) notes.stats['hit_place_rules'] = scan.placed.size;
+      const either = new Set([...projected, ...scan.placed]);
+      if (either.size > 0) leftProjected = either;
     } else if (projected.size > 0) {
       notes.stats['candidate_projected_rules'] = projected.size;
-      const { readBackDocuments } = await import('./read-back.js');
+      const { readBackDocuments, missingDocumentsWarning } = await import('./read-back.js');
       const missing = await readBackDocuments(evaluated.hits, projected, (files) => progress.stage("evidence files read again for hits' documents", files));
       if (missing > 0) {
-        notes.warnings.push(`${missing} hit document(s) could not be read back from the evidence (changed since the scan?); those hits show only the fields their rules read`);
+        notes.warnings.push(missingDocumentsWarning(missing));
       }
     }
   } finally {

@@ -43,6 +43,13 @@ export interface MemoryPlan {
   /** The process lineage index (interactive hunts), all scanners together, and each scanner's share. */
   lineageBytes: number;
   lineageBytesPerScanner: number;
+  /**
+   * Documents of single-event hits a hunt written as it goes (not browsed) holds, all scanners
+   * together and each one's share, before new hits keep only their place; the same bytes, as
+   * text, hold documents read back for writing (readBackInOrder).
+   */
+  hitBytes: number;
+  hitBytesPerScanner: number;
   label: string;
 }
 
@@ -54,6 +61,8 @@ export interface MemoryPlan {
 export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
   const heapLimit = v8.getHeapStatistics().heap_size_limit;
   const candidates = Math.min(maxMemory * 0.2, heapLimit * 0.4);
+  // Also the share of hits' documents when hits are written rather than browsed: a hunt has the
+  // lineage index or written hits, never both.
   const lineage = Math.min(maxMemory * 0.15, heapLimit * 0.15);
   return {
     maxMemory,
@@ -64,6 +73,8 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
     stateBytes: Math.min(maxMemory * 0.25, heapLimit * 0.25),
     lineageBytes: lineage,
     lineageBytesPerScanner: lineage / Math.max(1, scanners),
+    hitBytes: lineage,
+    hitBytesPerScanner: lineage / Math.max(1, scanners),
     label: `--max-memory ${formatSize(maxMemory)}`,
   };
 }

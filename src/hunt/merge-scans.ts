@@ -12,6 +12,8 @@ export interface MergedScan {
   events: number;
   /** Of the events, lines a gate screened out without parsing them (see RoutingGate). */
   screened: number;
+  /** Rules with hits that hold only their place (see Scanner.keepHitPlacesPast). */
+  placed: Set<string>;
   lineage?: LineageIndex;
   interrupted: boolean;
 }
@@ -29,6 +31,7 @@ export function mergeScans(outputs: ScanOutput[], withLineage: boolean, lineageB
   let events = 0;
   let screened = 0;
   let interrupted = false;
+  const placed = new Set<string>();
   const skips = outputs.map((o) => o.skipped);
   for (const o of outputs) {
     for (const h of o.hits) hits.push(h);
@@ -43,12 +46,13 @@ export function mergeScans(outputs: ScanOutput[], withLineage: boolean, lineageB
     }
     events += o.events;
     screened += o.screened;
+    for (const id of o.placed) placed.add(id);
     interrupted ||= o.interrupted;
     if (lineage && o.lineage) lineage.merge(LineageIndex.fromJSON(o.lineage));
   }
   for (const s of skips) ledger.merge(s);
   for (const c of Object.values(ledger.byKind)) c?.examples.sort((a, b) => before(a, b) ? -1 : before(b, a) ? 1 : 0);
-  return { hits, candidates, faults: [...faults.values()], ledger, events, screened, lineage, interrupted };
+  return { hits, candidates, faults: [...faults.values()], ledger, events, screened, placed, lineage, interrupted };
 }
 
 function before(a: { file: string; line?: number }, b: { file: string; line?: number }): boolean {

@@ -19,6 +19,8 @@ export interface WorkerInit {
   lineGate: boolean;
   /** This worker's share of the candidate budget and where it spills. */
   store?: CandidateStoreOptions;
+  /** This worker's share of hits' documents before hits keep only their place; none when unset. */
+  hitBytes?: number;
   plan: ScanPlan;
   /** Scanners in the hunt (the main thread is 0) and this worker's number among them. */
   scanners: number;

@@ -59,7 +59,7 @@ export interface Pool {
   stopEvaluating(): void;
 }
 
-const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, screened: 0, interrupted: false });
+const empty = (): ScanOutput => ({ hits: [], candidates: { memory: [], runs: [] }, faults: [], skipped: {}, events: 0, screened: 0, placed: [], interrupted: false });
 
 interface Reply<T> {
   promise: Promise<T>;

@@ -37,12 +37,17 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
   return found.missing;
 }
 
+/** The summary's warning when read-back found `n` documents no more. */
+export function missingDocumentsWarning(n: number): string {
+  return `${n} hit document(s) could not be read back from the evidence (changed since the scan?); those hits show only the fields their rules read`;
+}
+
 export interface InOrderOptions {
   /** Bytes of documents (as JSON text) held in memory; past it they wait in a temporary file. */
   budget: number;
   /** Parent of that file's directory; default the OS temp dir. */
   tempDir?: string;
-  stage?: (files: number) => ProgressStage;
+  stage?: (files: number) => ProgressStage | Promise<ProgressStage>;
   /** Documents that could not be found again, counted as the hits pass. */
   missing?: { count: number };
 }
@@ -97,8 +102,8 @@ function wantedLines(hits: readonly Hit[]): Wanted {
 }
 
 /** Reads each file up to its last wanted line, handing over the documents of the wanted lines. */
-async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage, keep: (file: string, line: number, doc: Doc) => void): Promise<void> {
-  const reading = stage(wanted.size);
+async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage | Promise<ProgressStage>, keep: (file: string, line: number, doc: Doc) => void): Promise<void> {
+  const reading = await stage(wanted.size);
   for (const [file, lines] of wanted) {
     try {
       // Stop at the last wanted line: hits cluster, and the rest of the file is only framing.
@@ -165,6 +170,8 @@ class TextVault {
   private dir: SpillDir | undefined;
   private fd = -1;
   private end = 0;
+  /** Reused for every read: a fresh Buffer per document cost more than parsing it. */
+  private scratch = Buffer.alloc(0);
 
   constructor(
     private readonly budget: number,
@@ -223,8 +230,8 @@ class TextVault {
 
   private load(s: Stored): Doc {
     if (typeof s === 'string') return JSON.parse(s) as Doc;
-    const buf = Buffer.allocUnsafe(s.length);
-    readSync(this.fd, buf, 0, s.length, s.at);
-    return JSON.parse(buf.toString('utf8')) as Doc;
+    if (this.scratch.length < s.length) this.scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * this.scratch.length, 64 * 1024));
+    readSync(this.fd, this.scratch, 0, s.length, s.at);
+    return JSON.parse(this.scratch.toString('utf8', 0, s.length)) as Doc;
   }
 }

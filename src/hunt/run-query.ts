@@ -5,6 +5,7 @@ import { compileKql } from '../lang/kql/index.js';
 import { compileIndexPatterns, eventIndex } from '../input/index-name.js';
 import { createProgress, discoverEvidence, readEvidenceFile, SkipLedger, type TrawlEvent } from '../input/index.js';
 import type { LineGate } from '../input/line-gate.js';
+import { createStage } from '../input/progress.js';
 import { compileRule } from '../engine/compile-rule.js';
 import { Scanner } from '../engine/scanner.js';
 import { ruleOfQuery } from '../rules/index.js';
@@ -166,7 +167,9 @@ async function* sequencesByHunt(opts: QueryOptions, stats: QueryStats): AsyncGen
   if (opts.lineGate !== false) stats.screened = result.linesScreened;
   stats.warnings.push(...s.warnings);
   const missing = { count: 0 };
-  const hits = result.projected ? readBackInOrder(result.hits, result.projected, { budget: planMemory(maxMemory, 1).scanBytes, tempDir: opts.tempDir, missing }) : result.hits;
+  const stage = (files: number) => createStage("evidence files read again for matched documents", files, opts.progress ?? false);
+  const inOrder = { budget: planMemory(maxMemory, 1).scanBytes, tempDir: opts.tempDir, missing, stage };
+  const hits = result.projected ? readBackInOrder(result.hits, result.projected, inOrder) : result.hits;
   for await (const h of hits) {
     const sources = Array.isArray(h.source) ? h.source : h.source ? [h.source] : [];
     const events = (h.events ?? []).map((doc, i): TrawlEvent => ({ doc, file: sources[i]?.file ?? '', line: sources[i]?.line ?? 0 }));

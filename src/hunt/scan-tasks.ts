@@ -18,6 +18,8 @@ export interface ScanOutput {
   events: number;
   /** Of the events, lines the gate screened out (never parsed). */
   screened: number;
+  /** Rules with hits that hold only their place, not their document (see Scanner.keepHitPlacesPast). */
+  placed: string[];
   lineage?: unknown;
   interrupted: boolean;
 }
@@ -51,6 +53,8 @@ export interface ScanOptions {
   projectCandidates: boolean;
   /** Screen out lines no rule can match before parsing them, when the native reader is built (see RoutingGate). */
   lineGate: boolean;
+  /** Bytes of hits' documents past which new hits keep only their place (see Scanner.keepHitPlacesPast); default none. */
+  hitBytes?: number;
 }
 
 /** Stream tasks through the router and rules; the same code runs in workers and in-process. */
@@ -58,10 +62,11 @@ export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,
   hooks: ScanHooks,
-  { lineage: withLineage, lineageBytes, store, claims, projectCandidates, lineGate }: ScanOptions,
+  { lineage: withLineage, lineageBytes, store, claims, projectCandidates, lineGate, hitBytes }: ScanOptions,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
   const scanner = new Scanner(set.compiled, candidates);
+  if (hitBytes !== undefined) scanner.keepHitPlacesPast(hitBytes);
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex(lineageBytes) : undefined;
@@ -120,6 +125,7 @@ export async function scanTasks(
     skipped,
     events,
     screened: gate?.screened ?? 0,
+    placed: [...scanner.placed],
     lineage: lineage?.toJSON(),
     interrupted,
   };

@@ -69,17 +69,26 @@ export async function createProgress(opts: ProgressOptions & { enabled: boolean 
     stop() {
       bar.stop();
     },
-    stage(what, total) {
-      const stageBar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: ` {bar} {value}/{total} ${what}`, hideCursor: true, clearOnComplete: true, fps: 8 },
-        cliProgress.Presets.shades_classic,
-      );
-      let done = 0;
-      stageBar.start(total, 0);
-      return {
-        advance: () => stageBar.update(++done),
-        stop: () => stageBar.stop(),
-      };
-    },
+    stage: (what, total) => stageBar(cliProgress, what, total),
+  };
+}
+
+/** A stage's bar on its own, after the work whose Progress is gone (writing a hunt's hits). */
+export async function createStage(what: string, total: number, enabled: boolean): Promise<ProgressStage> {
+  if (!enabled || !process.stderr.isTTY) return NO_STAGE;
+  const { default: cliProgress } = await import('cli-progress');
+  return stageBar(cliProgress, what, total);
+}
+
+function stageBar(cliProgress: typeof import('cli-progress'), what: string, total: number): ProgressStage {
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: ` {bar} {value}/{total} ${what}`, hideCursor: true, clearOnComplete: true, fps: 8 },
+    cliProgress.Presets.shades_classic,
+  );
+  let done = 0;
+  bar.start(total, 0);
+  return {
+    advance: () => bar.update(++done),
+    stop: () => bar.stop(),
   };
 }

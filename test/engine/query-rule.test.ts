@@ -58,3 +58,24 @@ test('hits are ordered by timestamp, then file, then line, then rule id', () => 
     ['a.ndjson:a-rule', 'a.ndjson:b-rule', 'z.ndjson:a-rule', 'z.ndjson:b-rule'],
   );
 });
+
+test('query rule: past its hit budget a scanner keeps hits\' places, not documents; hits of _search exports stay whole', async () => {
+  const { Scanner } = await import('../../src/engine/index.js');
+  const { compile } = await import('./fixtures.js');
+  const scanner = new Scanner([compile(makeRule({ type: 'query', query: 'process.name:python*' }))]);
+  const doc = { process: { name: 'python3' }, host: { name: 'h1' } };
+  scanner.scan(ev('2026-11-20T10:00:00Z', doc));
+  scanner.keepHitPlacesPast(0);
+  const placed = ev('2026-11-20T10:00:01Z', doc);
+  scanner.scan(placed);
+  const exported = { ...ev('2026-11-20T10:00:02Z', doc), index: 'logs-endpoint.events.process-default', id: 'a1' };
+  scanner.scan(exported);
+  const [whole, place, fromSearch] = scanner.hits;
+  assert.equal(whole.event, scanner.hits[0].event);
+  assert.equal((whole.event as typeof doc).process.name, 'python3');
+  assert.deepEqual(place.event, {});
+  assert.deepEqual(place.source, { file: placed.file, line: placed.line });
+  assert.equal(place.host, 'h1', 'the host is taken before the document goes');
+  assert.equal(fromSearch.event, exported.doc);
+  assert.deepEqual([...scanner.placed], ['r1']);
+});

@@ -36,6 +36,10 @@ test('hits written piece by piece are byte-identical to the whole-string exports
       await writeHits(sink, format, list, summary);
       assert.equal(sink.text(), want, `${format}, ${list.length} hits`);
       if (list.length === many.length && format !== 'table') assert.ok(sink.writes > 2, `${format} is written in pieces`);
+      // As a read-back hands them over: one at a time, asynchronously.
+      const streamed = memorySink();
+      await writeHits(streamed, format, (async function* () { yield* list; })(), summary);
+      assert.equal(streamed.text(), want, `${format}, ${list.length} hits, streamed`);
     }
   }
 });

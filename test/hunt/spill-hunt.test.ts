@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hunt } from '../../src/hunt/hunt.js';
+import { readBackInOrder } from '../../src/hunt/read-back.js';
 import type { LineageIndex } from '../../src/lineage/index.js';
 import { ROOT } from '../helpers/trawl.js';
 import { tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
@@ -40,6 +41,40 @@ test('hits are byte-identical with and without spilling, on 1 and 2 workers', as
     assert.equal(JSON.stringify(spilled.hits), expected, `workers=${workers}`);
     assert.deepEqual(readdirSync(spills), [], 'the spill directory is removed');
   }
+});
+
+test('hits written as they go keep only their places past their share, and read back byte-identical, on 1 and 2 workers', async () => {
+  // The fixtures' rules plus a single-event rule with ~6,000 hits.
+  const broad = path.join(root, 'broad-rules');
+  mkdirSync(broad, { recursive: true });
+  cpSync(rules, broad, { recursive: true });
+  writeFileSync(
+    path.join(broad, 'failures.toml'),
+    [
+      '[metadata]', 'creation_date = "2024/01/01"', 'maturity = "production"', 'updated_date = "2024/01/01"', '',
+      '[rule]', 'author = ["trawl"]', 'description = "every failure"', 'name = "Failures"', 'risk_score = 21',
+      'rule_id = "q-failures"', 'severity = "low"', 'type = "query"', 'language = "kuery"', 'index = ["logs-*"]',
+      'query = "event.outcome:failure"', '',
+    ].join('\n'),
+  );
+  const base = { evidence: [evidence], rulePaths: [broad], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills };
+  const expected = JSON.stringify((await hunt({ ...base, workers: 1 })).hits);
+  for (const workers of [1, 2]) {
+    // 1 MB: the failures' documents (~2 MB) outgrow the hits' share (15 %).
+    const placed = await hunt({ ...base, workers, maxMemory: 1024 * 1024, readBack: false });
+    assert.ok((placed.summary.stats['hit_place_rules'] ?? 0) >= 1, JSON.stringify(placed.summary.stats));
+    assert.ok(placed.projected?.has('q-failures'));
+    const places = placed.hits.filter((h) => Object.keys(h.event ?? { x: 1 }).length === 0).length;
+    assert.ok(places > 1000, `${places} hits hold only their place`);
+    const written = [];
+    for await (const h of readBackInOrder(placed.hits, placed.projected!, { budget: 64 * 1024, tempDir: spills })) written.push(h);
+    assert.equal(JSON.stringify(written), expected, `workers=${workers}`);
+    assert.deepEqual(readdirSync(spills), []);
+  }
+  // Read back by the hunt itself (the TUI, the library's default), no hit is left a place.
+  const whole = await hunt({ ...base, workers: 1, maxMemory: 1024 * 1024 });
+  assert.equal(whole.summary.stats['hit_place_rules'], undefined);
+  assert.equal(JSON.stringify(whole.hits), expected);
 });
 
 test('a main thread scanning alone by default keeps the whole candidate budget, as --workers 1 does', async (t) => {

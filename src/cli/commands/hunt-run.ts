@@ -40,8 +40,10 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
       maxMemory,
       signal: abort.signal,
       cacheDir: flags.cache ? ruleCacheDir() : undefined,
+      // Written hits are read back as they are written, so they never all hold documents at once.
+      readBack: interactive,
     });
-    if (!interactive) await writeResult(result.hits, result.summary, format, flags.output);
+    if (!interactive) await writeResult(result, format, flags.output, maxMemory, flags.progress && process.stderr.isTTY === true);
   } finally {
     // Kept while the output is written: a first Ctrl-C then lets the file be completed.
     process.off('SIGINT', onSigint);
@@ -57,9 +59,29 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
   return EXIT_OK;
 }
 
-async function writeResult(hits: HuntResult['hits'], summary: HuntResult['summary'], format: string | undefined, output: string | undefined): Promise<void> {
+async function writeResult(result: HuntResult, format: string | undefined, output: string | undefined, maxMemory: number | undefined, progress: boolean): Promise<void> {
   // Loaded once there is something to write: until then the hunt's start-up has better uses.
-  const [{ writeHits }, { formatSummary }] = await Promise.all([import('./hunt-output.js'), import('../../export/index.js')]);
+  const [{ writeHits }, { formatSummary }, { readBackInOrder, missingDocumentsWarning }, { defaultMaxMemory, planMemory }, { createStage }] = await Promise.all([
+    import('./hunt-output.js'),
+    import('../../export/index.js'),
+    import('../../hunt/read-back.js'),
+    import('../../hunt/memory-budget.js'),
+    import('../../input/progress.js'),
+  ]);
+  const { summary, projected } = result;
+  // The table prints the summary alone: the hits' documents are never read back for it.
+  // Half the hits' share: hits that kept their documents hold the rest.
+  const budget = planMemory(maxMemory ?? defaultMaxMemory(), 1).hitBytes / 2;
+  const missing = { count: 0 };
+  async function* readBack(places: ReadonlySet<string>) {
+    const stage = (files: number) => createStage("evidence files read again for hits' documents", files, progress);
+    yield* readBackInOrder(result.hits, places, { budget, missing, stage });
+    // Before the summary is written (JSON ends with it; the others print it after).
+    if (missing.count > 0) {
+      summary.warnings.push(missingDocumentsWarning(missing.count));
+    }
+  }
+  const hits = projected && format && format !== 'table' ? readBack(projected) : result.hits;
   const sink = openSink(output);
   await writeHits(sink, format ?? 'table', hits, summary);
   await sink.close();
