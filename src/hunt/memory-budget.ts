@@ -50,6 +50,8 @@ export interface MemoryPlan {
    */
   hitBytes: number;
   hitBytesPerScanner: number;
+  /** Documents read back for writing, as text, held in memory (half the hits' share: hits that kept theirs hold the rest). */
+  readBackBytes: number;
   label: string;
 }
 
@@ -75,6 +77,7 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
     lineageBytesPerScanner: lineage / Math.max(1, scanners),
     hitBytes: lineage,
     hitBytesPerScanner: lineage / Math.max(1, scanners),
+    readBackBytes: lineage / 2,
     label: `--max-memory ${formatSize(maxMemory)}`,
   };
 }

@@ -53,11 +53,11 @@ export interface InOrderOptions {
 }
 
 /**
- * `hits` in their order, each with its whole documents (as a copy: `hits` keep their
- * projections), for a caller that writes hits as they come: the same read-back as readBackDocuments, in one pass over the evidence, but what it reads
- * is kept as text (in memory up to `budget`, then in a temporary file) and each hit's documents
- * are parsed only when its turn comes. So a query with millions of matching events holds their
- * places, not their documents.
+ * `hits` in their order, each with its whole documents, for a caller that writes hits as they
+ * come. The same read-back as readBackDocuments, in one pass over the evidence, but what it reads
+ * is kept as text (in memory up to `budget`, then in a temporary file), and each hit's documents
+ * are parsed on a copy of the hit when its turn comes: `hits` keep their projections, so millions
+ * of hits cost their places, not their documents.
  */
 export async function* readBackInOrder(hits: readonly Hit[], projected: ReadonlySet<string>, o: InOrderOptions): AsyncGenerator<Hit> {
   const wanted = wantedLines(hits.filter((h) => readsBack(h, projected)));

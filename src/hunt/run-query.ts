@@ -168,7 +168,7 @@ async function* sequencesByHunt(opts: QueryOptions, stats: QueryStats): AsyncGen
   stats.warnings.push(...s.warnings);
   const missing = { count: 0 };
   const stage = (files: number) => createStage("evidence files read again for matched documents", files, opts.progress ?? false);
-  const inOrder = { budget: planMemory(maxMemory, 1).scanBytes, tempDir: opts.tempDir, missing, stage };
+  const inOrder = { budget: planMemory(maxMemory, 1).readBackBytes, tempDir: opts.tempDir, missing, stage };
   const hits = result.projected ? readBackInOrder(result.hits, result.projected, inOrder) : result.hits;
   for await (const h of hits) {
     const sources = Array.isArray(h.source) ? h.source : h.source ? [h.source] : [];
