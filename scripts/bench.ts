@@ -467,7 +467,7 @@ ${lines.join('\n')}
 
 The \`--min-semi-space-size=16\` row starts V8's young generation at the size it grows to by itself over
 a long hunt (two 16 MB semi-spaces): the rest of the stateless rows' growth is that, not the input.
-The last row's hits outgrow the heap at 4 GB (1.27 million, 3.9 GB as JSON): past 15 % of \`--max-memory\` they keep
+The last row's hits outgrow the heap at 4 GB (1.27 million, 3.9 GB as JSON): past 32 MB of documents they keep
 their places, and their documents are read back as they are written; what still grows is the places (~300 B a hit,
 with the read-back's index), not the documents. Before, that hunt ended in a heap out-of-memory crash.
 ${SCALE_END}`;
