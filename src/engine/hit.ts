@@ -42,3 +42,8 @@ export interface Hit {
   /** Notes that qualify the hit (e.g. group reported once across overlapping windows). */
   notes?: string[];
 }
+
+/** A hit's evidence locations as a list: one for a single event, several for a sequence. */
+export function sourcesOf(h: Hit): Provenance[] {
+  return h.source === undefined ? [] : Array.isArray(h.source) ? h.source : [h.source];
+}

@@ -1,4 +1,4 @@
-import type { Hit } from '../engine/index.js';
+import { sourcesOf, type Hit } from '../engine/hit.js';
 import type { HuntSummary } from '../hunt/summary.js';
 
 export type HitFormat = 'json' | 'ndjson' | 'csv' | 'table';
@@ -21,7 +21,7 @@ const CSV_COLUMNS = ['timestamp', 'severity', 'rule_id', 'rule_name', 'rule_type
 export function toCsv(hits: readonly Hit[]): string {
   const rows = [CSV_COLUMNS.join(',')];
   for (const h of hits) {
-    const sources = Array.isArray(h.source) ? h.source : h.source ? [h.source] : [];
+    const sources = sourcesOf(h);
     const cells = [
       h.timestamp,
       h.rule.severity,

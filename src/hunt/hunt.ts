@@ -307,13 +307,12 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       evaluating.stop();
     }
     const projected = scan.candidates.projected;
+    if (projected.size > 0) notes.stats['candidate_projected_rules'] = projected.size;
+    if (scan.placed.size > 0) notes.stats['hit_place_rules'] = scan.placed.size;
     if (opts.readBack === false) {
-      if (projected.size > 0) notes.stats['candidate_projected_rules'] = projected.size;
-      if (scan.placed.size > 0) notes.stats['hit_place_rules'] = scan.placed.size;
       const either = new Set([...projected, ...scan.placed]);
       if (either.size > 0) leftProjected = either;
     } else if (projected.size > 0) {
-      notes.stats['candidate_projected_rules'] = projected.size;
       const { readBackDocuments, missingDocumentsWarning } = await import('./read-back.js');
       const missing = await readBackDocuments(evaluated.hits, projected, (files) => progress.stage("evidence files read again for hits' documents", files));
       if (missing > 0) {

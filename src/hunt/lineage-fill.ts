@@ -6,7 +6,7 @@ import { NO_STAGE, type ProgressStage } from '../input/progress.js';
 import { SkipLedger } from '../input/skips.js';
 import type { LineageIndex } from '../lineage/lineage-index.js';
 import { LINEAGE_FIELDS } from '../lineage/record.js';
-import { routingGate } from './routing-gate.js';
+import { routingGate, type RoutingGate } from './routing-gate.js';
 
 /** Hosts are chosen to fill at most this much of the room: their needs are estimates. */
 const FILL = 0.9;
@@ -65,6 +65,14 @@ export async function completeLineageForHits(
 }
 
 /**
+ * A gate for no rules: it screens out every line it can vouch for, with the lineage fields as the
+ * event's document — all the lineage index reads (undefined without the native reader).
+ */
+export function lineageGate(): RoutingGate | undefined {
+  return routingGate(new Scanner([]), LINEAGE_FIELDS);
+}
+
+/**
  * Index the processes of `hosts` anew from `files` (those of the evidence holding their events:
  * LineageIndex.filesOf), in the room their records and any other dropped hosts left. Each line
  * is projected to the fields the index reads, when the native reader is built.
@@ -77,8 +85,7 @@ export async function readHostsAgain(
   always: (doc: Record<string, unknown>) => boolean = () => false,
 ): Promise<void> {
   index.dropHosts(hosts, true);
-  // A gate for no rules screens out every line it can vouch for, its lineage fields as its document.
-  const gate = routingGate(new Scanner([]), LINEAGE_FIELDS);
+  const gate = lineageGate();
   const reading = stage(files.length);
   for (const file of files) {
     try {

@@ -1,11 +1,9 @@
-import { Scanner } from '../engine/scanner.js';
 import { hostOf } from '../fields/index.js';
 import { createProgress, discoverEvidence, readEvidenceFile, SkipLedger } from '../input/index.js';
 import { LineageIndex, type ProcessRecord } from '../lineage/index.js';
-import { LINEAGE_FIELDS, namesEntityId } from '../lineage/record.js';
-import { readHostsAgain } from './lineage-fill.js';
+import { namesEntityId } from '../lineage/record.js';
+import { lineageGate, readHostsAgain } from './lineage-fill.js';
 import { planMemory } from './memory-budget.js';
-import { routingGate } from './routing-gate.js';
 
 export interface LineageOfOptions {
   /** --max-memory: the index gets the share an interactive hunt's lineage index gets. */
@@ -37,7 +35,7 @@ export async function lineageOf(entityId: string, evidence: string[], opts: Line
   // An event naming the process asked for (as itself, its parent or an ancestor) is indexed even
   // past the budget: the process is found, if not its whole tree.
   const isTarget = (doc: Record<string, unknown>) => namesEntityId(doc, entityId);
-  const gate = routingGate(new Scanner([]), LINEAGE_FIELDS);
+  const gate = lineageGate();
   const progress = await createProgress({ totalBytes: files.reduce((n, f) => n + f.size, 0), totalFiles: files.length, enabled: opts.progress });
   try {
     for (const file of files) {

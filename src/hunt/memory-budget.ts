@@ -46,12 +46,11 @@ export interface MemoryPlan {
   /**
    * Documents of single-event hits a hunt written as it goes (not browsed) holds, all scanners
    * together and each one's share, before new hits keep only their place; the same bytes, as
-   * text, hold documents read back for writing (readBackInOrder).
+   * text, hold documents read back for writing before a temporary file takes them
+   * (readBackInOrder).
    */
   hitBytes: number;
   hitBytesPerScanner: number;
-  /** Documents read back for writing, held in memory as text before a temporary file takes them. */
-  readBackBytes: number;
   label: string;
 }
 
@@ -81,7 +80,6 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
     lineageBytesPerScanner: lineage / Math.max(1, scanners),
     hitBytes: hits,
     hitBytesPerScanner: hits / Math.max(1, scanners),
-    readBackBytes: hits,
     label: `--max-memory ${formatSize(maxMemory)}`,
   };
 }

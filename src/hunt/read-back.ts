@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { SpillDir } from '../engine/candidates/spill-dir.js';
-import type { Hit } from '../engine/hit.js';
+import { sourcesOf, type Hit } from '../engine/hit.js';
 import { hostOf } from '../fields/index.js';
 import type { Provenance } from '../input/event.js';
 import { readEvidenceFile } from '../input/read-file.js';
@@ -92,7 +92,7 @@ function readsBack(h: Hit, projected: ReadonlySet<string>): boolean {
 function wantedLines(hits: readonly Hit[]): Wanted {
   const wanted: Wanted = new Map();
   for (const h of hits) {
-    for (const p of sources(h)) {
+    for (const p of sourcesOf(h)) {
       let lines = wanted.get(p.file);
       if (!lines) wanted.set(p.file, (lines = new Set()));
       lines.add(p.line);
@@ -130,7 +130,7 @@ async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage
 
 /** A hit's documents in place of its projections, from `at` (one document, or a line's several). */
 function fill(h: Hit, at: (p: Provenance) => Doc | Doc[] | undefined, found: { missing: number }): void {
-  const src = sources(h);
+  const src = sourcesOf(h);
   const find = (p: Provenance | undefined, projection: Doc): Doc => {
     const there = p && at(p);
     const d = Array.isArray(there) ? there.find((doc) => agrees(projection, doc)) : there;
@@ -141,10 +141,6 @@ function fill(h: Hit, at: (p: Provenance) => Doc | Doc[] | undefined, found: { m
   if (h.events) h.events = h.events.map((d, i) => find(src[i], d));
   const host = hostOf(h.event ?? h.events?.[0]);
   if (host !== undefined) h.host = host;
-}
-
-function sources(h: Hit): Provenance[] {
-  return h.source === undefined ? [] : Array.isArray(h.source) ? h.source : [h.source];
 }
 
 /** Whether every value of a projection is the document's (the projection was made of it). */

@@ -7,6 +7,7 @@ import { createProgress, discoverEvidence, readEvidenceFile, SkipLedger, type Tr
 import type { LineGate } from '../input/line-gate.js';
 import { createStage } from '../input/progress.js';
 import { compileRule } from '../engine/compile-rule.js';
+import { sourcesOf } from '../engine/hit.js';
 import { Scanner } from '../engine/scanner.js';
 import { ruleOfQuery } from '../rules/index.js';
 import { defaultMaxMemory, planMemory } from './memory-budget.js';
@@ -168,10 +169,10 @@ async function* sequencesByHunt(opts: QueryOptions, stats: QueryStats): AsyncGen
   stats.warnings.push(...s.warnings);
   const missing = { count: 0 };
   const stage = (files: number) => createStage("evidence files read again for matched documents", files, opts.progress ?? false);
-  const inOrder = { budget: planMemory(maxMemory, 1).readBackBytes, tempDir: opts.tempDir, missing, stage };
+  const inOrder = { budget: planMemory(maxMemory, 1).hitBytes, tempDir: opts.tempDir, missing, stage };
   const hits = result.projected ? readBackInOrder(result.hits, result.projected, inOrder) : result.hits;
   for await (const h of hits) {
-    const sources = Array.isArray(h.source) ? h.source : h.source ? [h.source] : [];
+    const sources = sourcesOf(h);
     const events = (h.events ?? []).map((doc, i): TrawlEvent => ({ doc, file: sources[i]?.file ?? '', line: sources[i]?.line ?? 0 }));
     yield { kind: 'sequence', join_keys: h.join_keys ?? [], events };
   }

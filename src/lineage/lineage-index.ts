@@ -22,6 +22,7 @@ export const MAX_EVENT_REFS = 10_000;
  */
 const RECORD_BYTES = 1100;
 const REF_BYTES = 48;
+const recordBytes = (rec: ProcessRecord) => RECORD_BYTES + REF_BYTES * rec.eventRefs.length;
 
 const timestampOf = compileField('@timestamp');
 
@@ -215,7 +216,7 @@ export class LineageIndex {
     for (const rec of this.records.values()) {
       let u = out.get(rec.host);
       if (!u) out.set(rec.host, (u = { bytes: 0, refs: 0 }));
-      u.bytes += RECORD_BYTES + REF_BYTES * rec.eventRefs.length;
+      u.bytes += recordBytes(rec);
       u.refs += rec.eventRefs.length;
     }
     return out;
@@ -230,7 +231,7 @@ export class LineageIndex {
     for (const [key, rec] of this.records) {
       if (!hosts.has(rec.host)) continue;
       this.records.delete(key);
-      this.bytes -= RECORD_BYTES + REF_BYTES * rec.eventRefs.length;
+      this.bytes -= recordBytes(rec);
       if (!again && rec.eventRefs.length > 0) this.leaveOut(rec.host, rec.eventRefs.length, rec.eventRefs.map((r) => r.file));
       const had = rec.entityId === undefined ? undefined : this.byEntity.get(rec.entityId);
       if (had === key) this.byEntity.delete(rec.entityId!);

@@ -1,4 +1,4 @@
-import type { Hit } from '../engine/hit.js';
+import { sourcesOf, type Hit } from '../engine/hit.js';
 import { SEVERITY_COLOR, text } from './hit-facts.js';
 import { flattenDoc } from './flatten.js';
 import { wrap } from './layout.js';
@@ -23,8 +23,7 @@ function section(title: string): StyledLine[] {
 }
 
 function sources(h: Hit): string[] {
-  const s = Array.isArray(h.source) ? h.source : h.source ? [h.source] : [];
-  return s.map((p) => `${text(obj(p)?.file)}:${text(obj(p)?.line)}`);
+  return sourcesOf(h).map((p) => `${text(obj(p)?.file)}:${text(obj(p)?.line)}`);
 }
 
 function mitre(threat: unknown): StyledLine[] {

@@ -70,7 +70,7 @@ async function writeResult(result: HuntResult, format: string | undefined, outpu
   ]);
   const { summary, projected } = result;
   // The table prints the summary alone: the hits' documents are never read back for it.
-  const budget = planMemory(maxMemory ?? defaultMaxMemory(), 1).readBackBytes;
+  const budget = planMemory(maxMemory ?? defaultMaxMemory(), 1).hitBytes;
   const missing = { count: 0 };
   async function* readBack(places: ReadonlySet<string>) {
     const stage = (files: number) => createStage("evidence files read again for hits' documents", files, progress);
