@@ -13,6 +13,12 @@ import { ruleOfQuery } from '../rules/index.js';
 import { defaultMaxMemory, planMemory } from './memory-budget.js';
 import { routingGate } from './routing-gate.js';
 
+/**
+ * Rows of an ES|QL query with no LIMIT, as Elasticsearch's default. Beside parity, it bounds
+ * memory: rows without KEEP carry every field of their document, and all are held until the end.
+ */
+export const ESQL_DEFAULT_LIMIT = 1000;
+
 export type QueryLanguage = 'kuery' | 'eql' | 'esql';
 
 export interface QueryOptions {
@@ -113,7 +119,7 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
     for (const m of q.run(sortEvents(kept, eqlOpts))) yield { kind: 'sequence', join_keys: m.join_keys ?? [], events: m.events };
     return;
   }
-  const q = compileEsql(opts.query, { now, allFields: true });
+  const q = compileEsql(opts.query, { now, allFields: true, defaultLimit: ESQL_DEFAULT_LIMIT });
   const routed = q.sources.length ? compileIndexPatterns(q.sources) : () => true;
   const exec = q.createExecutor<TrawlEvent>();
   for await (const ev of readAll(opts, stats)) {
@@ -122,6 +128,11 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
   }
   const result = exec.finish();
   for (const w of result.warnings) stats.warnings.push(`${w.message} (${w.count}×)`);
+  if (result.cut > 0) {
+    stats.warnings.push(
+      `the query has no LIMIT: printed the first ${ESQL_DEFAULT_LIMIT} of ${ESQL_DEFAULT_LIMIT + result.cut} rows, as Elasticsearch does; add "| LIMIT n" for more`,
+    );
+  }
   yield { kind: 'columns', columns: result.columns };
   for (const row of result.rows) yield { kind: 'row', values: row.values };
 }

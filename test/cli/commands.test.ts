@@ -59,6 +59,21 @@ test('query (ES|QL): rows in column order; table output aligned', async () => {
   assert.match(t.stdout, /^n\s+host\.name\n-+\s+-+\n/);
 });
 
+test('query (ES|QL): no LIMIT prints the first 1,000 rows, as Elasticsearch does, and says how many it left out', async () => {
+  const dir = tempDir('esql-limit');
+  const line = (i: number) => JSON.stringify({ '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), event: { category: ['process'] }, n: i });
+  writeFileSync(path.join(dir, 'events.ndjson'), Array.from({ length: 1_250 }, (_, i) => line(i)).join('\n'));
+  const r = await runTrawl(['query', '-l', 'esql', 'FROM logs-* | SORT n DESC | KEEP n', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  const ns = r.stdout.trim().split('\n').map((l) => JSON.parse(l).n);
+  assert.equal(ns.length, 1_000);
+  assert.deepEqual([ns[0], ns[999]], [1_249, 250]);
+  assert.match(r.stderr, /warning: the query has no LIMIT: printed the first 1000 of 1250 rows.*"\| LIMIT n" for more/);
+  const all = await runTrawl(['query', '-l', 'esql', 'FROM logs-* | KEEP n | LIMIT 5000', dir]);
+  assert.equal(all.stdout.trim().split('\n').length, 1_250);
+  assert.doesNotMatch(all.stderr, /no LIMIT/);
+});
+
 test('a query syntax error exits 2 with line, column and a caret', async () => {
   const r = await runTrawl(['query', 'process.name:(a or b', 'samples/']);
   assert.equal(r.code, 2);

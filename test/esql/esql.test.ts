@@ -278,3 +278,41 @@ test('LOCATE counts code points, as the per-character definition does', () => {
   const r = run('ROW s = "a\u{1F600}b   c" | EVAL p = LOCATE(s, SPACE(3)), q = LOCATE(s, "c", 4), z = LOCATE(s, "") | KEEP p, q, z', []);
   assert.deepEqual(r.rows[0].values, [4, 7, 1]);
 });
+
+test('defaultLimit: a query with no LIMIT keeps that many rows and counts the rest, as Elasticsearch caps at 1,000', () => {
+  const docs = Array.from({ length: 25 }, (_, i) => ({ n: i, tags: ['a', 'b'] }));
+  const runLimited = (q: string) => {
+    const ex = compileEsql(q, { now: 0, defaultLimit: 10 }).createExecutor();
+    for (const d of docs) ex.push(d, { _id: 'id', _index: 'logs-x' });
+    return ex.finish();
+  };
+  const plain = runLimited('FROM logs-* | KEEP n');
+  assert.deepEqual(plain.rows.map((r) => r.values[0]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.equal(plain.cut, 15);
+  // A SORT keeps the top rows through the commands that map row to row, and counts what it drops.
+  const sorted = runLimited('FROM logs-* | SORT n DESC | EVAL m = n * 2 | KEEP m');
+  assert.deepEqual(sorted.rows.map((r) => r.values[0]), [48, 46, 44, 42, 40, 38, 36, 34, 32, 30]);
+  assert.equal(sorted.cut, 15);
+  // MV_EXPAND does not stop early for the implicit limit: the count is of every row left out.
+  assert.equal(runLimited('FROM logs-* | MV_EXPAND tags | KEEP n, tags').cut, 40);
+  // Any LIMIT in the query turns the default off, wherever it stands.
+  const explicit = runLimited('FROM logs-* | LIMIT 20 | KEEP n');
+  assert.equal(explicit.rows.length, 20);
+  assert.equal(explicit.cut, 0);
+  assert.equal(runLimited('FROM logs-* | SORT n | LIMIT 30').rows.length, 25);
+  // Without the option, every row.
+  assert.equal(run('FROM logs-* | KEEP n', docs).rows.length, 25);
+});
+
+test('SORT before row-for-row commands and a LIMIT keeps only the limit\'s rows, as a TopN', () => {
+  const docs = Array.from({ length: 50 }, (_, i) => ({ n: (i * 7) % 50, s: `x${i}` }));
+  const topN = run('FROM logs-* | SORT n | EVAL k = n + 1 | RENAME k AS j | DISSECT s "x%{d}" | KEEP n, j, d | LIMIT 3', docs);
+  assert.deepEqual(topN.rows.map((r) => r.values), [[0, 1, '0'], [1, 2, '43'], [2, 3, '36']]);
+  // The EVAL runs on the SORT's 3 rows only: its warning counts them, not the 50 documents.
+  const warned = run('FROM logs-* | SORT n | EVAL i = TO_INTEGER(s) | KEEP n, i | LIMIT 3', docs);
+  assert.deepEqual(warned.rows.map((r) => r.values), [[0, null], [1, null], [2, null]]);
+  assert.equal(warned.warnings.find((w) => /x43/.test(w.message) || /TO_INTEGER|NumberFormat|Cannot parse/i.test(w.message))?.count, 3, JSON.stringify(warned.warnings));
+  // A WHERE between them changes how many rows reach the LIMIT: the SORT keeps all.
+  const filtered = run('FROM logs-* | SORT n | WHERE n % 2 == 1 | LIMIT 2', docs);
+  assert.deepEqual(filtered.rows.map((r) => r.values[filtered.columns.findIndex((c) => c.name === 'n')]), [1, 3]);
+});

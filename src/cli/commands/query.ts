@@ -27,7 +27,9 @@ export function registerQuery(program: Command): void {
         '  kuery, single-event eql: the original document plus\n' +
         '    "@trawl": {"file", "line"}\n' +
         '  eql sequences and samples: {"join_keys": [...], "events": [doc, ...]}\n' +
-        '  esql: one object per result row, keys in column order\n' +
+        '  esql: one object per result row, keys in column order; a query with\n' +
+        '    no LIMIT prints at most 1,000 rows, as Elasticsearch does (a warning\n' +
+        '    says how many it left out: add | LIMIT n for more)\n' +
         'The match count and any skipped input go to stderr.',
     )
     .argument('<query>', 'the query text')

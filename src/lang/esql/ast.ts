@@ -55,7 +55,8 @@ export type Command =
   | { type: 'drop'; patterns: NamePattern[]; location: Location }
   | { type: 'rename'; pairs: { from: NamePattern; to: NamePattern }[]; location: Location }
   | { type: 'sort'; keys: SortKey[]; location: Location }
-  | { type: 'limit'; count: number; location: Location }
+  /** `implicit`: the default limit a query without LIMIT gets (`defaultLimit`); it counts the rows it leaves out. */
+  | { type: 'limit'; count: number; location: Location; implicit?: boolean }
   | { type: 'mv_expand'; column: NamePattern; location: Location }
   | { type: 'dissect'; input: Expr; pattern: string; appendSeparator: string; location: Location; patternLocation: Location }
   | { type: 'grok'; input: Expr; patterns: string[]; location: Location; patternLocation: Location };

@@ -40,6 +40,8 @@ export interface EsqlResult<S> {
   rows: EsqlRow<S>[];
   warnings: { message: string; count: number }[];
   peakGroups: number;
+  /** Rows left out by the default limit (InternalOptions.defaultLimit) of a query without LIMIT. */
+  cut: number;
 }
 export interface EsqlExecutor<S> {
   push(doc: Record<string, unknown>, meta: EsqlMeta, source?: S): void;
@@ -85,6 +87,8 @@ export interface InternalOptions {
    * `true` keeps the bigints.
    */
   bigints?: boolean;
+  /** Rows of a query with no LIMIT command, as Elasticsearch's default limit (EsqlResult.cut counts the rest). */
+  defaultLimit?: number;
 }
 
 const META_TYPES: Record<string, XType> = { _id: 'keyword', _index: 'keyword', _version: 'long', _score: 'double', _source: 'unknown', _ignored: 'keyword', _index_mode: 'keyword' };
@@ -93,6 +97,10 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
   const now = options.now ?? Date.now();
   const ast = parseEsql(query);
   ast.commands = combineFilters(ast.commands);
+  // Elasticsearch caps a query with no LIMIT anywhere at a default (1,000 rows) and says so.
+  if (options.defaultLimit !== undefined && !ast.commands.some((c) => c.type === 'limit')) {
+    ast.commands.push({ type: 'limit', count: options.defaultLimit, location: { min: query.length, max: query.length }, implicit: true });
+  }
   const session = sessionSettings(ast.settings, query);
   const first = ast.commands[0];
   const isFrom = first.type === 'from';
@@ -140,7 +148,7 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
     fields: fromCols.filter((c) => !c.meta).map((c) => c.name),
     readsDocuments: metadata.includes('_source') || callsAny(ast.commands, DOCUMENT_FUNCTIONS) || (options.allFields === true && planned.docsOpen),
     createExecutor<S>(): EsqlExecutor<S> {
-      const st: ExecState = { peakGroups: 0 };
+      const st: ExecState = { peakGroups: 0, cut: 0 };
       const warnings = new Map<string, number>(planned.planWarnings.map((w) => [w, 1]));
       const out: Row[] = [];
       const sink: Sink = { push: (r) => out.push(r), finish: () => undefined };
@@ -184,7 +192,7 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
             const values = rowsV[k].map((v, i) => formatOut(v, columns[i].type, options.bigints === true));
             return r.src !== undefined ? { values, source: r.src as S } : { values };
           });
-          finished = { columns, rows, warnings: [...warnings].map(([message, count]) => ({ message, count })), peakGroups: st.peakGroups };
+          finished = { columns, rows, warnings: [...warnings].map(([message, count]) => ({ message, count })), peakGroups: st.peakGroups, cut: st.cut };
           return finished;
         },
       };
@@ -372,9 +380,8 @@ function plan(commands: Command[], src: string, now: number, session: Session, d
         st = compileRename(c, schema, p);
         break;
       case 'sort': {
-        const nx = commands[i + 1];
-        const limit = nx && nx.type === 'limit' ? nx.count : undefined;
-        st = compileSort(c, schema, p, limit);
+        const nx = limitAfter(commands, i + 1);
+        st = compileSort(c, schema, p, nx?.count, nx?.implicit === true);
         break;
       }
       case 'limit':
@@ -403,6 +410,22 @@ function plan(commands: Command[], src: string, now: number, session: Session, d
     schema = st.schema;
   }
   return { stages, initial, fromCols, metadata, timeBucketField, candidates: walker?.conjuncts ?? [], rowValues, groupColumns: groups?.columns, planWarnings: p.planWarnings, docsOpen, removed: (n: string) => removedPatterns.some((r) => r.test(n)) };
+}
+
+/** Commands that give exactly one row for each row: a LIMIT after them bounds a SORT before them. */
+const ROW_FOR_ROW = new Set<Command['type']>(['eval', 'keep', 'drop', 'rename', 'dissect', 'grok']);
+
+/**
+ * The LIMIT a SORT's rows reach with no change in their number, as Elasticsearch pushes a limit
+ * down past EVAL, KEEP, … into a TopN: `SORT t | KEEP a | LIMIT 10` keeps 10 rows, not all.
+ */
+function limitAfter(commands: Command[], from: number): (Command & { type: 'limit' }) | undefined {
+  for (let i = from; i < commands.length; i++) {
+    const c = commands[i];
+    if (c.type === 'limit') return c;
+    if (!ROW_FOR_ROW.has(c.type)) return undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -17,12 +17,17 @@ export interface EsqlOptions {
    * the whole event beside each row anyway).
    */
   allFields?: boolean;
+  /**
+   * A query with no LIMIT command returns at most this many rows, as Elasticsearch returns 1,000
+   * by default (`trawl query`); EsqlResult.cut counts the rows left out. Off: every row.
+   */
+  defaultLimit?: number;
 }
 
 /** Compile an ES|QL query. Throws QueryError (syntax, type, or unsupported). */
 export function compileEsql(query: string, options: EsqlOptions = {}): EsqlQuery {
   try {
-    return compileInternal(query, { now: options.now, allFields: options.allFields });
+    return compileInternal(query, { now: options.now, allFields: options.allFields, defaultLimit: options.defaultLimit });
   } catch (err) {
     // A very long operator chain compiles recursively: report it, never crash on a RangeError.
     if (err instanceof RangeError) throw new QueryError('query is too deeply nested to compile', query, 0);

@@ -13,6 +13,8 @@ export interface Sink {
 
 export interface ExecState {
   peakGroups: number;
+  /** Rows the implicit default LIMIT left out. */
+  cut: number;
 }
 
 export interface Schema {

@@ -49,13 +49,13 @@ function cmp(x: unknown, y: unknown, t: XType): number {
  * the default 1000 rows), popped worst-first and reversed. Rows that compare equal therefore come
  * out in the heap's order, not in input order, exactly as Elasticsearch returns them.
  */
-export function compileSort(cmd: Command & { type: 'sort' }, input: Schema, p: PlanCtx, limit?: number): Stage {
+export function compileSort(cmd: Command & { type: 'sort' }, input: Schema, p: PlanCtx, limit?: number, implicitLimit = false): Stage {
   const compare = compileSortKeys(cmd, input, p);
   // lessThan(a, b): a sorts after b (the heap keeps the worst row on top)
   const less = (a: Row, b: Row) => compare(a, b) > 0;
   return {
     schema: input,
-    build: (next) => {
+    build: (next, st) => {
       const heap: Row[] = [undefined as unknown as Row]; // 1-based
       let size = 0;
       const upHeap = (pos: number) => {
@@ -88,6 +88,8 @@ export function compileSort(cmd: Command & { type: 'sort' }, input: Schema, p: P
         push(row) {
           const r: Row = { v: row.v, doc: row.doc, src: row.src };
           if (limit !== undefined && size >= limit) {
+            // One row of the full heap's and the new one's goes.
+            if (implicitLimit) st.cut++;
             // insertWithOverflow: replaces the top unless the new row sorts after it
             if (size > 0 && !less(r, heap[1])) {
               heap[1] = r;
