@@ -3,7 +3,8 @@ import path from 'node:path';
 import { SpillDir } from '../engine/candidates/spill-dir.js';
 import { sourcesOf, type Hit } from '../engine/hit.js';
 import { hostOf } from '../fields/index.js';
-import type { Provenance } from '../input/event.js';
+import type { Provenance, TrawlEvent } from '../input/event.js';
+import { parseDocuments } from '../input/ndjson-lines.js';
 import { readEvidenceFile } from '../input/read-file.js';
 import { NO_STAGE, type ProgressStage } from '../input/progress.js';
 import { SkipLedger } from '../input/skips.js';
@@ -24,7 +25,7 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
   if (wanted.size === 0) return 0;
   // A line holds several documents when it is a `_search` response: its hits share its number.
   const docs = new Map<string, Map<number, Doc | Doc[]>>();
-  await readLines(wanted, stage, (file, line, doc) => {
+  await readLines(wanted, stage, (file, { line, doc }) => {
     let byLine = docs.get(file);
     if (!byLine) docs.set(file, (byLine = new Map()));
     const had = byLine.get(line);
@@ -67,7 +68,10 @@ export async function* readBackInOrder(hits: readonly Hit[], projected: Readonly
   }
   const vault = new TextVault(o.budget, o.tempDir);
   try {
-    await readLines(wanted, o.stage ?? (() => NO_STAGE), (file, line, doc) => vault.put(file, line, JSON.stringify(doc)));
+    // NDJSON lines are kept as read, parsed when their hit's turn comes: parsing them here only to
+    // stringify them again for the vault was a fifth of writing a million-hit hunt.
+    const put = (file: string, ev: TrawlEvent) => (ev.text !== undefined ? vault.put(file, ev.line, ev.text, true) : vault.put(file, ev.line, JSON.stringify(ev.doc), false));
+    await readLines(wanted, o.stage ?? (() => NO_STAGE), put, true);
     const found = { missing: 0 };
     for (const h of hits) {
       if (!readsBack(h, projected)) {
@@ -101,8 +105,11 @@ function wantedLines(hits: readonly Hit[]): Wanted {
   return wanted;
 }
 
-/** Reads each file up to its last wanted line, handing over the documents of the wanted lines. */
-async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage | Promise<ProgressStage>, keep: (file: string, line: number, doc: Doc) => void): Promise<void> {
+/**
+ * Reads each file up to its last wanted line, handing over the events of the wanted lines: their
+ * documents, or with `texts` the text of NDJSON lines (TrawlEvent.text).
+ */
+async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage | Promise<ProgressStage>, keep: (file: string, ev: TrawlEvent) => void, texts = false): Promise<void> {
   const reading = await stage(wanted.size);
   for (const [file, lines] of wanted) {
     try {
@@ -110,10 +117,10 @@ async function readLines(wanted: Wanted, stage: (files: number) => ProgressStage
       let last = 0;
       for (const l of lines) if (l > last) last = l;
       const seen = new Set<number>();
-      for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), lines })) {
+      for await (const batch of readEvidenceFile(file, { ledger: new SkipLedger(), lines, texts })) {
         let done = false;
         for (const ev of batch) {
-          keep(file, ev.line, ev.doc);
+          keep(file, ev);
           seen.add(ev.line);
           // A line's documents all come in one batch: framing cuts batches between lines.
           if (ev.line >= last && seen.size >= lines.size) done = true;
@@ -152,13 +159,23 @@ function agrees(projected: unknown, doc: unknown): boolean {
   return true;
 }
 
-/** Where a document's text is: in memory, or at a place in the vault's file. */
-type Stored = string | { at: number; length: number };
+/**
+ * A text in the vault: in memory (`text`), or at [at, at + length) of its file. `line`: an NDJSON
+ * line as read (parseDocuments gives its documents), else one document's JSON.
+ */
+class Stored {
+  constructor(
+    readonly text: string | undefined,
+    readonly at: number,
+    readonly length: number,
+    readonly line: boolean,
+  ) {}
+}
 
 /**
- * Documents by file and line, as JSON text: in memory until `budget` bytes, then appended to a
- * temporary file and read by position when asked for. A document is parsed each time it is
- * asked for, so none outlives the hit it was given to.
+ * Documents by file and line, as text (an NDJSON line as read, or one document's JSON): in memory
+ * until `budget` bytes, then appended to a temporary file and read by position when asked for.
+ * A text is parsed each time it is asked for, so no document outlives the hit it was given to.
  */
 class TextVault {
   private readonly byFile = new Map<string, Map<number, Stored | Stored[]>>();
@@ -174,10 +191,10 @@ class TextVault {
     private readonly tempDir: string | undefined,
   ) {}
 
-  put(file: string, line: number, text: string): void {
+  put(file: string, line: number, text: string, isLine: boolean): void {
     let byLine = this.byFile.get(file);
     if (!byLine) this.byFile.set(file, (byLine = new Map()));
-    const stored = this.store(text);
+    const stored = this.store(text, isLine);
     const had = byLine.get(line);
     if (had === undefined) byLine.set(line, stored);
     else if (Array.isArray(had)) had.push(stored);
@@ -187,7 +204,8 @@ class TextVault {
   get(file: string, line: number): Doc | Doc[] | undefined {
     const at = this.byFile.get(file)?.get(line);
     if (at === undefined) return undefined;
-    return Array.isArray(at) ? at.map((s) => this.load(s)) : this.load(at);
+    const docs = Array.isArray(at) ? at.flatMap((s) => this.load(s, file, line)) : this.load(at, file, line);
+    return docs.length === 0 ? undefined : docs.length === 1 ? docs[0] : docs;
   }
 
   close(): void {
@@ -197,15 +215,15 @@ class TextVault {
     this.dir = undefined;
   }
 
-  private store(text: string): Stored {
+  private store(text: string, isLine: boolean): Stored {
     // UTF-16 length: close enough to the heap a string takes, and what the budget is about.
     if (this.held + text.length <= this.budget || !this.openFile()) {
       this.held += text.length;
-      return text;
+      return new Stored(text, 0, text.length, isLine);
     }
     const bytes = Buffer.from(text, 'utf8');
     writeSync(this.fd, bytes, 0, bytes.length, this.end);
-    const stored = { at: this.end, length: bytes.length };
+    const stored = new Stored(undefined, this.end, bytes.length, isLine);
     this.end += bytes.length;
     return stored;
   }
@@ -224,10 +242,13 @@ class TextVault {
     }
   }
 
-  private load(s: Stored): Doc {
-    if (typeof s === 'string') return JSON.parse(s) as Doc;
-    if (this.scratch.length < s.length) this.scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * this.scratch.length, 64 * 1024));
-    readSync(this.fd, this.scratch, 0, s.length, s.at);
-    return JSON.parse(this.scratch.toString('utf8', 0, s.length)) as Doc;
+  private load(s: Stored, file: string, line: number): Doc[] {
+    let text = s.text;
+    if (text === undefined) {
+      if (this.scratch.length < s.length) this.scratch = Buffer.allocUnsafe(Math.max(s.length, 2 * this.scratch.length, 64 * 1024));
+      readSync(this.fd, this.scratch, 0, s.length, s.at);
+      text = this.scratch.toString('utf8', 0, s.length);
+    }
+    return s.line ? parseDocuments(text, file, line) : [JSON.parse(text) as Doc];
   }
 }

@@ -17,4 +17,9 @@ export interface TrawlEvent extends Provenance {
    * gate read — those the lineage index wants when it is built, else none. Rules never see it.
    */
   readonly screened?: boolean;
+  /**
+   * The line's text, not parsed (ReadOptions.texts: reading documents back to store them);
+   * `doc` is then empty. parseDocuments turns it into the documents parsing would have given.
+   */
+  readonly text?: string;
 }

@@ -20,6 +20,8 @@ export interface FramerOptions {
   wanted?: ReadonlySet<number>;
   /** Screens lines before parsing (see LineGate). */
   gate?: LineGate;
+  /** Wanted lines come as their text (see LineSink.texts). */
+  texts?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export class NdjsonFramer {
   done = false;
 
   constructor(o: FramerOptions) {
-    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: [], wanted: o.wanted, gate: o.gate };
+    this.sink = { file: o.file, ledger: o.ledger, maxLine: o.maxLine ?? DEFAULT_MAX_LINE, out: [], wanted: o.wanted, gate: o.gate, texts: o.texts };
     this.lines = new FramedLines(this.sink);
     this.line = o.firstLine ?? 0;
     this.skipPartial = o.skipFirstPartial ?? false;

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import { mayHoldBigInteger, quoteBigIntegers } from './big-integers.js';
 import type { TrawlEvent } from './event.js';
 import type { LineGate } from './line-gate.js';
-import type { SkipLedger } from './skips.js';
+import { SkipLedger } from './skips.js';
 
 export const DEFAULT_MAX_LINE = 256 * 1024 * 1024;
 
@@ -20,6 +20,8 @@ export interface LineSink {
   wanted?: ReadonlySet<number>;
   /** Lines it screens are neither decoded nor parsed (see LineGate). */
   gate?: LineGate;
+  /** Lines come as their text, unparsed (TrawlEvent.text); only for lines the scan parsed before. */
+  texts?: boolean;
 }
 
 /** Parse one line (bytes [s, e) of buf) into the sink; blank lines are nothing. */
@@ -39,18 +41,44 @@ export function parseLine(buf: Buffer, s: number, e: number, line: number, sink:
     }
   }
   const text = buf.toString('utf8', s, e);
+  if (sink.texts === true) {
+    sink.out.push({ doc: NO_DOCUMENT, file: sink.file, line, text });
+    return;
+  }
   if (!knownUtf8 && text.includes('\ufffd') && !isUtf8(buf.subarray(s, e))) {
     sink.ledger.add('invalid-utf8', { file: sink.file, line, message: 'line is not valid UTF-8' });
     return;
   }
   let value: unknown;
   try {
-    value = JSON.parse(mayHoldBigInteger(text) ? quoteBigIntegers(text) : text);
+    value = parseJsonText(text);
   } catch (err) {
     sink.ledger.add('malformed-json', { file: sink.file, line, message: (err as Error).message });
     return;
   }
   pushDocument(value, line, sink);
+}
+
+/** Standing for the document of an event that carries its text (TrawlEvent.text). */
+const NO_DOCUMENT: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+
+/** JSON.parse, with integers beyond 2^53 kept exact (as their decimal text). */
+function parseJsonText(text: string): unknown {
+  return JSON.parse(mayHoldBigInteger(text) ? quoteBigIntegers(text) : text);
+}
+
+/**
+ * The documents of a line's text (TrawlEvent.text), as parsing the line gave them: one, or a
+ * `_search` response's hits. None when it no longer parses into any.
+ */
+export function parseDocuments(text: string, file: string, line: number): Record<string, unknown>[] {
+  const sink: LineSink = { file, ledger: new SkipLedger(), maxLine: DEFAULT_MAX_LINE, out: [] };
+  try {
+    pushDocument(parseJsonText(text), line, sink);
+  } catch {
+    return [];
+  }
+  return sink.out.map((ev) => ev.doc);
 }
 
 function isBlank(b: number): boolean {

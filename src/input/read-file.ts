@@ -31,6 +31,11 @@ export interface ReadOptions {
   lines?: ReadonlySet<number>;
   /** Screens NDJSON lines before parsing (see LineGate); other formats parse everything. */
   gate?: LineGate;
+  /**
+   * NDJSON lines come as their text, unparsed (TrawlEvent.text), for a reader storing documents
+   * it re-reads (lines it parsed before: they are not checked again); other formats give documents.
+   */
+  texts?: boolean;
 }
 
 export interface ReadRange {
@@ -119,7 +124,7 @@ async function* readDecoded(chunks: AsyncGenerator<Buffer>, label: string, size:
     yield* frameAll(responses, head, chunks);
     return;
   }
-  framing.lines = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate });
+  framing.lines = new NdjsonFramer({ file: label, ledger: options.ledger, maxLine: options.maxLineBytes, wanted: options.lines, gate: options.gate, texts: options.texts });
   yield* frameAll(framing.lines, head, chunks);
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hunt, type HuntOptions } from '../../src/hunt/hunt.js';
-import { readBackDocuments } from '../../src/hunt/read-back.js';
+import { readBackDocuments, readBackInOrder } from '../../src/hunt/read-back.js';
 import { needsShared, sharedPath } from '../helpers/shared.js';
 import { RULES, tempDir, writeEvidence } from './evidence-fixtures.js';
 import { compile, makeRule } from '../engine/fixtures.js';
@@ -122,6 +122,44 @@ test('projected candidates: hits show whole documents read back from plain, gzip
     }
     const dan = r.hits.find((h) => (h.events?.[0] as { user: { name: string } }).user.name === 'dan');
     assert.deepEqual(dan?.source, [{ file: path.join(dir, 'd.ndjson'), line: 2 }, { file: path.join(dir, 'd.ndjson'), line: 2 }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readBackInOrder: documents of NDJSON lines (kept as read), _search lines, gzip and JSON arrays, in memory or in the temporary file', async () => {
+  const dir = tempDir('projection-in-order');
+  try {
+    writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);
+    const docs = (user: string) =>
+      ['failure', 'success'].map((outcome, i) => ({
+        '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+        event: { category: 'authentication', outcome },
+        user: { name: user },
+        big: { note: `unread field ${i} ${'x'.repeat(20_000)}`, id: 'BIG' },
+      }));
+    // An integer beyond 2^53 reads back as its exact decimal text, as the scan read it.
+    const ndjson = (user: string) => docs(user).map((d) => JSON.stringify(d).replace('"BIG"', '12345678901234567891')).join('\n') + '\n';
+    writeFileSync(path.join(dir, 'a.ndjson'), ndjson('alice'));
+    writeFileSync(path.join(dir, 'b.ndjson.gz'), gzipSync(ndjson('bob')));
+    writeFileSync(path.join(dir, 'c.json'), JSON.stringify(docs('carol')));
+    const response = { took: 3, hits: { hits: docs('dan').map((d, i) => ({ _index: 'logs-x', _id: `d${i}`, _source: d })) } };
+    writeFileSync(path.join(dir, 'd.ndjson'), `{"event": {"category": "process"}}\n${JSON.stringify(response)}\n`);
+    const o = { evidence: [dir], rulePaths: [path.join(dir, 'rule.toml')], workers: 1, now: NOW };
+    const whole = await hunt({ ...o, projectCandidates: false });
+    const projected = await hunt({ ...o, maxMemory: 64 * 1024, projectCandidates: true, readBack: false });
+    assert.ok(projected.projected?.size, 'candidates were projected');
+    assert.equal(whole.hits.length, 4);
+    const big = (whole.hits.find((h) => (h.events?.[0] as { user: { name: string } }).user.name === 'alice')?.events?.[0] as { big: { id: unknown } }).big.id;
+    assert.equal(big, '12345678901234567891');
+    for (const budget of [0, 1024 * 1024]) {
+      const missing = { count: 0 };
+      const back = [];
+      for await (const h of readBackInOrder(projected.hits, projected.projected!, { budget, tempDir: dir, missing })) back.push(h);
+      assert.equal(JSON.stringify(back), JSON.stringify(whole.hits), `budget ${budget}`);
+      assert.equal(missing.count, 0);
+    }
+    assert.ok(projected.hits.every((h) => !JSON.stringify(h.events).includes('unread field')), "the hunt's own hits keep their projections");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
