@@ -93,20 +93,25 @@ test('projected candidates: ES|QL rules keep the fields their query reads, or wh
   }
 });
 
+/**
+ * A failed then a successful logon of `user`, for the sequence rule (it joins by user.name). The
+ * unread field makes whole documents outgrow a 64 KB limit's candidate share, while projections
+ * and sequence state fit.
+ */
+const authPair = (user: string) =>
+  ['failure', 'success'].map((outcome, i) => ({
+    '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+    event: { category: 'authentication', outcome },
+    user: { name: user },
+    host: { name: 'h1' },
+    big: { note: `unread field ${i} ${'x'.repeat(20_000)}`, list: [1, 2, 3], id: 'BIG' },
+  }));
+
 test('projected candidates: hits show whole documents read back from plain, gzip and JSON-array evidence', async () => {
   const dir = tempDir('projection-formats');
   try {
     writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);
-    // One user per file: the sequence rule joins by user.name. The unread field makes whole
-    // documents outgrow a 64 KB limit's candidate share, while projections and sequence state fit.
-    const docs = (user: string) =>
-      ['failure', 'success'].map((outcome, i) => ({
-        '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-        event: { category: 'authentication', outcome },
-        user: { name: user },
-        host: { name: 'h1' },
-        big: { note: `unread field ${i} ${'x'.repeat(20_000)}`, list: [1, 2, 3] },
-      }));
+    const docs = authPair;
     const ndjson = (user: string) => docs(user).map((d) => JSON.stringify(d)).join('\n') + '\n';
     writeFileSync(path.join(dir, 'a.ndjson'), ndjson('alice'));
     writeFileSync(path.join(dir, 'b.ndjson.gz'), gzipSync(ndjson('bob')));
@@ -131,13 +136,7 @@ test('readBackInOrder: documents of NDJSON lines (kept as read), _search lines, 
   const dir = tempDir('projection-in-order');
   try {
     writeFileSync(path.join(dir, 'rule.toml'), RULES.sequence);
-    const docs = (user: string) =>
-      ['failure', 'success'].map((outcome, i) => ({
-        '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-        event: { category: 'authentication', outcome },
-        user: { name: user },
-        big: { note: `unread field ${i} ${'x'.repeat(20_000)}`, id: 'BIG' },
-      }));
+    const docs = authPair;
     // An integer beyond 2^53 reads back as its exact decimal text, as the scan read it.
     const ndjson = (user: string) => docs(user).map((d) => JSON.stringify(d).replace('"BIG"', '12345678901234567891')).join('\n') + '\n';
     writeFileSync(path.join(dir, 'a.ndjson'), ndjson('alice'));
