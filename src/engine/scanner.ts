@@ -1,6 +1,6 @@
 import type { TrawlEvent } from '../input/event.js';
 import { candidateOf, CandidateStore, compareCandidates, precedes, pruneCandidates, sampledWeigher } from './candidates/index.js';
-import type { Projection } from '../fields/projection.js';
+import { compileProjection, type Projection } from '../fields/projection.js';
 import type { Candidate, CompiledRule, EvaluateContext, StatefulRule, StatelessRule, Tally } from './compiled-rule.js';
 import type { Hit, HitRule } from './hit.js';
 import type { TimeOf } from './rule-time.js';
@@ -33,6 +33,7 @@ export class Scanner {
   /** Past this many (estimated) bytes of hits' documents, new hits keep only their place (see keepHitPlacesPast). */
   private hitBudget = Number.POSITIVE_INFINITY;
   private hitBytes = 0;
+  private hitSummary: Projection | undefined;
   /** Rules with hits that keep only their place. */
   readonly placed = new Set<string>();
 
@@ -50,10 +51,11 @@ export class Scanner {
    * place (file and line) is what the caller reads it back by when it writes it (readBackInOrder).
    * So a rule matching a large part of the evidence costs memory for places, not documents.
    * Documents of `_search` exports stay whole: their hits may share a line, and read-back tells
-   * them apart by what they hold.
+   * them apart by what they hold. With `summary`, such a hit keeps those fields of its document.
    */
-  keepHitPlacesPast(bytes: number): void {
+  keepHitPlacesPast(bytes: number, summary?: readonly string[]): void {
     this.hitBudget = bytes;
+    this.hitSummary = summary?.length ? compileProjection(summary) : undefined;
   }
 
   get isProjecting(): boolean {
@@ -116,7 +118,7 @@ export class Scanner {
             // Each hit counts its document: several rules matching one event over-count, so places start early.
             this.hitBytes += heapBytes;
             if (this.hitBytes > this.hitBudget) {
-              hit.event = {};
+              hit.event = this.hitSummary !== undefined ? this.hitSummary(ev.doc) : {};
               this.placed.add(rule.id);
             }
           }

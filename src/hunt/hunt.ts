@@ -68,6 +68,13 @@ export interface HuntOptions extends Omit<RuleSetOptions, 'now' | 'strictIndex'>
    */
   readBack?: boolean;
   /**
+   * Single-event hits past the hits' share of the memory budget keep only these fields of their
+   * document beside their place, and their rules are named in `projected`, with `readBack` true
+   * as well: the TUI lists them by these fields and reads a document back when it shows it.
+   * Hits of stateful rules are read back before returning, as usual.
+   */
+  hitSummary?: readonly string[];
+  /**
    * Hits in the order the rules made them instead of sorted by time and place: an ad-hoc EQL
    * query prints sequences in the order the language completes them.
    */
@@ -87,7 +94,10 @@ export interface HuntResult {
   scanners: number;
   /** Stateful rules evaluated by worker threads rather than the main one (see share-evaluation.ts). */
   evaluatedByWorkers: number;
-  /** With `readBack: false`: the rules whose hits hold projections rather than whole documents. */
+  /**
+   * With `readBack: false`: the rules whose hits hold projections rather than whole documents;
+   * with `hitSummary`: the rules whose hits may hold only that summary.
+   */
   projected?: ReadonlySet<string>;
 }
 
@@ -143,8 +153,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   // read back afterwards: not from stdin.
   const projectCandidates = (opts.projectCandidates ?? true) && stdin.length === 0;
   const lineGate = opts.lineGate ?? true;
-  // Hits the caller reads back as it writes them keep only their place past their share.
-  const placesPast = opts.readBack === false && projectCandidates;
+  // Hits the caller reads back as it writes or shows them keep only their place past their share.
+  const placesPast = (opts.readBack === false || opts.hitSummary !== undefined) && projectCandidates;
   const progressOptions = { totalBytes, totalFiles: files.length };
   const progress = typeof opts.progress === 'function' ? opts.progress(progressOptions) : await createProgress({ ...progressOptions, enabled: opts.progress === true });
   let evaluating: ProgressStage = NO_STAGE;
@@ -186,7 +196,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         projectCandidates,
         lineGate,
         store,
-        ...(placesPast ? { hitBytes: memory.hitBytesPerScanner } : {}),
+        ...(placesPast ? { hitBytes: memory.hitBytesPerScanner, hitSummary: opts.hitSummary } : {}),
         plan,
         scanners,
         claims: claims.buffer,
@@ -248,7 +258,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       // Like the candidates, the lineage index of a main thread that may stay alone gets the whole share.
       const lineageBytes = late ? memory.lineageBytes : memory.lineageBytesPerScanner;
       const hitBytes = placesPast ? (late ? memory.hitBytes : memory.hitBytesPerScanner) : undefined;
-      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, lineageBytes, store: mainStore, claims, projectCandidates, lineGate, hitBytes });
+      const own = await scanTasks(mainTasks(stdin, claims), ruleSet.set, hooks, { lineage: withLineage, lineageBytes, store: mainStore, claims, projectCandidates, lineGate, hitBytes, hitSummary: opts.hitSummary });
       // The workers may have started during the scan (the late start).
       pool?.release((scanner) => claims.idle(scanner));
       let keys: PruneKeys = {};
@@ -312,7 +322,11 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     if (opts.readBack === false) {
       const either = new Set([...projected, ...scan.placed]);
       if (either.size > 0) leftProjected = either;
-    } else if (projected.size > 0) {
+    } else {
+      // Placed hits hold their summary until the caller shows one (stateless rules: not in `projected`).
+      if (scan.placed.size > 0) leftProjected = scan.placed;
+    }
+    if (opts.readBack !== false && projected.size > 0) {
       const { readBackDocuments, missingDocumentsWarning } = await import('./read-back.js');
       const missing = await readBackDocuments(evaluated.hits, projected, (files) => progress.stage("evidence files read again for hits' documents", files));
       if (missing > 0) {

@@ -21,6 +21,8 @@ export interface WorkerInit {
   store?: CandidateStoreOptions;
   /** This worker's share of hits' documents before hits keep only their place; none when unset. */
   hitBytes?: number;
+  /** The fields a hit past that share keeps of its document. */
+  hitSummary?: readonly string[];
   plan: ScanPlan;
   /** Scanners in the hunt (the main thread is 0) and this worker's number among them. */
   scanners: number;

@@ -55,6 +55,8 @@ export interface ScanOptions {
   lineGate: boolean;
   /** Bytes of hits' documents past which new hits keep only their place (see Scanner.keepHitPlacesPast); default none. */
   hitBytes?: number;
+  /** The fields such hits keep of their document (see Scanner.keepHitPlacesPast); default none. */
+  hitSummary?: readonly string[];
 }
 
 /** Stream tasks through the router and rules; the same code runs in workers and in-process. */
@@ -62,11 +64,11 @@ export async function scanTasks(
   tasks: Iterable<ScanTask> | AsyncIterable<ScanTask>,
   set: CompiledSet,
   hooks: ScanHooks,
-  { lineage: withLineage, lineageBytes, store, claims, projectCandidates, lineGate, hitBytes }: ScanOptions,
+  { lineage: withLineage, lineageBytes, store, claims, projectCandidates, lineGate, hitBytes, hitSummary }: ScanOptions,
 ): Promise<ScanOutput> {
   const candidates = new CandidateStore(store);
   const scanner = new Scanner(set.compiled, candidates);
-  if (hitBytes !== undefined) scanner.keepHitPlacesPast(hitBytes);
+  if (hitBytes !== undefined) scanner.keepHitPlacesPast(hitBytes, hitSummary);
   const skipped: SkipReport = {};
   const faults = new Map<string, RuleFault>();
   const lineage = withLineage ? new LineageIndex(lineageBytes) : undefined;

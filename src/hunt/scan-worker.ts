@@ -68,7 +68,7 @@ const output = await scanTasks(
     },
     aborted: () => claims.stopped,
   },
-  { lineage: init.lineage, lineageBytes: init.lineageBytes, store: init.store, claims, projectCandidates: init.projectCandidates, lineGate: init.lineGate, hitBytes: init.hitBytes },
+  { lineage: init.lineage, lineageBytes: init.lineageBytes, store: init.store, claims, projectCandidates: init.projectCandidates, lineGate: init.lineGate, hitBytes: init.hitBytes, hitSummary: init.hitSummary },
 );
 flush();
 // The main thread decides the same from the same rules: each exchange happens or not for both.

@@ -55,6 +55,9 @@ const FIELDS = {
 
 const get = Object.fromEntries(Object.entries(FIELDS).map(([k, path]) => [k, compileField(path)])) as Record<keyof typeof FIELDS, FieldGetter>;
 
+/** The fields an event's process key is made of (LineageIndex.keyFor reads no others). */
+export const LINEAGE_KEY_FIELDS: readonly string[] = [FIELDS.entityId, FIELDS.pid, FIELDS.start, FIELDS.category, FIELDS.type, FIELDS.action, FIELDS.timestamp, ...HOST_FIELDS];
+
 /** Every field the lineage index reads of an event: a line's projection to these serves it. */
 export const LINEAGE_FIELDS: readonly string[] = [...Object.values(FIELDS), ...HOST_FIELDS];
 

@@ -10,6 +10,7 @@ import { LineageView } from './components/lineage-view.js';
 import { StatusBar } from './components/status-bar.js';
 import { TextScreen } from './components/text-screen.js';
 import type { RuleText } from './detail-lines.js';
+import { awaitsDocument, readDocument } from './documents.js';
 import { exportHits } from './export-hits.js';
 import { keyToCommand, type Command } from './keymap.js';
 import { histogramRows, listRows, pageRows } from './layout.js';
@@ -30,6 +31,13 @@ export interface AppProps {
   readonly height?: number;
   /** Evidence reader for the timeline (tests); defaults to src/input's. */
   readonly read?: EvidenceReader;
+  /**
+   * Rules whose hits may hold only the fields the list reads (HuntOptions.hitSummary): their
+   * documents are read back from the evidence when a hit is shown or exported.
+   */
+  readonly placed?: ReadonlySet<string>;
+  /** The hunt's --max-memory: an export's read-back holds a share of it (default: the hunt's default). */
+  readonly maxMemory?: number;
 }
 
 function terminalSize(stdout: NodeJS.WriteStream, props: AppProps): { width: number; height: number } {
@@ -64,12 +72,27 @@ export function App(props: AppProps) {
     if (state.quit) exit();
   }, [state.quit, exit]);
 
+  // A shown hit that holds only its summary gets its document read back, once at a time per hit.
+  const reading = useRef(new Set<number>());
+  useEffect(() => {
+    const sc = screen(state);
+    if (sc.kind !== 'detail' || !awaitsDocument(state, sc.hit) || reading.current.has(sc.hit)) return;
+    const hit = sc.hit;
+    reading.current.add(hit);
+    readDocument(state.ctx.hits[hit]!, state.ctx.placed)
+      .then(
+        (whole) => dispatch({ type: 'document-read', hit, read: whole }),
+        (err: Error) => dispatch({ type: 'document-read', hit, read: err.message }),
+      )
+      .finally(() => reading.current.delete(hit));
+  }, [state, dispatch]);
+
   const run = useCallback(
     (c: Command) => {
       const s = ref.current!;
       if (c.type === 'export') {
         dispatch({ type: 'status', text: 'exporting…' });
-        exportHits(s, props.exportPath).then(
+        exportHits(s, props.exportPath, { maxMemory: props.maxMemory }).then(
           ({ path, count }) => dispatch({ type: 'status', text: `exported ${count} hit(s) to ${path}` }),
           (err: Error) => dispatch({ type: 'status', text: `export failed: ${err.message}` }),
         );

@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toJson } from '../export/index.js';
+import { writeHits } from '../export/index.js';
+import { defaultMaxMemory, planMemory } from '../hunt/memory-budget.js';
+import { missingDocumentsWarning, readBackInOrder } from '../hunt/read-back.js';
 import type { TuiState } from './state.js';
 
 /** Where `e` writes: `exportPath` itself when it names a .json file, else a timestamped file in it (or cwd). */
@@ -10,10 +12,34 @@ export function exportTarget(exportPath: string | undefined, now: Date): string 
   return join(exportPath ?? process.cwd(), name);
 }
 
-/** Write the filtered hit list as `{hits, summary}`; returns the path and the hit count. */
-export async function exportHits(s: TuiState, exportPath: string | undefined, now = new Date()): Promise<{ path: string; count: number }> {
-  const path = exportTarget(exportPath, now);
-  const hits = s.visible.map((i) => s.ctx.hits[i]);
-  await writeFile(path, toJson(hits, s.ctx.summary));
+export interface ExportOptions {
+  now?: Date;
+  /** The hunt's --max-memory: documents read back hold a share of it, as for `hunt -f json`. */
+  maxMemory?: number;
+}
+
+/**
+ * Write the filtered hit list as `{hits, summary}`, as `trawl hunt -f json` writes it: hits that
+ * hold only a summary get their documents read back as they are written, a piece at a time.
+ * Returns the path and the hit count.
+ */
+export async function exportHits(s: TuiState, exportPath: string | undefined, o: ExportOptions = {}): Promise<{ path: string; count: number }> {
+  const path = exportTarget(exportPath, o.now ?? new Date());
+  const hits = s.visible.map((i) => s.ctx.hits[i]!);
+  const missing = { count: 0 };
+  const budget = planMemory(o.maxMemory ?? defaultMaxMemory(), 1).hitBytes;
+  // A copy: a warning of this export is not the hunt's, nor the next export's.
+  const summary = { ...s.ctx.summary, warnings: [...(s.ctx.summary.warnings ?? [])] };
+  async function* whole() {
+    yield* readBackInOrder(hits, s.ctx.placed, { budget, missing });
+    // JSON ends with the summary: the warning goes in before it is written.
+    if (missing.count > 0) summary.warnings.push(missingDocumentsWarning(missing.count));
+  }
+  const file = await open(path, 'w');
+  try {
+    await writeHits({ write: async (text) => void (await file.write(text)) }, 'json', s.ctx.placed.size > 0 ? whole() : hits, summary);
+  } finally {
+    await file.close();
+  }
   return { path, count: hits.length };
 }

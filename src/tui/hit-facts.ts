@@ -1,5 +1,6 @@
 import type { Hit } from '../engine/hit.js';
 import { parseTimestamp } from '../fields/index.js';
+import { LINEAGE_KEY_FIELDS } from '../lineage/index.js';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 
@@ -50,6 +51,15 @@ export function field(doc: unknown, path: string): unknown {
   }
   return undefined;
 }
+
+/**
+ * Every field of a document the hit list and the lineage keys read (factsOf, hitSummary,
+ * processKeyOf): hits past their memory share keep only these (HuntOptions.hitSummary), and the
+ * detail screen reads the whole document back.
+ */
+export const HIT_SUMMARY_FIELDS: readonly string[] = [
+  ...new Set(['process.name', 'process.command_line', 'file.path', 'message', 'event.action', 'host.name', ...LINEAGE_KEY_FIELDS]),
+];
 
 /** The hit's (first) document: the event, the first sequence event or the ES|QL row. */
 export function hitDoc(h: Hit): Record<string, unknown> | undefined {

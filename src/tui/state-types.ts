@@ -17,6 +17,8 @@ export interface TuiContext {
   /** Process key → indices of the hits whose (first) event that process produced. */
   readonly hitsByProcess: ReadonlyMap<string, readonly number[]>;
   readonly bySeverity: Readonly<Record<string, number>>;
+  /** Rules whose hits may hold only the fields the list reads (see documents.ts). */
+  readonly placed: ReadonlySet<string>;
 }
 
 export type Screen =
@@ -43,6 +45,8 @@ export interface TuiState {
   /** Screen stack; the list is always at the bottom. */
   readonly stack: readonly Screen[];
   readonly histogram?: Histogram;
+  /** Hits' whole documents read back (see documents.ts), or why reading failed; by hit index. */
+  readonly documents: ReadonlyMap<number, Hit | string>;
   readonly status: string;
   readonly quit: boolean;
 }
@@ -68,5 +72,6 @@ export type Action =
   | { type: 'timeline-open' }
   | { type: 'timeline-loaded'; key: string; events: readonly TrawlEvent[] }
   | { type: 'timeline-failed'; key: string; error: string }
+  | { type: 'document-read'; hit: number; read: Hit | string }
   | { type: 'help' }
   | { type: 'status'; text: string };

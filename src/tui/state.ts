@@ -10,6 +10,7 @@ import { lineageRows } from './lineage-rows.js';
 import { applyBucket, bucket, filterBy, refilter, withCursor } from './list-actions.js';
 import { fold, lineageRowCount, openLineage, processKeyOf, selectedProcess } from './lineage-actions.js';
 import { screenLines } from './screen-lines.js';
+import { withDocument } from './documents.js';
 import { clamp, currentHit, push, replaceTop, screen } from './stack.js';
 import type { Action, Screen, TuiContext, TuiState } from './state-types.js';
 
@@ -22,6 +23,8 @@ export interface InitOptions {
   summary: HuntSummary;
   rules?: Record<string, RuleText>;
   lineage?: LineageIndex;
+  /** Rules whose hits may hold only the fields the list reads (HuntOptions.hitSummary). */
+  placed?: ReadonlySet<string>;
   width?: number;
   height?: number;
 }
@@ -42,7 +45,7 @@ export function initState(o: InitOptions): TuiState {
   const bySeverity: Record<string, number> = {};
   for (const f of facts) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
   const summary = o.summary && typeof o.summary === 'object' ? o.summary : ({} as HuntSummary);
-  const ctx: TuiContext = { hits, facts, summary, rules: o.rules ?? {}, lineage: o.lineage, hitsByProcess, bySeverity };
+  const ctx: TuiContext = { hits, facts, summary, rules: o.rules ?? {}, lineage: o.lineage, hitsByProcess, bySeverity, placed: o.placed ?? new Set() };
   const width = o.width ?? 80;
   const height = o.height ?? 24;
   return {
@@ -57,6 +60,7 @@ export function initState(o: InitOptions): TuiState {
     mode: { kind: 'normal' },
     stack: [{ kind: 'list' }],
     histogram: histogram(facts, histogramBuckets(width), summary.span),
+    documents: new Map(),
     status: '',
     quit: false,
   };
@@ -165,6 +169,8 @@ export function reduce(s: TuiState, a: Action): TuiState {
       const next: Screen = a.type === 'timeline-loaded' ? { ...old, status: 'ready', events: a.events } : { ...old, status: 'error', error: a.error };
       return { ...s, stack: s.stack.map((x, j) => (j === i ? next : x)) };
     }
+    case 'document-read':
+      return withDocument(s, a.hit, a.read);
     case 'help':
       return sc.kind === 'help' ? s : push(s, { kind: 'help', scroll: 0 });
     case 'status':

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { writeHits } from '../../src/cli/commands/hunt-output.js';
+import { writeHits } from '../../src/export/write-hits.js';
 import type { Sink } from '../../src/cli/output.js';
 import { formatSummary, toCsv, toJson, toNdjson } from '../../src/export/index.js';
 import { hunt } from '../../src/hunt/hunt.js';

@@ -5,6 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { hunt } from '../../src/hunt/hunt.js';
 import { readBackInOrder } from '../../src/hunt/read-back.js';
+import { sourcesOf, type Hit } from '../../src/engine/hit.js';
+import { readDocument } from '../../src/tui/documents.js';
+import { HIT_SUMMARY_FIELDS } from '../../src/tui/hit-facts.js';
 import type { LineageIndex } from '../../src/lineage/index.js';
 import { ROOT } from '../helpers/trawl.js';
 import { tempDir, writeEvidence, writeRules } from './evidence-fixtures.js';
@@ -71,11 +74,38 @@ test('hits written as they go keep only their places past their share, and read 
     assert.equal(JSON.stringify(written), expected, `workers=${workers}`);
     assert.deepEqual(readdirSync(spills), []);
   }
-  // Read back by the hunt itself (the TUI, the library's default), no hit is left a place.
+  // Read back by the hunt itself (the library's default), no hit is left a place.
   const whole = await hunt({ ...base, workers: 1, maxMemory: 1024 * 1024 });
   assert.equal(whole.summary.stats['hit_place_rules'], undefined);
   assert.equal(JSON.stringify(whole.hits), expected);
+  // The TUI's hunt: past the share, a hit keeps the fields the list reads; documents come back when shown.
+  for (const workers of [1, 2]) {
+    const listed = await hunt({ ...base, workers, maxMemory: 1024 * 1024, hitSummary: HIT_SUMMARY_FIELDS });
+    assert.ok(listed.projected?.has('q-failures'), `workers=${workers}`);
+    const summarized = listed.hits.filter((h) => h.rule.id === 'q-failures' && !('outcome' in ((h.event as { event?: object }).event ?? {})));
+    assert.ok(summarized.length > 1000, `${summarized.length} hits hold a summary`);
+    for (const h of summarized.slice(0, 50)) {
+      const fields = Object.keys(flatten(h.event));
+      assert.ok(fields.length > 0 && fields.every((f) => HIT_SUMMARY_FIELDS.includes(f)), fields.join());
+    }
+    const placeOf = (h: Hit) => `${h.rule.id} ${sourcesOf(h)[0]?.file}:${sourcesOf(h)[0]?.line}`;
+    const byPlace = new Map((JSON.parse(expected) as Hit[]).map((h) => [placeOf(h), h]));
+    for (const h of [summarized[0], summarized[summarized.length - 1]]) {
+      const shown = await readDocument(h, listed.projected!);
+      assert.deepEqual(JSON.parse(JSON.stringify(shown)), byPlace.get(placeOf(h)));
+    }
+    // Stateful rules' hits are read back whole by the hunt, as before.
+    const stateful = (h: Hit) => !listed.projected!.has(h.rule.id);
+    assert.ok(listed.hits.some((h) => h.rule.type === 'eql' && stateful(h)));
+    assert.equal(JSON.stringify(listed.hits.filter(stateful)), JSON.stringify((JSON.parse(expected) as Hit[]).filter(stateful)));
+  }
 });
+
+/** A document's leaf fields by dotted path. */
+function flatten(v: unknown, prefix = ''): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { [prefix]: v };
+  return Object.assign({}, ...Object.entries(v).map(([k, x]) => flatten(x, prefix ? `${prefix}.${k}` : k)));
+}
 
 test('a main thread scanning alone by default keeps the whole candidate budget, as --workers 1 does', async (t) => {
   // On one core there is no late start: the default is one scanner from the outset.

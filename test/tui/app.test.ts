@@ -1,6 +1,6 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import React from 'react';
@@ -8,6 +8,8 @@ import { render, cleanup } from 'ink-testing-library';
 import { App, type AppProps } from '../../src/tui/index.js';
 import { LineageIndex, type EvidenceReader } from '../../src/lineage/index.js';
 import type { Hit } from '../../src/engine/hit.js';
+import { compileProjection } from '../../src/fields/projection.js';
+import { HIT_SUMMARY_FIELDS } from '../../src/tui/hit-facts.js';
 import { craftedTree } from '../lineage/fixtures.js';
 import { KEY, makeHit, makeSummary, manyHits, tick } from './fixtures.js';
 
@@ -175,6 +177,48 @@ test('e exports the filtered hit list as {hits, summary}', async () => {
     const saved = JSON.parse(await readFile(join(dir, files[0]), 'utf8'));
     assert.deepEqual(saved.hits.map((h: Hit) => h.rule.name), ['Interactive Shell', 'Netcat Listener']);
     assert.equal(saved.summary.events, 1234);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('hits holding only the list\'s fields: detail reads the document back; e exports whole documents', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'trawl-tui-'));
+  try {
+    // The evidence the hunt read; its hits kept only the fields the list shows (HuntOptions.hitSummary).
+    const file = join(dir, 'events.ndjson');
+    const whole = [makeHit({ process: 'bash', line: 1 }), makeHit({ process: 'curl', line: 2, time: '2024-01-01T00:20:00Z' })].map((h, i) => ({
+      ...h,
+      source: { file, line: i + 1 },
+      event: { ...(h.event as object), process: { ...((h.event as { process: object }).process), working_directory: `/srv/case-${i + 1}` } },
+    }));
+    await writeFile(file, whole.map((h) => JSON.stringify(h.event)).join('\n') + '\n');
+    const summarize = compileProjection(HIT_SUMMARY_FIELDS);
+    const hits = whole.map((h) => ({ ...h, event: summarize(h.event as Record<string, unknown>) }));
+    assert.ok(!JSON.stringify(hits).includes('/srv/case'), 'the summaries leave the directory out');
+    const { press, see, frame } = mount({ hits, placed: new Set([hits[0].rule.id]), exportPath: dir });
+    await see(/curl/);
+    await press(KEY.enter);
+    await see(/\/srv\/case-1/, 'the whole document, read back');
+    assert.doesNotMatch(frame(), /reading the whole document back/);
+    await press(KEY.escape, 'e');
+    await see(/exported 2 hit\(s\)/);
+    const saved = JSON.parse(await readFile(join(dir, (await readdir(dir)).find((f) => f.startsWith('trawl-hits-'))!), 'utf8'));
+    assert.deepEqual(saved.hits.map((h: Hit) => h.event), whole.map((h) => h.event));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a hit whose document is gone from the evidence says so and shows the fields it kept', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'trawl-tui-'));
+  try {
+    const hit = { ...makeHit({ process: 'nc' }), source: { file: join(dir, 'gone.ndjson'), line: 3 } };
+    await writeFile(join(dir, 'gone.ndjson'), '{"a": 1}\n');
+    const { press, see } = mount({ hits: [hit], placed: new Set([hit.rule.id]) });
+    await press(KEY.enter);
+    await see(/could not read the whole document back \(not found in the evidence/);
+    await see(/nc/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

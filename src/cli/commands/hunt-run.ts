@@ -18,6 +18,8 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
     abort.abort();
   };
   process.on('SIGINT', onSigint);
+  // The TUI lists hits past their memory share by a few fields, and reads a document back when it shows it.
+  const hitSummary = interactive ? (await import('../../tui/hit-facts.js')).HIT_SUMMARY_FIELDS : undefined;
   let result: HuntResult;
   try {
     result = await hunt({
@@ -42,6 +44,7 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
       cacheDir: flags.cache ? ruleCacheDir() : undefined,
       // Written hits are read back as they are written, so they never all hold documents at once.
       readBack: interactive,
+      hitSummary,
     });
     if (!interactive) await writeResult(result, format, flags.output, maxMemory, flags.progress && process.stderr.isTTY === true);
   } finally {
@@ -52,7 +55,7 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
   if (interactive) {
     const { runTui } = await import('../../tui/index.js');
     const rules = Object.fromEntries(result.rules.map((r) => [r.rule_id, { description: r.description, note: r.note }]));
-    await runTui({ hits, summary, lineage: result.lineage, rules });
+    await runTui({ hits, summary, lineage: result.lineage, rules, placed: result.projected, maxMemory });
   }
   if (summary.rules.failed.length > 0) return EXIT_USAGE;
   if (Object.keys(summary.skipped).length > 0 || summary.incomplete) return EXIT_SKIPPED_INPUT;
@@ -61,8 +64,7 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
 
 async function writeResult(result: HuntResult, format: string | undefined, output: string | undefined, maxMemory: number | undefined, progress: boolean): Promise<void> {
   // Loaded once there is something to write: until then the hunt's start-up has better uses.
-  const [{ writeHits }, { formatSummary }, { readBackInOrder, missingDocumentsWarning }, { defaultMaxMemory, planMemory }, { createStage }] = await Promise.all([
-    import('./hunt-output.js'),
+  const [{ writeHits, formatSummary }, { readBackInOrder, missingDocumentsWarning }, { defaultMaxMemory, planMemory }, { createStage }] = await Promise.all([
     import('../../export/index.js'),
     import('../../hunt/read-back.js'),
     import('../../hunt/memory-budget.js'),

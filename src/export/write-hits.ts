@@ -1,7 +1,12 @@
-import type { Hit } from '../../engine/index.js';
-import { formatSummary, toCsv, toNdjson } from '../../export/index.js';
-import type { HuntSummary } from '../../hunt/summary.js';
-import type { Sink } from '../output.js';
+import type { Hit } from '../engine/index.js';
+import type { HuntSummary } from '../hunt/summary.js';
+import { toCsv, toNdjson } from './hit-export.js';
+import { formatSummary } from './summary-table.js';
+
+/** Where written text goes (a file, stdout). */
+export interface Sink {
+  write(text: string): Promise<void>;
+}
 
 /** Hits per write: a million-hit export as one string exceeds V8's string limit (~512 MiB). */
 const HITS_PER_WRITE = 2_000;
