@@ -2,11 +2,26 @@ import type { HuntSummary } from '../hunt/summary.js';
 
 /** Columns aligned to their widest cell; long cells are cut to `max` with an ellipsis. */
 export function alignTable(header: string[], rows: string[][], max = 60): string {
+  const t = tableLayout(header, rows, max);
+  return [t.line(header), t.rule, ...rows.map(t.line)].join('\n');
+}
+
+export interface TableLayout {
+  /** A row laid out in the columns (a cell wider than its column pushes the rest right). */
+  line(row: string[]): string;
+  /** The dashes under the header. */
+  rule: string;
+}
+
+/** The columns `rows` need (see alignTable): rows printed later are laid out in the same ones. */
+export function tableLayout(header: string[], rows: string[][], max = 60): TableLayout {
   const cut = (s: string) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-  const all = [header, ...rows].map((r) => r.map(cut));
-  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+  const widths = header.map((h) => cut(h).length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], cut(r[i] ?? '').length);
+  return {
+    line: (r) => r.map((c, i) => cut(c).padEnd(widths[i] ?? 0)).join('  ').trimEnd(),
+    rule: widths.map((w) => '-'.repeat(w)).join('  '),
+  };
 }
 
 function mb(bytes: number): string {

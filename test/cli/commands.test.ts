@@ -74,6 +74,24 @@ test('query (ES|QL): no LIMIT prints the first 1,000 rows, as Elasticsearch does
   assert.doesNotMatch(all.stderr, /no LIMIT/);
 });
 
+test('query -f table: aligned on the first 1,000 rows, later rows streamed in the same columns', async () => {
+  const dir = tempDir('table-stream');
+  const line = (i: number) => JSON.stringify({ '@timestamp': new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), event: { category: 'process' }, n: i % 500, s: i === 1_100 ? 'a-much-longer-value' : 'v' });
+  writeFileSync(path.join(dir, 'events.ndjson'), Array.from({ length: 1_200 }, (_, i) => line(i)).join('\n'));
+  const r = await runTrawl(['query', 'event.category:process', dir, '-f', 'table', '--fields', 'n,s']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 2 + 1_200);
+  assert.match(lines[0], /^n\s+s\s+source$/);
+  // Every row's cells start where the header's do, the later rows' included.
+  const at = [lines[0].indexOf('s '), lines[0].indexOf('source')];
+  for (const l of [lines[2], lines[1_001], lines[1_201]]) assert.deepEqual([l[at[0] - 1], l[at[0]]], [' ', 'v'], l);
+  assert.match(lines[1_102], /^100  a-much-longer-value  \S+events\.ndjson:1101$/, "a wider cell pushes the rest of its row right");
+  // A short table is aligned on all its rows, as before.
+  const short = await runTrawl(['query', '@timestamp < "2026-01-01T00:00:03Z"', dir, '-f', 'table', '--fields', 'n,s']);
+  assert.equal(short.stdout, 'n  s  source\n-  -  ' + '-'.repeat(`${dir}/events.ndjson:1`.length) + `\n0  v  ${dir}/events.ndjson:1\n1  v  ${dir}/events.ndjson:2\n2  v  ${dir}/events.ndjson:3\n`);
+});
+
 test('a query syntax error exits 2 with line, column and a caret', async () => {
   const r = await runTrawl(['query', 'process.name:(a or b', 'samples/']);
   assert.equal(r.code, 2);

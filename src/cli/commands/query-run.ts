@@ -1,4 +1,4 @@
-import { alignTable } from '../../export/index.js';
+import { alignTable, tableLayout, type TableLayout } from '../../export/index.js';
 import { compileField } from '../../fields/index.js';
 import { runQuery, type QueryLanguage, type QueryOutput, type QueryStats } from '../../hunt/run-query.js';
 import { SkipLedger, type TrawlEvent } from '../../input/index.js';
@@ -60,14 +60,18 @@ function withProvenance(ev: TrawlEvent): Record<string, unknown> {
   return { ...ev.doc, '@trawl': { file: ev.file, line: ev.line } };
 }
 
+/** Rows a table is aligned on: later rows are printed as they come, in the same columns. */
+const TABLE_ALIGN_ROWS = 1000;
+
 /**
  * Formats query output as it comes: ndjson, json and csv stream (a json array's items are the
  * inside of JSON.stringify([item], null, 2), so the whole reads as one stringify would print it);
- * table buffers its rows until the end, to align them.
+ * table buffers its first TABLE_ALIGN_ROWS rows to align the columns, then streams in them.
  */
 function makePrinter(format: string, fields: string[]) {
   let columns: string[] | undefined;
   const rows: string[][] = [];
+  let layout: TableLayout | undefined;
   let items = 0;
   const getters = fields.map((f) => compileField(f));
   const cell = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -103,14 +107,19 @@ function makePrinter(format: string, fields: string[]) {
         return `${first ? '[\n' : ',\n'}${inside.slice(2, -2)}`;
       }
       if (format === 'csv') return `${first ? csvLine(header()) : ''}${csvLine(row)}`;
+      if (layout) return `${layout.line(row)}\n`;
       rows.push(row);
-      return '';
+      if (rows.length < TABLE_ALIGN_ROWS) return '';
+      layout = tableLayout(header(), rows, 80);
+      const text = [layout.line(header()), layout.rule, ...rows.map(layout.line)].join('\n');
+      rows.length = 0;
+      return `${text}\n`;
     },
     end(): string {
       if (format === 'ndjson') return '';
       if (format === 'json') return items ? '\n]\n' : '[]\n';
       if (format === 'csv') return items ? '' : csvLine(header());
-      return `${alignTable(header(), rows, 80)}\n`;
+      return layout ? '' : `${alignTable(header(), rows, 80)}\n`;
     },
   };
 }
