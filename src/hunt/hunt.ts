@@ -322,9 +322,9 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     if (opts.readBack === false) {
       const either = new Set([...projected, ...scan.placed]);
       if (either.size > 0) leftProjected = either;
-    } else {
+    } else if (scan.placed.size > 0) {
       // Placed hits hold their summary until the caller shows one (stateless rules: not in `projected`).
-      if (scan.placed.size > 0) leftProjected = scan.placed;
+      leftProjected = scan.placed;
     }
     if (opts.readBack !== false && projected.size > 0) {
       const { readBackDocuments, missingDocumentsWarning } = await import('./read-back.js');
