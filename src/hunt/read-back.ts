@@ -8,6 +8,7 @@ import { parseDocuments } from '../input/ndjson-lines.js';
 import { readEvidenceFile } from '../input/read-file.js';
 import { NO_STAGE, type ProgressStage } from '../input/progress.js';
 import { SkipLedger } from '../input/skips.js';
+import { defaultMaxMemory, planMemory } from './memory-budget.js';
 
 type Doc = Record<string, unknown>;
 /** Files, then lines, wanted again. */
@@ -23,16 +24,8 @@ export async function readBackDocuments(hits: readonly Hit[], projected: Readonl
   const mine = hits.filter((h) => readsBack(h, projected));
   const wanted = wantedLines(mine);
   if (wanted.size === 0) return 0;
-  // A line holds several documents when it is a `_search` response: its hits share its number.
-  const docs = new Map<string, Map<number, Doc | Doc[]>>();
-  await readLines(wanted, stage, (file, { line, doc }) => {
-    let byLine = docs.get(file);
-    if (!byLine) docs.set(file, (byLine = new Map()));
-    const had = byLine.get(line);
-    if (had === undefined) byLine.set(line, doc);
-    else if (Array.isArray(had)) had.push(doc);
-    else byLine.set(line, [had, doc]);
-  });
+  const docs: ByLine<Doc> = new Map();
+  await readLines(wanted, stage, (file, { line, doc }) => addAt(docs, file, line, doc));
   const found = { missing: 0 };
   for (const h of mine) fill(h, (p) => docs.get(p.file)?.get(p.line), found);
   return found.missing;
@@ -44,13 +37,15 @@ export function missingDocumentsWarning(n: number): string {
 }
 
 export interface InOrderOptions {
-  /** Bytes of documents (as JSON text) held in memory; past it they wait in a temporary file. */
-  budget: number;
+  /** The memory budget (`--max-memory`; default defaultMaxMemory()): documents' text is held in memory up to the hits' share of it, then waits in a temporary file. */
+  maxMemory?: number;
+  /** That share in bytes, set directly (tests). */
+  budget?: number;
   /** Parent of that file's directory; default the OS temp dir. */
   tempDir?: string;
   stage?: (files: number) => ProgressStage | Promise<ProgressStage>;
-  /** Documents that could not be found again, counted as the hits pass. */
-  missing?: { count: number };
+  /** Told, once every hit has passed, how many documents could not be found again (when any). */
+  onMissing?: (n: number) => void;
 }
 
 /**
@@ -61,12 +56,12 @@ export interface InOrderOptions {
  * of hits cost their places, not their documents.
  */
 export async function* readBackInOrder(hits: readonly Hit[], projected: ReadonlySet<string>, o: InOrderOptions): AsyncGenerator<Hit> {
-  const wanted = wantedLines(hits.filter((h) => readsBack(h, projected)));
+  const wanted = projected.size === 0 ? new Map() : wantedLines(hits.filter((h) => readsBack(h, projected)));
   if (wanted.size === 0) {
     yield* hits;
     return;
   }
-  const vault = new TextVault(o.budget, o.tempDir);
+  const vault = new TextVault(o.budget ?? planMemory(o.maxMemory ?? defaultMaxMemory(), 1).hitBytes, o.tempDir);
   try {
     // NDJSON lines are kept as read, parsed when their hit's turn comes: parsing them here only to
     // stringify them again for the vault was a fifth of writing a million-hit hunt.
@@ -83,10 +78,22 @@ export async function* readBackInOrder(hits: readonly Hit[], projected: Readonly
       fill(whole, (p) => vault.get(p.file, p.line), found);
       yield whole;
     }
-    if (o.missing) o.missing.count += found.missing;
+    if (found.missing > 0) o.onMissing?.(found.missing);
   } finally {
     vault.close();
   }
+}
+
+/** Values by file and line: one, or a line's several (a `_search` response's hits share its number). */
+type ByLine<T> = Map<string, Map<number, T | T[]>>;
+
+function addAt<T>(byFile: ByLine<T>, file: string, line: number, value: T): void {
+  let byLine = byFile.get(file);
+  if (!byLine) byFile.set(file, (byLine = new Map()));
+  const had = byLine.get(line);
+  if (had === undefined) byLine.set(line, value);
+  else if (Array.isArray(had)) had.push(value);
+  else byLine.set(line, [had, value]);
 }
 
 function readsBack(h: Hit, projected: ReadonlySet<string>): boolean {
@@ -178,7 +185,7 @@ class Stored {
  * A text is parsed each time it is asked for, so no document outlives the hit it was given to.
  */
 class TextVault {
-  private readonly byFile = new Map<string, Map<number, Stored | Stored[]>>();
+  private readonly byFile: ByLine<Stored> = new Map();
   private held = 0;
   private dir: SpillDir | undefined;
   private fd = -1;
@@ -192,13 +199,7 @@ class TextVault {
   ) {}
 
   put(file: string, line: number, text: string, isLine: boolean): void {
-    let byLine = this.byFile.get(file);
-    if (!byLine) this.byFile.set(file, (byLine = new Map()));
-    const stored = this.store(text, isLine);
-    const had = byLine.get(line);
-    if (had === undefined) byLine.set(line, stored);
-    else if (Array.isArray(had)) had.push(stored);
-    else byLine.set(line, [had, stored]);
+    addAt(this.byFile, file, line, this.store(text, isLine));
   }
 
   get(file: string, line: number): Doc | Doc[] | undefined {

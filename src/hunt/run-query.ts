@@ -10,7 +10,7 @@ import { compileRule } from '../engine/compile-rule.js';
 import { sourcesOf } from '../engine/hit.js';
 import { Scanner } from '../engine/scanner.js';
 import { ruleOfQuery } from '../rules/index.js';
-import { defaultMaxMemory, planMemory } from './memory-budget.js';
+import { defaultMaxMemory } from './memory-budget.js';
 import { routingGate } from './routing-gate.js';
 
 /**
@@ -178,16 +178,17 @@ async function* sequencesByHunt(opts: QueryOptions, stats: QueryStats): AsyncGen
   stats.ledger.merge(s.skipped);
   if (opts.lineGate !== false) stats.screened = result.linesScreened;
   stats.warnings.push(...s.warnings);
-  const missing = { count: 0 };
-  const stage = (files: number) => createStage("evidence files read again for matched documents", files, opts.progress ?? false);
-  const inOrder = { budget: planMemory(maxMemory, 1).hitBytes, tempDir: opts.tempDir, missing, stage };
-  const hits = result.projected ? readBackInOrder(result.hits, result.projected, inOrder) : result.hits;
+  const hits = readBackInOrder(result.hits, result.projected ?? new Set(), {
+    maxMemory,
+    tempDir: opts.tempDir,
+    stage: (files) => createStage('evidence files read again for matched documents', files, opts.progress ?? false),
+    onMissing: (n) => stats.warnings.push(`${n} matched document(s) could not be read back from the evidence (changed since the scan?); they show only the fields the query reads`),
+  });
   for await (const h of hits) {
     const sources = sourcesOf(h);
     const events = (h.events ?? []).map((doc, i): TrawlEvent => ({ doc, file: sources[i]?.file ?? '', line: sources[i]?.line ?? 0 }));
     yield { kind: 'sequence', join_keys: h.join_keys ?? [], events };
   }
-  if (missing.count > 0) stats.warnings.push(`${missing.count} matched document(s) could not be read back from the evidence (changed since the scan?); they show only the fields the query reads`);
 }
 
 async function* readAll(opts: QueryOptions, stats: QueryStats): AsyncGenerator<TrawlEvent> {

@@ -1,7 +1,6 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeHits } from '../export/index.js';
-import { defaultMaxMemory, planMemory } from '../hunt/memory-budget.js';
 import { missingDocumentsWarning, readBackInOrder } from '../hunt/read-back.js';
 import type { TuiState } from './state.js';
 
@@ -26,18 +25,13 @@ export interface ExportOptions {
 export async function exportHits(s: TuiState, exportPath: string | undefined, o: ExportOptions = {}): Promise<{ path: string; count: number }> {
   const path = exportTarget(exportPath, o.now ?? new Date());
   const hits = s.visible.map((i) => s.ctx.hits[i]!);
-  const missing = { count: 0 };
-  const budget = planMemory(o.maxMemory ?? defaultMaxMemory(), 1).hitBytes;
   // A copy: a warning of this export is not the hunt's, nor the next export's.
   const summary = { ...s.ctx.summary, warnings: [...(s.ctx.summary.warnings ?? [])] };
-  async function* whole() {
-    yield* readBackInOrder(hits, s.ctx.placed, { budget, missing });
-    // JSON ends with the summary: the warning goes in before it is written.
-    if (missing.count > 0) summary.warnings.push(missingDocumentsWarning(missing.count));
-  }
+  // JSON ends with the summary: a warning goes in before it is written.
+  const whole = readBackInOrder(hits, s.ctx.placed, { maxMemory: o.maxMemory, onMissing: (n) => summary.warnings.push(missingDocumentsWarning(n)) });
   const file = await open(path, 'w');
   try {
-    await writeHits({ write: async (text) => void (await file.write(text)) }, 'json', s.ctx.placed.size > 0 ? whole() : hits, summary);
+    await writeHits({ write: async (text) => void (await file.write(text)) }, 'json', whole, summary);
   } finally {
     await file.close();
   }

@@ -154,7 +154,7 @@ test('readBackInOrder: documents of NDJSON lines (kept as read), _search lines, 
     for (const budget of [0, 1024 * 1024]) {
       const missing = { count: 0 };
       const back = [];
-      for await (const h of readBackInOrder(projected.hits, projected.projected!, { budget, tempDir: dir, missing })) back.push(h);
+      for await (const h of readBackInOrder(projected.hits, projected.projected!, { budget, tempDir: dir, onMissing: (n) => (missing.count += n) })) back.push(h);
       assert.equal(JSON.stringify(back), JSON.stringify(whole.hits), `budget ${budget}`);
       assert.equal(missing.count, 0);
     }

@@ -90,7 +90,7 @@ test('readBackInOrder: documents no longer in the evidence are counted, and thei
   for (const f of plain) truncateSync(f, 0);
   const missing = { count: 0 };
   let kept = 0;
-  for await (const h of readBackInOrder(r.hits, r.projected!, { budget: 1 << 20, missing })) {
+  for await (const h of readBackInOrder(r.hits, r.projected!, { budget: 1 << 20, onMissing: (n) => (missing.count += n) })) {
     if (h.events!.some((d) => Object.keys(d).length < 5)) kept++;
   }
   assert.ok(missing.count >= inPlain.length, `${missing.count} missing`);

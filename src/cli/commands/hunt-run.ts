@@ -64,25 +64,19 @@ export async function runHunt(evidence: string[], flags: HuntFlags): Promise<num
 
 async function writeResult(result: HuntResult, format: string | undefined, output: string | undefined, maxMemory: number | undefined, progress: boolean): Promise<void> {
   // Loaded once there is something to write: until then the hunt's start-up has better uses.
-  const [{ writeHits, formatSummary }, { readBackInOrder, missingDocumentsWarning }, { defaultMaxMemory, planMemory }, { createStage }] = await Promise.all([
+  const [{ writeHits, formatSummary }, { readBackInOrder, missingDocumentsWarning }, { createStage }] = await Promise.all([
     import('../../export/index.js'),
     import('../../hunt/read-back.js'),
-    import('../../hunt/memory-budget.js'),
     import('../../input/progress.js'),
   ]);
-  const { summary, projected } = result;
-  // The table prints the summary alone: the hits' documents are never read back for it.
-  const budget = planMemory(maxMemory ?? defaultMaxMemory(), 1).hitBytes;
-  const missing = { count: 0 };
-  async function* readBack(places: ReadonlySet<string>) {
-    const stage = (files: number) => createStage("evidence files read again for hits' documents", files, progress);
-    yield* readBackInOrder(result.hits, places, { budget, missing, stage });
-    // Before the summary is written (JSON ends with it; the others print it after).
-    if (missing.count > 0) {
-      summary.warnings.push(missingDocumentsWarning(missing.count));
-    }
-  }
-  const hits = projected && format && format !== 'table' ? readBack(projected) : result.hits;
+  const { summary } = result;
+  // Read as they are written (the table prints the summary alone, so it never starts reading);
+  // a warning lands before the summary is written: JSON ends with it, the others print it after.
+  const hits = readBackInOrder(result.hits, result.projected ?? new Set(), {
+    maxMemory,
+    stage: (files) => createStage("evidence files read again for hits' documents", files, progress),
+    onMissing: (n) => summary.warnings.push(missingDocumentsWarning(n)),
+  });
   const sink = openSink(output);
   await writeHits(sink, format ?? 'table', hits, summary);
   await sink.close();
