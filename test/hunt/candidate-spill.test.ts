@@ -275,3 +275,31 @@ test('--max-memory sizes', () => {
   assert.equal(parseSize('1000000'), 1_000_000);
   for (const bad of ['', 'lots', '-1GB', '0', '2PB', '1e9']) assert.equal(parseSize(bad), undefined, bad);
 });
+
+test('evaluation: a full collection follows a rule that held much, or once runs read back add up, not every spilled rule', async () => {
+  const dir = tempDir('reclaim');
+  try {
+    const ids = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'];
+    const store = new CandidateStore({ budget: 2_000, dir });
+    for (const c of candidates(200, 8)) {
+      for (const id of ids) store.add(id, c, 50);
+      if (store.overBudget) await store.spill();
+    }
+    const set = new CandidateSet();
+    set.add(store.snapshot());
+    assert.ok(set.spills.rules === ids.length, `${set.spills.rules} rules spilled`);
+    let collections = 0;
+    const o = { ctx: () => ({ warn: () => {}, stat: () => {} }), onError: assert.fail, aborted: () => false, limits, reclaim: () => collections++ };
+    const seen: Candidate[][] = [];
+    await evaluateCandidates(ids.map((id) => fakeRule(id, seen, true)), set, o);
+    assert.equal(seen.length, ids.length);
+    // A few KB read back from each rule's runs: no garbage worth a pause.
+    assert.equal(collections, 0);
+    // A rule that held (by its estimate) far more than the whole heap leaves garbage worth collecting.
+    set.add({ memory: [{ ruleId: 'big', list: candidates(10, 9), heapBytes: 64 * 1024 ** 3 }], runs: [] });
+    await evaluateCandidates([fakeRule('big', seen, true)], set, o);
+    assert.equal(collections, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
