@@ -142,12 +142,12 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   // only matters (and is only reported) if some rule keeps candidates.
   let spillError: string | undefined;
   const spillDir = openSpillDir(opts.tempDir, (message) => (spillError = message));
-  const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, collectAbove: memory.heapBytesPerScanner, dir: spillDir.path };
+  const store: CandidateStoreOptions | undefined = spillDir && { budget: memory.scanBytesPerScanner, dir: spillDir.path };
   // Asked for workers start at once; by default they start only once the main thread's first
   // moments of scanning show they would pay (see worker-decision.ts). Until then, and for good
   // when they never do, the main thread scans alone and keeps the whole candidate budget.
   const late = scanners > 1 && opts.workers === undefined;
-  const mainStore = store && late ? { ...store, budget: memory.scanBytes, collectAbove: memory.heapBytes } : store;
+  const mainStore = store && late ? { ...store, budget: memory.scanBytes } : store;
   const claims = new TaskClaims(plan, scanners);
   // Past the memory budget candidates become projections, but only when hits' documents can be
   // read back afterwards: not from stdin.
@@ -234,10 +234,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
             () => ({ unclaimedBytes: claims.unclaimedBytes, scanners, cores, rules: rules.set.compiled.length }),
             () => {
               // The store reads its budget at each check: past this share it projects or spills.
-              if (mainStore) {
-                mainStore.budget = memory.scanBytesPerScanner;
-                mainStore.collectAbove = memory.heapBytesPerScanner;
-              }
+              if (mainStore) mainStore.budget = memory.scanBytesPerScanner;
               pool = startWorkers();
               // Packed above for this late start; it decides once, so they are still there.
               pool.sendRules(forWorkers!);

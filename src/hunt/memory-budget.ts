@@ -34,12 +34,6 @@ export interface MemoryPlan {
   scanBytes: number;
   /** Candidates each scanner (worker) keeps in memory before spilling. */
   scanBytesPerScanner: number;
-  /**
-   * The JavaScript heap in use, all scanners together and each one's share, past which a spill is
-   * followed by a forced full collection (CandidateStoreOptions.collectAbove).
-   */
-  heapBytes: number;
-  heapBytesPerScanner: number;
   /** One rule's candidates loaded whole for evaluation before a warning. */
   loadBytes: number;
   /** One rule's candidates that would not fit the JavaScript heap at all. */
@@ -75,14 +69,10 @@ export function planMemory(maxMemory: number, scanners: number): MemoryPlan {
   // (a hunt with 127,000 hits over 400 MB: wall 0.80x, peak RSS 1,051 -> 489 MB at the default
   // --max-memory). The read-back's text in memory likewise (the same wall, 657 -> 484 MB).
   const hits = Math.min(lineage, 32 * MIB);
-  // Half the limit for the heaps: RSS adds V8's young generation, code and buffers to it.
-  const heap = Math.min(maxMemory * 0.5, heapLimit * 0.5);
   return {
     maxMemory,
     scanBytes: Math.max(1, Math.floor(candidates)),
     scanBytesPerScanner: Math.max(1, Math.floor(candidates / Math.max(1, scanners))),
-    heapBytes: heap,
-    heapBytesPerScanner: heap / Math.max(1, scanners),
     loadBytes: candidates,
     refuseBytes: heapLimit * 0.6,
     stateBytes: Math.min(maxMemory * 0.25, heapLimit * 0.25),

@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import type { Projection } from '../../fields/projection.js';
 import type { TrawlEvent } from '../../input/event.js';
@@ -30,11 +29,6 @@ export interface CandidateStoreOptions {
   budget: number;
   /** Where runs go; required for a finite budget. */
   dir?: string;
-  /**
-   * A spill is followed by a forced full collection only while the heap in use is above this
-   * many bytes (default 0: always). Read at every spill, like `budget`.
-   */
-  collectAbove?: number;
 }
 
 /** After a spill the store holds at most this share of its budget, so spills are few and large. */
@@ -151,12 +145,7 @@ export class CandidateStore {
       if (!runs) this.runs.set(ruleId, (runs = []));
       runs.push(run);
     }
-    // The spilled lists are garbage in the old generation, which V8 would let grow to a few
-    // times its live size before collecting it: past `collectAbove` that could take the
-    // process beyond --max-memory, so they are collected now. Below it V8 collects them in its
-    // own time, mostly concurrently: a forced collection was ~190 ms of the main thread per
-    // spill over 4 GB at --max-memory 1GB (23 spills, the heap at ~250 MB of a 512 MB ceiling).
-    if (v8.getHeapStatistics().used_heap_size > (this.opts.collectAbove ?? 0)) reclaimMemory();
+    reclaimMemory();
   }
 
   snapshot(): CandidateSnapshot {
