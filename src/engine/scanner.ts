@@ -118,7 +118,7 @@ export class Scanner {
             // Each hit counts its document: several rules matching one event over-count, so places start early.
             this.hitBytes += heapBytes;
             if (this.hitBytes > this.hitBudget) {
-              hit.event = this.hitSummary !== undefined ? this.hitSummary(ev.doc) : {};
+              hit.event = this.hitSummary !== undefined ? this.hitSummary(ev.doc) : PLACED;
               this.placed.add(rule.id);
             }
           }
@@ -191,6 +191,13 @@ export class Scanner {
     else this.faults.set(ruleId, { rule_id: ruleId, count: 1, first: { file: ev.file, line: ev.line, message: String((err as Error)?.message ?? err) } });
   }
 }
+
+/**
+ * The document of every hit that keeps only its place, until it is read back (which replaces it):
+ * one shared object instead of an empty one per hit, a quarter of what such a hit costs (210 →
+ * 153 bytes), and a million-hit hunt can have a million of them.
+ */
+const PLACED: Record<string, unknown> = Object.freeze({});
 
 /**
  * A rule as the scan loop reads it. Compiled rules are objects of a dozen shapes (one per kind,

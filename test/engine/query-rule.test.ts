@@ -78,4 +78,8 @@ test('query rule: past its hit budget a scanner keeps hits\' places, not documen
   assert.equal(place.host, 'h1', 'the host is taken before the document goes');
   assert.equal(fromSearch.event, exported.doc);
   assert.deepEqual([...scanner.placed], ['r1']);
+  // Placed hits share one stand-in document: a million of them must not cost a million objects.
+  scanner.scan(ev('2026-11-20T10:00:03Z', { ...doc }));
+  assert.equal(scanner.hits[3].event, place.event);
+  assert.ok(Object.isFrozen(place.event));
 });
