@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { CandidateSet, CandidateStore, compareCandidates, evaluateCandidates, pruneCandidates, type EvaluationLimits } from '../../src/engine/candidates/index.js';
-import { decodeCandidate, encodeCandidate } from '../../src/engine/candidates/run-file.js';
+import { decodeCandidate, encodeCandidate, writeRunSync } from '../../src/engine/candidates/run-file.js';
 import type { Candidate, StatefulRule } from '../../src/engine/compiled-rule.js';
 import { LastSeen } from '../../src/engine/executors/last-seen.js';
 import { parseSize } from '../../src/hunt/memory-budget.js';
@@ -287,7 +288,7 @@ test('evaluation: a full collection follows a rule that held much, or once runs 
     }
     const set = new CandidateSet();
     set.add(store.snapshot());
-    assert.ok(set.spills.rules === ids.length, `${set.spills.rules} rules spilled`);
+    assert.equal(set.spills.rules, ids.length);
     let collections = 0;
     const o = { ctx: () => ({ warn: () => {}, stat: () => {} }), onError: assert.fail, aborted: () => false, limits, reclaim: () => collections++ };
     const seen: Candidate[][] = [];
@@ -299,6 +300,12 @@ test('evaluation: a full collection follows a rule that held much, or once runs 
     set.add({ memory: [{ ruleId: 'big', list: candidates(10, 9), heapBytes: 64 * 1024 ** 3 }], runs: [] });
     await evaluateCandidates([fakeRule('big', seen, true)], set, o);
     assert.equal(collections, 1);
+    // Runs read back add up across rules: three rules' 6 MB each (by their files' size) pass 16 MB.
+    const runOf = (id: string) => ({ ...writeRunSync(path.join(dir, `${id}.run`), candidates(5, 11), 1_000), fileBytes: 6 * 1024 ** 2 });
+    const big = ['s1', 's2', 's3'];
+    set.add({ memory: [], runs: big.map((ruleId) => ({ ruleId, runs: [runOf(ruleId)] })) });
+    await evaluateCandidates(big.map((id) => fakeRule(id, seen, true)), set, o);
+    assert.equal(collections, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
