@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CandidateSet, CandidateStore, compareCandidates, evaluateCandidates, pruneCandidates, type EvaluationLimits } from '../../src/engine/candidates/index.js';
-import { decodeCandidate, encodeCandidate, writeRunSync } from '../../src/engine/candidates/run-file.js';
+import { decodeCandidate, encodeCandidate, readRun, writeRunSync } from '../../src/engine/candidates/run-file.js';
 import type { Candidate, StatefulRule } from '../../src/engine/compiled-rule.js';
 import { LastSeen } from '../../src/engine/executors/last-seen.js';
 import { parseSize } from '../../src/hunt/memory-budget.js';
@@ -35,6 +35,23 @@ test('a candidate survives the trip to disk exactly, odd documents included', ()
     assert.equal(Object.getPrototypeOf(back.doc), Object.prototype);
     assert.deepEqual(Object.keys(back.doc), Object.keys(doc));
     assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+  }
+});
+
+test('a run names each evidence file once, then by number: the same candidates come back, files interleaved', () => {
+  const dir = tempDir('files');
+  try {
+    // Files whose names could pass for numbers or hold JSON's special characters.
+    const names = ['a.ndjson', '0', 'dir "q"/b\\c.ndjson.gz', '<stdin>'];
+    const list = candidates(200, 12).map((c, i) => ({ ...c, file: names[(i * 7) % names.length] })).sort(compareCandidates);
+    const run = writeRunSync(path.join(dir, 'r.run'), list, 1_000);
+    assert.deepEqual([...readRun(run.path)], list);
+    const text = readFileSync(run.path, 'utf8');
+    for (const n of names) assert.equal(text.split(JSON.stringify(n)).length - 1, 1, `${n} written once`);
+    // A row that numbers a file before naming it is refused, not read as another file.
+    assert.throws(() => decodeCandidate('[1,0,1,null,null,{}]', []), /evidence file #0 before its path/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

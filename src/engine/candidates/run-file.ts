@@ -23,17 +23,37 @@ export interface RunFile {
 /**
  * A positional array rather than an object: shorter on disk, and documents come from JSON.parse
  * (big integers already quoted), so JSON round-trips them exactly.
+ *
+ * With `files` (one per run file), a row names its evidence file the first time the run meets it
+ * and gives its number in order of appearance afterwards: an evidence path was a quarter of a
+ * sequence candidate's row (~55 of ~200 bytes), written and decoded again for every candidate.
  */
-export function encodeCandidate(c: Candidate): string {
-  const row: unknown[] = [c.ts ?? null, c.file, c.line, c.index ?? null, c.id ?? null, c.doc];
+export function encodeCandidate(c: Candidate, files?: Map<string, number>): string {
+  let file: string | number = c.file;
+  if (files) {
+    const known = files.get(file);
+    if (known === undefined) files.set(file, files.size);
+    else file = known;
+  }
+  const row: unknown[] = [c.ts ?? null, file, c.line, c.index ?? null, c.id ?? null, c.doc];
   if (c.mark !== undefined || c.tally !== undefined) row.push(c.mark ?? null);
   if (c.tally !== undefined) row.push([c.tally.group, c.tally.run, c.tally.count, c.tally.last]);
   return JSON.stringify(row);
 }
 
-export function decodeCandidate(line: string): Candidate {
-  const row = JSON.parse(line) as [number | null, string, number, string | null, string | null, Record<string, unknown>, (number | null)?, [string, number, number, number]?];
-  const [ts, file, lineNo, index, id, doc, mark, tally] = row;
+/** A row of `encodeCandidate`; `files` (one per run file) collects the paths its rows named. */
+export function decodeCandidate(line: string, files?: string[]): Candidate {
+  const row = JSON.parse(line) as [number | null, string | number, number, string | null, string | null, Record<string, unknown>, (number | null)?, [string, number, number, number]?];
+  const [ts, named, lineNo, index, id, doc, mark, tally] = row;
+  let file: string;
+  if (typeof named === 'number') {
+    const known = files?.[named];
+    if (known === undefined) throw new Error(`spilled candidate names evidence file #${named} before its path`);
+    file = known;
+  } else {
+    file = named;
+    files?.push(named);
+  }
   const c: { -readonly [K in keyof Candidate]: Candidate[K] } = { doc, file, line: lineNo, ts: ts ?? undefined };
   if (index !== null) c.index = index;
   if (id !== null) c.id = id;
@@ -51,8 +71,9 @@ export async function writeRun(path: string, sorted: readonly Candidate[], heapB
   let untimed = 0;
   try {
     let chunk = '';
+    const files = new Map<string, number>();
     for (const c of sorted) {
-      chunk += `${encodeCandidate(c)}\n`;
+      chunk += `${encodeCandidate(c, files)}\n`;
       if (c.ts === undefined) untimed++;
       if (chunk.length >= WRITE_CHUNK) {
         fileBytes += (await fh.write(chunk)).bytesWritten;
@@ -77,8 +98,9 @@ export function writeRunSync(path: string, sorted: Iterable<Candidate>, heapByte
   let untimed = 0;
   try {
     let chunk = '';
+    const files = new Map<string, number>();
     for (const c of sorted) {
-      chunk += `${encodeCandidate(c)}\n`;
+      chunk += `${encodeCandidate(c, files)}\n`;
       count++;
       if (c.ts === undefined) untimed++;
       if (chunk.length >= WRITE_CHUNK) {
@@ -102,6 +124,7 @@ const READ_CHUNK = 64 * 1024;
  */
 export function* readRun(path: string): Generator<Candidate> {
   const fd = openSync(path, 'r');
+  const files: string[] = [];
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let partial: Buffer[] = [];
@@ -115,12 +138,12 @@ export function* readRun(path: string): Generator<Candidate> {
           ? Buffer.concat([...partial, buf.subarray(start, nl)]).toString('utf8')
           : buf.toString('utf8', start, nl);
         partial = [];
-        yield decodeCandidate(text);
+        yield decodeCandidate(text, files);
         start = nl + 1;
       }
       if (start < n) partial.push(Buffer.from(buf.subarray(start, n)));
     }
-    if (partial.length) yield decodeCandidate(Buffer.concat(partial).toString('utf8'));
+    if (partial.length) yield decodeCandidate(Buffer.concat(partial).toString('utf8'), files);
   } finally {
     closeSync(fd);
   }
