@@ -64,27 +64,36 @@ export function decodeCandidate(line: string, files?: string[]): Candidate {
 
 const WRITE_CHUNK = 1 << 20;
 
+/**
+ * A run's rows, about WRITE_CHUNK characters at a time, counted into `counts` as they go: the
+ * rows of one run file, numbering its evidence files (see encodeCandidate).
+ */
+function* runChunks(sorted: Iterable<Candidate>, counts: { count: number; untimed: number }): Generator<string> {
+  const files = new Map<string, number>();
+  let chunk = '';
+  for (const c of sorted) {
+    chunk += `${encodeCandidate(c, files)}\n`;
+    counts.count++;
+    if (c.ts === undefined) counts.untimed++;
+    if (chunk.length >= WRITE_CHUNK) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
 /** Write sorted candidates as a run without blocking the scan's event loop. */
 export async function writeRun(path: string, sorted: readonly Candidate[], heapBytes: number): Promise<RunFile> {
   const fh = await open(path, 'wx', 0o600);
+  const counts = { count: 0, untimed: 0 };
   let fileBytes = 0;
-  let untimed = 0;
   try {
-    let chunk = '';
-    const files = new Map<string, number>();
-    for (const c of sorted) {
-      chunk += `${encodeCandidate(c, files)}\n`;
-      if (c.ts === undefined) untimed++;
-      if (chunk.length >= WRITE_CHUNK) {
-        fileBytes += (await fh.write(chunk)).bytesWritten;
-        chunk = '';
-      }
-    }
-    if (chunk) fileBytes += (await fh.write(chunk)).bytesWritten;
+    for (const chunk of runChunks(sorted, counts)) fileBytes += (await fh.write(chunk)).bytesWritten;
   } finally {
     await fh.close();
   }
-  return { path, count: sorted.length, heapBytes, fileBytes, untimed };
+  return { path, ...counts, heapBytes, fileBytes };
 }
 
 /**
@@ -93,26 +102,14 @@ export async function writeRun(path: string, sorted: readonly Candidate[], heapB
  */
 export function writeRunSync(path: string, sorted: Iterable<Candidate>, heapBytes: number): RunFile {
   const fd = openSync(path, 'wx', 0o600);
+  const counts = { count: 0, untimed: 0 };
   let fileBytes = 0;
-  let count = 0;
-  let untimed = 0;
   try {
-    let chunk = '';
-    const files = new Map<string, number>();
-    for (const c of sorted) {
-      chunk += `${encodeCandidate(c, files)}\n`;
-      count++;
-      if (c.ts === undefined) untimed++;
-      if (chunk.length >= WRITE_CHUNK) {
-        fileBytes += writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    if (chunk) fileBytes += writeSync(fd, chunk);
+    for (const chunk of runChunks(sorted, counts)) fileBytes += writeSync(fd, chunk);
   } finally {
     closeSync(fd);
   }
-  return { path, count, heapBytes, fileBytes, untimed };
+  return { path, ...counts, heapBytes, fileBytes };
 }
 
 const READ_CHUNK = 64 * 1024;
