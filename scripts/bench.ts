@@ -62,6 +62,12 @@ interface ParallelRow {
   rules: 'bundled' | 'corpus';
   set: 'plain' | 'gzip';
   one_worker_s: number;
+  /**
+   * The cores one worker keeps busy (its CPU seconds over its wall seconds, medians): beside the
+   * scanning thread, V8's collector and compiler threads and libuv's reads and inflating. Two
+   * such scanners can be at most min(2, cores / this) times one on this machine.
+   */
+  one_worker_cores: number;
   two_workers_s: number;
   two_processes_s: number;
   /** Medians of the per-round ratios to 1 worker. */
@@ -124,14 +130,15 @@ function halfOf(s: string): string {
   return `${Number(m[1]) / 2}${m[2] ?? 'MB'}`;
 }
 
-/** Run a command under /usr/bin/time; returns wall seconds and peak RSS (KiB). */
-function timed(cmd: string, argv: string[], shell = false, env?: Record<string, string>): { wall: number; rssKb: number; stdout: string } {
+/** Run a command under /usr/bin/time; returns wall seconds, CPU seconds (user + system, all threads) and peak RSS (KiB). */
+function timed(cmd: string, argv: string[], shell = false, env?: Record<string, string>): { wall: number; cpu: number; rssKb: number; stdout: string } {
   const o = { encoding: 'utf8' as const, maxBuffer: 1 << 26, env: env && { ...process.env, ...env } };
-  const r = shell ? spawnSync(TIME, ['-f', '%e %M', 'sh', '-c', cmd], o) : spawnSync(TIME, ['-f', '%e %M', cmd, ...argv], o);
+  const format = '%e %M %U %S';
+  const r = shell ? spawnSync(TIME, ['-f', format, 'sh', '-c', cmd], o) : spawnSync(TIME, ['-f', format, cmd, ...argv], o);
   const last = r.stderr.trim().split('\n').pop() ?? '';
-  const [wall, rss] = last.split(' ').map(Number);
+  const [wall, rss, user, sys] = last.split(' ').map(Number);
   if (!Number.isFinite(wall)) throw new Error(`could not time ${cmd}: ${r.stderr.slice(-500)}`);
-  return { wall, rssKb: rss, stdout: r.stdout };
+  return { wall, cpu: user + sys, rssKb: rss, stdout: r.stdout };
 }
 
 function median(xs: number[]): number {
@@ -363,18 +370,26 @@ function measureParallel(node: string, trawl: string, haveCorpus: boolean): Para
       const both = halves.map((h) => [node, ...argv(h, 1)].map(q).join(' ')).join(' & ');
       const configs = [() => timed(node, argv(files, 1)), () => timed(node, argv(files, 2)), () => timed(`${both} & wait`, [], true)];
       const times = configs.map(() => [] as number[]);
-      for (let round = 0; round < runs; round++) configs.forEach((run, i) => times[i].push(run().wall));
+      const oneWorkerCores: number[] = [];
+      for (let round = 0; round < runs; round++) {
+        configs.forEach((run, i) => {
+          const t = run();
+          times[i].push(t.wall);
+          if (i === 0) oneWorkerCores.push(t.cpu / t.wall);
+        });
+      }
       const speedup = (i: number) => round2(median(times[0].map((one, k) => one / times[i][k])));
       const row: ParallelRow = {
         rules: name,
         set,
         one_worker_s: median(times[0]),
+        one_worker_cores: round2(median(oneWorkerCores)),
         two_workers_s: median(times[1]),
         two_processes_s: median(times[2]),
         two_workers_speedup: speedup(1),
         two_processes_speedup: speedup(2),
       };
-      log(`  parallel: ${name} ${set}: 2 workers ${row.two_workers_speedup}x, two processes ${row.two_processes_speedup}x one worker`);
+      log(`  parallel: ${name} ${set}: 2 workers ${row.two_workers_speedup}x, two processes ${row.two_processes_speedup}x one worker (1 worker keeps ${row.one_worker_cores} cores busy)`);
       out.push(row);
     }
   }
@@ -498,7 +513,7 @@ function renderMarkdown(r: {
   date: string;
   size: string;
   runs: number;
-  machine: Record<string, unknown>;
+  machine: Record<string, unknown> & { cores: number };
   results: Measure[];
   parallel: ParallelRow[];
   manyFiles: ManyFilesResult[];
@@ -530,11 +545,14 @@ ${rows.join('\n')}
 Two workers against one, beside what this machine allows for two: two separate trawl processes, each
 hunting half of the files with one worker, started together (they share no heap and exchange nothing;
 each has its own V8 compiler and collector threads). Medians of ${r.runs} rounds (1 worker, 2 workers,
-two processes, round-robin); speedups are the medians of the per-round ratios to 1 worker.
+two processes, round-robin); speedups are the medians of the per-round ratios to 1 worker. "cores busy" is
+1 worker's CPU time (user + system, every thread) over its wall time: beside the scanning thread, V8's
+collector and compiler threads and libuv's reads and inflating take their share, so two scanners can be at most
+min(2, ${r.machine.cores} cores / cores busy) times one here ("ceiling").
 
-| rules | set | 1 worker s | 2 workers s | 2 workers speedup | two processes s | two processes speedup |
-|---|---|---:|---:|---:|---:|---:|
-${r.parallel.map((p) => `| ${p.rules} | ${p.set} | ${p.one_worker_s.toFixed(2)} | ${p.two_workers_s.toFixed(2)} | ${p.two_workers_speedup} | ${p.two_processes_s.toFixed(2)} | ${p.two_processes_speedup} |`).join('\n')}
+| rules | set | 1 worker s | cores busy | ceiling | 2 workers s | 2 workers speedup | two processes s | two processes speedup |
+|---|---|---:|---:|---:|---:|---:|---:|---:|
+${r.parallel.map((p) => `| ${p.rules} | ${p.set} | ${p.one_worker_s.toFixed(2)} | ${p.one_worker_cores} | ${round2(Math.min(2, r.machine.cores / p.one_worker_cores))} | ${p.two_workers_s.toFixed(2)} | ${p.two_workers_speedup} | ${p.two_processes_s.toFixed(2)} | ${p.two_processes_speedup} |`).join('\n')}
 
 Many small files: the first file (${r.manyFiles[0].mb} MB of NDJSON) cut into files of ${LINES_PER_SMALL_FILE} lines, hunted with the bundled
 rules and the default \`--workers\`, against the same bytes as one file (medians of ${r.runs} paired rounds):
