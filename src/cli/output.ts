@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import type { TextSink } from '../export/index.js';
 import { parseSize } from '../hunt/memory-budget.js';
 
 /** Where results go: a file (`--output`) or stdout. Writes honour backpressure. */
-export interface Sink {
-  write(text: string): Promise<void>;
+export interface Sink extends TextSink {
   close(): Promise<void>;
 }
 

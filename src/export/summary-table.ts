@@ -2,7 +2,11 @@ import type { HuntSummary } from '../hunt/summary.js';
 
 /** Columns aligned to their widest cell; long cells are cut to `max` with an ellipsis. */
 export function alignTable(header: string[], rows: string[][], max = 60): string {
-  const t = tableLayout(header, rows, max);
+  return tableText(tableLayout(header, rows, max), header, rows);
+}
+
+/** The header, its rule and `rows`, laid out in `t`'s columns. */
+export function tableText(t: TableLayout, header: string[], rows: string[][]): string {
   return [t.line(header), t.rule, ...rows.map(t.line)].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { alignTable, tableLayout, type TableLayout } from '../../export/index.js';
+import { alignTable, tableLayout, tableText, type TableLayout } from '../../export/index.js';
 import { compileField } from '../../fields/index.js';
 import { runQuery, type QueryLanguage, type QueryOutput, type QueryStats } from '../../hunt/run-query.js';
 import { SkipLedger, type TrawlEvent } from '../../input/index.js';
@@ -111,7 +111,7 @@ function makePrinter(format: string, fields: string[]) {
       rows.push(row);
       if (rows.length < TABLE_ALIGN_ROWS) return '';
       layout = tableLayout(header(), rows, 80);
-      const text = [layout.line(header()), layout.rule, ...rows.map(layout.line)].join('\n');
+      const text = tableText(layout, header(), rows);
       rows.length = 0;
       return `${text}\n`;
     },

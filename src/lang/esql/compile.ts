@@ -379,11 +379,9 @@ function plan(commands: Command[], src: string, now: number, session: Session, d
       case 'rename':
         st = compileRename(c, schema, p);
         break;
-      case 'sort': {
-        const nx = limitAfter(commands, i + 1);
-        st = compileSort(c, schema, p, nx?.count, nx?.implicit === true);
+      case 'sort':
+        st = compileSort(c, schema, p, limitAfter(commands, i + 1));
         break;
-      }
       case 'limit':
         st = compileLimit(c, schema, p);
         break;

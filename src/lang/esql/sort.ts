@@ -45,11 +45,14 @@ function cmp(x: unknown, y: unknown, t: XType): number {
 
 /**
  * SORT, as Elasticsearch's TopN operator runs it: a Lucene PriorityQueue (binary heap) whose top is
- * the worst row, bounded by the LIMIT that follows (else unbounded, which is the same for at most
- * the default 1000 rows), popped worst-first and reversed. Rows that compare equal therefore come
+ * the worst row, bounded by `limitCmd`, the LIMIT its rows reach (else unbounded, which is the same
+ * for at most the default 1000 rows; an implicit one counts the rows it drops), popped worst-first
+ * and reversed. Rows that compare equal therefore come
  * out in the heap's order, not in input order, exactly as Elasticsearch returns them.
  */
-export function compileSort(cmd: Command & { type: 'sort' }, input: Schema, p: PlanCtx, limit?: number, implicitLimit = false): Stage {
+export function compileSort(cmd: Command & { type: 'sort' }, input: Schema, p: PlanCtx, limitCmd?: Command & { type: 'limit' }): Stage {
+  const limit = limitCmd?.count;
+  const implicitLimit = limitCmd?.implicit === true;
   const compare = compileSortKeys(cmd, input, p);
   // lessThan(a, b): a sorts after b (the heap keeps the worst row on top)
   const less = (a: Row, b: Row) => compare(a, b) > 0;
