@@ -65,7 +65,9 @@ const ESQL_RULES: { id: string; projects: boolean; query: string }[] = [
   { id: 'stats', projects: true, query: 'FROM logs-* | WHERE event.category == "authentication" | STATS n = COUNT(*) BY user.name | WHERE n >= 5' },
   // _index comes from the data stream fields, which the query itself never names.
   { id: 'index', projects: true, query: 'FROM logs-* METADATA _index | WHERE event.outcome == "failure" | STATS n = COUNT(*) BY _index, source.ip | WHERE n >= 9' },
-  // KQL() reads the document by its own field names (wildcards too); _source is all of it.
+  // KQL() reads the document by its own field names: those it names are kept, with the query's
+  // (a multi-field suffix reads its base field too); a wildcard name may read any. _source is all of it.
+  { id: 'kql-named', projects: true, query: 'FROM logs-* | WHERE KQL("user.name.caseless:ROOT and event.outcome:success") | KEEP host.name' },
   { id: 'kql', projects: false, query: 'FROM logs-* | WHERE KQL("user.name:root and event.*:success") | KEEP user.name' },
   { id: 'source', projects: false, query: 'FROM logs-* METADATA _source | WHERE user.name == "root" | KEEP _source' },
 ];

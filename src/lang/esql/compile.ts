@@ -11,6 +11,7 @@ import { ecsFieldType } from './ecs-types.js';
 import { compileEval, compileAssignments } from './eval.js';
 import type { Column, Row } from './expr.js';
 import { compileGrokCommand } from './grok.js';
+import { kqlReads } from './kql-bridge.js';
 import { compileDrop, compileKeep, compileRename } from './keep.js';
 import { compileLimit } from './limit.js';
 import { compileMvExpand } from './mv-expand.js';
@@ -69,8 +70,9 @@ export interface EsqlQuery {
   /** The document fields the query reads (FROM queries); with readsDocuments, not all it reads. */
   fields: string[];
   /**
-   * Whether results can depend on more of a document than `fields`: METADATA _source, KQL() (its
-   * own field names, wildcards included), every field of FROM without KEEP/STATS (allFields).
+   * Whether results can depend on more of a document than `fields`: METADATA _source, a KQL()
+   * that may read any field (a wildcard name, free text; the fields KQL() names are in `fields`),
+   * every field of FROM without KEEP/STATS (allFields).
    */
   readsDocuments: boolean;
 }
@@ -134,6 +136,7 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
     return v;
   };
 
+  const kqlFieldsRead = documentFunctionReads(ast.commands);
   const pre = compilePrefilter(candidates, query, now, typeOf, session.timeZone);
   const discriminators = discriminatorsOf(pre.used, typeOf);
 
@@ -145,8 +148,8 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
     prefilter: pre.test,
     discriminators,
     groupColumns,
-    fields: fromCols.filter((c) => !c.meta).map((c) => c.name),
-    readsDocuments: metadata.includes('_source') || callsAny(ast.commands, DOCUMENT_FUNCTIONS) || (options.allFields === true && planned.docsOpen),
+    fields: [...new Set([...fromCols.filter((c) => !c.meta).map((c) => c.name), ...(kqlFieldsRead ?? [])])],
+    readsDocuments: metadata.includes('_source') || kqlFieldsRead === undefined || (options.allFields === true && planned.docsOpen),
     createExecutor<S>(): EsqlExecutor<S> {
       const st: ExecState = { peakGroups: 0, cut: 0 };
       const warnings = new Map<string, number>(planned.planWarnings.map((w) => [w, 1]));
@@ -200,17 +203,31 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
   };
 }
 
-/** Functions that read the row's document rather than its columns (see functions.ts kqlFn). */
-const DOCUMENT_FUNCTIONS = new Set(['kql', 'qstr']);
-
-/** Whether any function call in the AST below `node` is one of `names`. */
-function callsAny(node: unknown, names: ReadonlySet<string>): boolean {
-  if (Array.isArray(node)) return node.some((n) => callsAny(n, names));
-  if (node === null || typeof node !== 'object') return false;
+/**
+ * KQL() and QSTR() read the row's document rather than its columns (see functions.ts kqlFn): the
+ * document fields the KQL() calls below `node` read by name (their query's own fields), or
+ * undefined when one may read any: a wildcard field or free text, a query that is not a constant
+ * string, or QSTR (Lucene).
+ */
+function documentFunctionReads(node: unknown, into: string[] = []): string[] | undefined {
+  if (Array.isArray(node)) {
+    for (const n of node) if (documentFunctionReads(n, into) === undefined) return undefined;
+    return into;
+  }
+  if (node === null || typeof node !== 'object') return into;
   const o = node as Record<string, unknown>;
-  if (o['type'] === 'function' && typeof o['name'] === 'string' && names.has(o['name'].toLowerCase())) return true;
-  for (const k in o) if (k !== 'location' && callsAny(o[k], names)) return true;
-  return false;
+  if (o['type'] === 'function' && typeof o['name'] === 'string') {
+    const name = o['name'].toLowerCase();
+    if (name === 'qstr') return undefined;
+    if (name === 'kql') {
+      const arg = (o['args'] as Expr[] | undefined)?.[0];
+      const fields = arg?.type === 'literal' && typeof arg.value === 'string' ? kqlReads(arg.value) : undefined;
+      if (fields === undefined) return undefined;
+      into.push(...fields);
+    }
+  }
+  for (const k in o) if (k !== 'location' && documentFunctionReads(o[k], into) === undefined) return undefined;
+  return into;
 }
 
 /**
