@@ -204,10 +204,9 @@ export function compileInternal(query: string, options: InternalOptions = {}): E
 }
 
 /**
- * KQL() and QSTR() read the row's document rather than its columns (see functions.ts kqlFn): the
- * document fields the KQL() calls below `node` read by name (their query's own fields), or
- * undefined when one may read any: a wildcard field or free text, a query that is not a constant
- * string, or QSTR (Lucene).
+ * KQL() reads the row's document rather than its columns (see functions.ts kqlFn): the document
+ * fields the KQL() calls below `node` read by name (their query's own fields), or undefined when
+ * one may read any (a wildcard field, free text). QSTR() never gets here: planning refuses it.
  */
 function documentFunctionReads(node: unknown, into: string[] = []): string[] | undefined {
   if (Array.isArray(node)) {
@@ -216,15 +215,12 @@ function documentFunctionReads(node: unknown, into: string[] = []): string[] | u
   }
   if (node === null || typeof node !== 'object') return into;
   const o = node as Record<string, unknown>;
-  if (o['type'] === 'function' && typeof o['name'] === 'string') {
-    const name = o['name'].toLowerCase();
-    if (name === 'qstr') return undefined;
-    if (name === 'kql') {
-      const arg = (o['args'] as Expr[] | undefined)?.[0];
-      const fields = arg?.type === 'literal' && typeof arg.value === 'string' ? kqlReads(arg.value) : undefined;
-      if (fields === undefined) return undefined;
-      into.push(...fields);
-    }
+  if (o['type'] === 'function' && typeof o['name'] === 'string' && o['name'].toLowerCase() === 'kql') {
+    // Planning has made sure the query is a constant string.
+    const arg = (o['args'] as Expr[])[0];
+    const fields = arg.type === 'literal' && typeof arg.value === 'string' ? kqlReads(arg.value) : undefined;
+    if (fields === undefined) return undefined;
+    into.push(...fields);
   }
   for (const k in o) if (k !== 'location' && documentFunctionReads(o[k], into) === undefined) return undefined;
   return into;

@@ -67,7 +67,7 @@ export interface CompileCtx {
   resolve(name: string, loc: Location): { index: number; type: XType; known?: { value: unknown } };
   /** When set, KQL()/MATCH() may read the document. */
   docAvailable: boolean;
-  /** Names used by functions that read whole documents (KQL) are recorded here. */
+  /** In a STATS expression: an aggregate function call as a read of its slot; undefined for any other function. */
   aggregate?: (node: Expr & { type: 'function' }) => CExpr | undefined;
   /** Session time zone for calendar arithmetic (SET time_zone); UTC when absent. */
   timeZone?: TimeZone;
