@@ -1,5 +1,6 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { Rule, RuleFilter, Severity, ThreatMapping, ThresholdSpec } from './rule.js';
+import { parseTomlFast } from './toml-fast.js';
 import { scanTomlPositions, type TomlPositions } from './toml-positions.js';
 
 export interface RuleLoadError {
@@ -343,7 +344,7 @@ export function parseRuleToml(text: string, file: string): { rule?: Rule; error?
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let doc: Table;
   try {
-    doc = parseToml(text) as Table;
+    doc = parseTomlFast(text) ?? (parseToml(text) as Table);
   } catch (err) {
     if (err instanceof TomlError) {
       const first = err.message.split('\n')[0] ?? err.message;
