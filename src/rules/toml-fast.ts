@@ -8,7 +8,7 @@
  *
  * It reads a subset: bare and quoted keys, table headers and arrays of tables, the four kinds of
  * strings, decimal integers and plain floats, booleans, arrays, single-line inline tables. On
- * anything else (dotted keys, dates, other number forms, CRLF, an invalid or doubtful construct)
+ * anything else (dotted keys, dates, other number forms, an invalid or doubtful construct)
  * it gives up and returns undefined, and smol-toml parses the text and reports its errors with
  * their positions. Where it answers, it answers what smol-toml would: the same values, tables
  * without a prototype (test/rules/toml-fast.test.ts: every rule file, mutated ones, random ones).
@@ -22,19 +22,26 @@ const GIVE_UP = new OutsideSubset();
 
 const BARE_KEY = /[A-Za-z0-9_-]+/y;
 /** Integers without sign, underscores or leading zeros; floats with digits on both sides of the point. */
-const NUMBER = /(?:0|[1-9][0-9]*)(\.[0-9]+)?(?=[ \t\n,\]}#]|$)/y;
+const NUMBER = /(?:0|[1-9][0-9]*)(\.[0-9]+)?(?=[ \t\r\n,\]}#]|$)/y;
 /**
- * Characters TOML allows nowhere (control characters but tab and newline), and the carriage
- * return of CRLF texts, which this reader leaves to smol-toml. One `indexOf` each over the whole
- * text costs less than a character class tested on every string (~13 against ~45 ms for the corpus).
+ * Characters TOML allows nowhere: control characters but tab, newline and the carriage return
+ * of a CRLF newline (checked apart). One `indexOf` each over the whole text costs less than a
+ * character class tested on every string (~13 against ~45 ms for the corpus).
  */
 const REFUSED: string[] = [];
-for (let c = 0; c < 0x20; c++) if (c !== 0x09 && c !== 0x0a) REFUSED.push(String.fromCharCode(c));
+for (let c = 0; c < 0x20; c++) if (c !== 0x09 && c !== 0x0a && c !== 0x0d) REFUSED.push(String.fromCharCode(c));
 REFUSED.push('\x7f');
+
+/** Whether every carriage return starts a CRLF newline (a lone one is refused by TOML). */
+function crOnlyInNewlines(text: string): boolean {
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== 0x0a) return false;
+  return true;
+}
 
 /** The parsed document, or undefined when the text is not in the subset (or not valid TOML). */
 export function parseTomlFast(text: string): Table | undefined {
   for (const c of REFUSED) if (text.includes(c)) return undefined;
+  if (!crOnlyInNewlines(text)) return undefined;
   try {
     return new Reader(text).document();
   } catch (err) {
@@ -63,16 +70,23 @@ class Reader {
     for (;;) {
       this.spaces();
       if (this.i >= s.length) return root;
-      const c = s.charCodeAt(this.i);
-      if (c === 0x0a) {
-        this.i++;
+      const nl = this.newlineAt(this.i);
+      if (nl) {
+        this.i += nl;
         continue;
       }
+      const c = s.charCodeAt(this.i);
       if (c === 0x23 /* # */) this.comment();
       else if (c === 0x5b /* [ */) table = this.header(root);
       else this.keyValue(table);
       this.lineEnd();
     }
+  }
+
+  /** The length of the newline at `at` (LF or CRLF), else 0. */
+  private newlineAt(at: number): number {
+    const c = this.s.charCodeAt(at);
+    return c === 0x0a ? 1 : c === 0x0d ? 2 : 0;
   }
 
   private spaces(): void {
@@ -86,7 +100,7 @@ class Reader {
     const s = this.s;
     for (;;) {
       const c = s.charCodeAt(this.i);
-      if (c === 0x20 || c === 0x09 || c === 0x0a) this.i++;
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.i++;
       else if (c === 0x23) this.comment();
       else return;
     }
@@ -95,7 +109,7 @@ class Reader {
   /** From `#` to the end of the line (the text has no control character: see REFUSED). */
   private comment(): void {
     const end = this.s.indexOf('\n', this.i);
-    this.i = end < 0 ? this.s.length : end;
+    this.i = end < 0 ? this.s.length : this.s.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
   }
 
   /** Whether a backslash lies in [from, to); asked in increasing `from`, so the text is searched once. */
@@ -111,7 +125,7 @@ class Reader {
   private lineEnd(): void {
     this.spaces();
     if (this.s.charCodeAt(this.i) === 0x23) this.comment();
-    if (this.i < this.s.length && this.s.charCodeAt(this.i) !== 0x0a) throw GIVE_UP;
+    if (this.i < this.s.length && !this.newlineAt(this.i)) throw GIVE_UP;
   }
 
   /** A bare key or a quoted one (`"file.path"`, as Kibana filters name fields). */
@@ -226,7 +240,7 @@ class Reader {
   private word(length: number, value: boolean): boolean {
     this.i += length;
     const c = this.s.charCodeAt(this.i);
-    if (this.i < this.s.length && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x2c && c !== 0x5d && c !== 0x7d && c !== 0x23) throw GIVE_UP;
+    if (this.i < this.s.length && c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x2c && c !== 0x5d && c !== 0x7d && c !== 0x23) throw GIVE_UP;
     return value;
   }
 
@@ -270,7 +284,7 @@ class Reader {
   /** Past an opening `"""` or `'''`: a newline right after it is not part of the string. */
   private multilineStart(): number {
     this.i += 3;
-    if (this.s.charCodeAt(this.i) === 0x0a) this.i++;
+    this.i += this.newlineAt(this.i);
     return this.i;
   }
 
@@ -363,11 +377,11 @@ class Reader {
         return this.unicode(8);
     }
     // A backslash ending a line of a multi-line string trims the whitespace and newlines after it.
-    if (multiline && (c === 0x20 || c === 0x09 || c === 0x0a)) {
+    if (multiline && (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d)) {
       this.i--;
       this.spaces();
-      if (s.charCodeAt(this.i) !== 0x0a) throw GIVE_UP;
-      for (let d = s.charCodeAt(this.i); d === 0x20 || d === 0x09 || d === 0x0a; d = s.charCodeAt(++this.i));
+      if (!this.newlineAt(this.i)) throw GIVE_UP;
+      for (let d = s.charCodeAt(this.i); d === 0x20 || d === 0x09 || d === 0x0a || d === 0x0d; d = s.charCodeAt(++this.i));
       return '';
     }
     throw GIVE_UP;

@@ -30,6 +30,15 @@ describe('fast TOML reader', () => {
     for (const f of files) assert.equal(agrees(readFileSync(f, 'utf8'), f), true, `${f}: not read by the fast reader`);
   });
 
+  it('reads CRLF texts as smol-toml does (carriage returns kept inside multi-line strings)', () => {
+    const crlf = (t: string) => t.replace(/\n/g, '\r\n');
+    assert.equal(agrees(crlf(FEATURES), 'FEATURES with CRLF'), true);
+    const doc = parseTomlFast(crlf(FEATURES)) as Record<string, Record<string, unknown>>;
+    assert.equal(doc['rule']!['note'], 'Escapes: "quoted" \t é 😀 \\ and a line-ending backslash that joins lines.');
+    assert.match(doc['rule']!['query'] as string, /"cmd\.exe".*\r\n$/);
+    for (const f of tomlFiles(path.join(ROOT, 'rules'))) assert.equal(agrees(crlf(readFileSync(f, 'utf8')), f), true, `${f} with CRLF`);
+  });
+
   it('reads every file of the Elastic corpus, as smol-toml does', { skip: needsShared('elastic-rules') }, () => {
     const files = tomlFiles(sharedPath('elastic-rules'));
     assert.ok(files.length >= 2192);
@@ -68,13 +77,15 @@ describe('fast TOML reader', () => {
       '[[a]',
       'a',
       '= 1',
+      'a = 1\rb = 2',
+      'a = """x\ry"""',
     ];
     for (const t of refusedBySmol) {
       assert.throws(() => parse(t), Error, `smol-toml accepts ${JSON.stringify(t)}: not an invalid case`);
       assert.equal(parseTomlFast(t), undefined, JSON.stringify(t));
     }
     // Valid TOML outside the subset: smol-toml reads these (the caller falls back to it).
-    const outside = ['a.b = 1', 'a = 1979-05-27', 'a = -1', 'a = +1', 'a = 1_000', 'a = 0x1F', 'a = 1e3', 'a = inf', 'a = "crlf"\r\nb = 1', 'a = {\nb = 1 }', 'a = {x = 1,}'];
+    const outside = ['a.b = 1', 'a = 1979-05-27', 'a = -1', 'a = +1', 'a = 1_000', 'a = 0x1F', 'a = 1e3', 'a = inf', 'a = {\nb = 1 }', 'a = {x = 1,}'];
     for (const t of outside) {
       assert.doesNotThrow(() => parse(t), JSON.stringify(t));
       assert.equal(parseTomlFast(t), undefined, JSON.stringify(t));
