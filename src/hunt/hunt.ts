@@ -155,7 +155,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const lineGate = opts.lineGate ?? true;
   // Hits the caller reads back as it writes or shows them keep only their place past their share.
   const placesPast = (opts.readBack === false || opts.hitSummary !== undefined) && projectCandidates;
-  const progressOptions = { totalBytes, totalFiles: files.length };
+  const progressOptions = { totalBytes, totalFiles: files.length, preparing: 'loading rules…' };
   const progress = typeof opts.progress === 'function' ? opts.progress(progressOptions) : await createProgress({ ...progressOptions, enabled: opts.progress === true });
   let evaluating: ProgressStage = NO_STAGE;
   // The bar counts files, not tasks: a file cut into ranges is done when its last range is.

@@ -18,6 +18,8 @@ export interface ProgressStage {
 export interface ProgressOptions {
   totalBytes: number;
   totalFiles: number;
+  /** What the bar says until the first bytes are read (a hunt loads its rules first: ~1.5 s cold for Elastic's corpus). */
+  preparing?: string;
 }
 
 export const NO_STAGE: ProgressStage = { advance() {}, stop() {} };
@@ -34,14 +36,15 @@ export async function createProgress(opts: ProgressOptions & { enabled: boolean 
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: ' {bar} {percentage}% | {mb}/{totalMb} MB | files {files}/{totalFiles} | {rate} events/s',
+      format: ' {bar} {percentage}% | {mb}/{totalMb} MB | files {files}/{totalFiles} | {rate}',
       hideCursor: true,
       clearOnComplete: true,
       fps: 8,
     },
     cliProgress.Presets.shades_classic,
   );
-  const started = Date.now();
+  /** When the first bytes came: the rate is of scanning, not of loading rules before it. */
+  let started: number | undefined;
   let bytes = 0;
   let events = 0;
   let files = 0;
@@ -51,11 +54,15 @@ export async function createProgress(opts: ProgressOptions & { enabled: boolean 
     totalMb,
     files,
     totalFiles: opts.totalFiles,
-    rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US'),
+    rate:
+      started === undefined
+        ? (opts.preparing ?? 'starting…')
+        : `${Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)).toLocaleString('en-US')} events/s`,
   });
   bar.start(Math.max(1, opts.totalBytes), 0, payload());
   return {
     addBytes(n) {
+      started ??= Date.now();
       bytes += n;
       bar.update(Math.min(bytes, opts.totalBytes), payload());
     },
