@@ -16,7 +16,7 @@
 
 type Table = Record<string, unknown>;
 
-/** Thrown inside the reader to give up; never escapes parseTomlFast. */
+/** Thrown inside the reader to give up (no Error: no stack to capture); never escapes parseTomlFast. */
 class OutsideSubset {}
 const GIVE_UP = new OutsideSubset();
 
@@ -38,15 +38,21 @@ function crOnlyInNewlines(text: string): boolean {
   return true;
 }
 
+/**
+ * Deeper nesting (arrays, inline tables, header keys) is left to smol-toml, which refuses past its
+ * own limit (1,000): rule files nest a few levels.
+ */
+const MAX_DEPTH = 64;
+
 /** The parsed document, or undefined when the text is not in the subset (or not valid TOML). */
 export function parseTomlFast(text: string): Table | undefined {
   for (const c of REFUSED) if (text.includes(c)) return undefined;
   if (!crOnlyInNewlines(text)) return undefined;
   try {
     return new Reader(text).document();
-  } catch (err) {
-    if (err === GIVE_UP) return undefined;
-    throw err;
+  } catch {
+    // GIVE_UP, or anything unforeseen: smol-toml reads the text and reports what is wrong with it.
+    return undefined;
   }
 }
 
@@ -58,6 +64,8 @@ class Reader {
   private readonly implicit = new Set<Table>();
   /** Arrays of tables made by `[[…]]` headers (static arrays are values: headers cannot extend them). */
   private readonly tableArrays = new Set<unknown[]>();
+  /** Arrays and inline tables open around the value being read. */
+  private depth = 0;
   /** The first backslash at or after the last place asked about (hasBackslash); the text's length if none. */
   private backslash = -1;
 
@@ -162,7 +170,7 @@ class Reader {
         this.i++;
         continue;
       }
-      if (c !== 0x5d /* ] */) throw GIVE_UP;
+      if (c !== 0x5d /* ] */ || keys.length > MAX_DEPTH) throw GIVE_UP;
       if (array && s.charCodeAt(this.i + 1) !== 0x5d) throw GIVE_UP;
       this.i += array ? 2 : 1;
       break;
@@ -399,10 +407,12 @@ class Reader {
   private array(): unknown[] {
     const s = this.s;
     const out: unknown[] = [];
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     this.i++;
     this.blanks();
     if (s.charCodeAt(this.i) === 0x5d) {
       this.i++;
+      this.depth--;
       return out;
     }
     for (;;) {
@@ -414,10 +424,12 @@ class Reader {
         this.blanks();
         if (s.charCodeAt(this.i) === 0x5d) {
           this.i++;
+          this.depth--;
           return out;
         }
       } else if (c === 0x5d) {
         this.i++;
+        this.depth--;
         return out;
       } else throw GIVE_UP;
     }
@@ -427,10 +439,12 @@ class Reader {
   private inlineTable(): Table {
     const s = this.s;
     const out: Table = Object.create(null);
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     const open = this.i++;
     this.spaces();
     if (s.charCodeAt(this.i) === 0x7d) {
       this.i++;
+      this.depth--;
       return out;
     }
     for (;;) {
@@ -449,6 +463,7 @@ class Reader {
         // A newline inside the braces (in a multi-line value) is where TOML versions differ.
         const newline = s.indexOf('\n', open);
         if (newline >= 0 && newline < this.i) throw GIVE_UP;
+        this.depth--;
         return out;
       }
       if (c !== 0x2c) throw GIVE_UP;

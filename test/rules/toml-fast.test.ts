@@ -79,6 +79,8 @@ describe('fast TOML reader', () => {
       '= 1',
       'a = 1\rb = 2',
       'a = """x\ry"""',
+      `a = ${'['.repeat(2000)}${']'.repeat(2000)}`,
+      `a = ${'['.repeat(100_000)}${']'.repeat(100_000)}`,
     ];
     for (const t of refusedBySmol) {
       assert.throws(() => parse(t), Error, `smol-toml accepts ${JSON.stringify(t)}: not an invalid case`);
