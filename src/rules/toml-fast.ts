@@ -237,12 +237,20 @@ class Reader {
     const c = s.charCodeAt(this.i);
     if (c === 0x22 /* " */) return s.startsWith('"""', this.i) ? this.multilineBasic() : this.basic();
     if (c === 0x27 /* ' */) return s.startsWith("'''", this.i) ? this.multilineLiteral() : this.literal();
-    if (c === 0x5b) return this.array();
-    if (c === 0x7b /* { */) return this.inlineTable();
+    if (c === 0x5b) return this.nested(() => this.array());
+    if (c === 0x7b /* { */) return this.nested(() => this.inlineTable());
     if (c >= 0x30 && c <= 0x39) return this.number();
     if (s.startsWith('true', this.i)) return this.word(4, true);
     if (s.startsWith('false', this.i)) return this.word(5, false);
     throw GIVE_UP;
+  }
+
+  /** An array or inline table, one level deeper. */
+  private nested<T>(read: () => T): T {
+    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
+    const v = read();
+    this.depth--;
+    return v;
   }
 
   private word(length: number, value: boolean): boolean {
@@ -404,69 +412,46 @@ class Reader {
     return String.fromCodePoint(code);
   }
 
+  /** `[a, b,]`: newlines and comments between the values, a trailing comma allowed. */
   private array(): unknown[] {
     const s = this.s;
     const out: unknown[] = [];
-    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     this.i++;
-    this.blanks();
-    if (s.charCodeAt(this.i) === 0x5d) {
-      this.i++;
-      this.depth--;
-      return out;
-    }
     for (;;) {
+      this.blanks();
+      if (s.charCodeAt(this.i) === 0x5d) break;
       out.push(this.value());
       this.blanks();
       const c = s.charCodeAt(this.i);
-      if (c === 0x2c) {
-        this.i++;
-        this.blanks();
-        if (s.charCodeAt(this.i) === 0x5d) {
-          this.i++;
-          this.depth--;
-          return out;
-        }
-      } else if (c === 0x5d) {
-        this.i++;
-        this.depth--;
-        return out;
-      } else throw GIVE_UP;
+      if (c === 0x5d) break;
+      if (c !== 0x2c) throw GIVE_UP;
+      this.i++;
     }
+    this.i++;
+    return out;
   }
 
   /** `{ a = 1, b = "x" }` on one line, no trailing comma (TOML 1.0). */
   private inlineTable(): Table {
     const s = this.s;
     const out: Table = Object.create(null);
-    if (++this.depth > MAX_DEPTH) throw GIVE_UP;
     const open = this.i++;
     this.spaces();
-    if (s.charCodeAt(this.i) === 0x7d) {
-      this.i++;
-      this.depth--;
-      return out;
-    }
-    for (;;) {
-      this.spaces();
-      const key = this.key();
-      this.spaces();
-      if (s.charCodeAt(this.i) !== 0x3d) throw GIVE_UP;
-      this.i++;
-      this.spaces();
-      if (key in out) throw GIVE_UP;
-      out[key] = this.value();
-      this.spaces();
-      const c = s.charCodeAt(this.i);
-      this.i++;
-      if (c === 0x7d) {
-        // A newline inside the braces (in a multi-line value) is where TOML versions differ.
-        const newline = s.indexOf('\n', open);
-        if (newline >= 0 && newline < this.i) throw GIVE_UP;
-        this.depth--;
-        return out;
+    if (s.charCodeAt(this.i) !== 0x7d) {
+      for (;;) {
+        this.spaces();
+        this.keyValue(out);
+        this.spaces();
+        const c = s.charCodeAt(this.i);
+        if (c === 0x7d) break;
+        if (c !== 0x2c) throw GIVE_UP;
+        this.i++;
       }
-      if (c !== 0x2c) throw GIVE_UP;
     }
+    this.i++;
+    // A newline inside the braces (in a multi-line value) is where TOML versions differ.
+    const newline = s.indexOf('\n', open);
+    if (newline >= 0 && newline < this.i) throw GIVE_UP;
+    return out;
   }
 }
