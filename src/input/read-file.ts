@@ -194,8 +194,10 @@ async function* readRange(
       if (r.value) options.ledger.add('read-error', { file: label, line: firstLine + 1, message: r.value.message });
       break;
     }
-    // Progress counts only the range's own bytes, so ranges add up to the file size.
-    const own = Math.max(0, Math.min(r.value.length, range.end - (from + consumed)));
+    // Progress counts only the range's own bytes, [start, end), so ranges add up to the file
+    // size: not the newline before `start` read with them, nor the read-ahead past `end`.
+    const at = from + consumed;
+    const own = Math.max(0, Math.min(at + r.value.length, range.end) - Math.max(at, range.start));
     consumed += r.value.length;
     if (own) options.onBytes?.(own);
     framer.push(r.value);

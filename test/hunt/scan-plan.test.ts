@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hunt } from '../../src/hunt/hunt.js';
 import { planTasks, splittableFiles, TaskClaims, taskBytes, type ScanPlan, type ScanTask } from '../../src/hunt/scan-plan.js';
@@ -217,6 +217,10 @@ test('a file split among the main thread and a worker: hits and skips identical 
   assert.equal(JSON.stringify(two.hits), JSON.stringify(one.hits));
   assert.equal(two.summary.events, one.summary.events);
   assert.deepEqual(two.summary.skipped, one.summary.skipped);
+  // Each range reads the newline before its start too: the bytes scanned are still the files'.
+  const size = readdirSync(evidence).reduce((n, f) => n + statSync(path.join(evidence, f)).size, 0);
+  assert.equal(one.summary.bytes, size);
+  assert.equal(two.summary.bytes, size);
   const malformed = one.summary.skipped['malformed-json'];
   assert.equal(malformed?.count, 11);
   assert.deepEqual(
