@@ -16,7 +16,7 @@ import type { MergedScan } from './merge-scans.js';
 import { startPool, type Pool } from './pool.js';
 import { localPruneKeys, prunable, pruneSnapshot, unionPruneKeys, type PruneKeys } from './prune-exchange.js';
 import type { RuleCacheStats } from './rule-cache.js';
-import type { RuleSet, RuleSetOptions } from './rule-set.js';
+import type { RuleSet, RuleSetOptions, RulesForWorkers } from './rule-set.js';
 import { planTasks, splittableFiles, TaskClaims, type ScanTask } from './scan-plan.js';
 import type { ScanHooks, ScanOutput } from './scan-tasks.js';
 import { assignRules, candidateCosts } from './share-evaluation.js';
@@ -217,16 +217,20 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         import('./rule-cache.js'),
       ]);
       const cache = opts.rules ? undefined : RuleCache.open(opts.cacheDir, { strictIndex: ruleOpts.strictIndex });
-      const loaded = opts.rules ? { rules: opts.rules, errors: [], files: 0, deprecatedSkipped: 0 } : await readRuleFiles(ruleOpts, cache);
-      ruleSet = compileRuleSet(loaded, ruleOpts, cache);
-      cacheStats = cache?.stats;
-      // Workers compile a rule when an event first reaches it: two threads compiling every rule
-      // at once took twice as long each, and most rules of a big set never meet an event. Packed
-      // before the cache lets go of the bytes it read, which most of the rules go as.
-      let forWorkers = pool || late ? rulesForWorkers(ruleSet, cache) : undefined;
-      if (pool && forWorkers) pool.sendRules(forWorkers);
-      // Failing to write costs the next run time, not this one its results.
-      cache?.close();
+      let forWorkers: RulesForWorkers | undefined;
+      try {
+        const loaded = opts.rules ? { rules: opts.rules, errors: [], files: 0, deprecatedSkipped: 0 } : await readRuleFiles(ruleOpts, cache);
+        ruleSet = compileRuleSet(loaded, ruleOpts, cache);
+        cacheStats = cache?.stats;
+        // Workers compile a rule when an event first reaches it: two threads compiling every rule
+        // at once took twice as long each, and most rules of a big set never meet an event. Packed
+        // before the cache closes its file: most of the rules go as the bytes of their entries.
+        forWorkers = pool || late ? rulesForWorkers(ruleSet, cache) : undefined;
+        if (pool && forWorkers) pool.sendRules(forWorkers);
+      } finally {
+        // Failing to write costs the next run time, not this one its results.
+        cache?.close();
+      }
       stateful = ruleSet.set.compiled.filter((r): r is StatefulRule => r.stateful);
       const rules = ruleSet;
       const lateStart = late

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
@@ -32,12 +32,16 @@ const MAX_ENTRIES = 20_000;
 
 /**
  * The file: a 4-byte index length, the index (v8-serialised [key, offset, length] triples), then
- * each entry serialised on its own. A run deserialises only the entries of the rule files it
- * reads: a hunt with the 4 bundled rules must not pay for the 2,000 of a corpus hunted before
- * (one 20 MB deserialisation was ~60 ms and ~45 MB of heap).
+ * each entry serialised on its own. A run reads the index and then only the entries of the rule
+ * files it reads, each where it lies: a hunt with the 4 bundled rules must not pay for the 2,000
+ * of a corpus hunted before (reading the whole 20 MB file was ~12-23 ms of a ~0.85 s hunt and
+ * 20 MB of its peak RSS; deserialising it all, ~60 ms and ~45 MB of heap). The file stays open
+ * until `close`: a concurrent hunt renaming its new cache into place leaves this run reading
+ * the one it opened.
  */
 interface Stored {
-  bytes: Buffer;
+  fd: number;
+  size: number;
   index: Map<string, { offset: number; length: number }>;
 }
 
@@ -58,6 +62,8 @@ export class RuleCache {
   /** Entries this run read or made, by key; `fresh` holds those to serialise anew when saving. */
   private readonly used = new Map<string, Entry>();
   private readonly fresh = new Set<string>();
+  /** Every entry is read into this one buffer: a buffer kept for each raised a corpus hunt's peak RSS ~14 MB. */
+  private scratch = Buffer.alloc(0);
 
   private constructor(
     private readonly file: string,
@@ -93,14 +99,29 @@ export class RuleCache {
   }
 
   /**
-   * The bytes of `rule`'s entry as this cache read them, unless this run parsed or compiled it
-   * anew: a worker decodes them itself (see rulesForWorkers), sparing the main thread a copy.
+   * The length of `rule`'s entry as this cache holds it, unless this run parsed or compiled it
+   * anew: a worker decodes the entry itself (see rulesForWorkers), sparing the main thread a copy.
    */
-  storedBytes(rule: Rule): Buffer | undefined {
+  storedLength(rule: Rule): number | undefined {
+    return this.storedAt(rule)?.length;
+  }
+
+  /** Copy `rule`'s entry (storedLength bytes) into `target` at `at`; false when it can no longer be read. */
+  copyStored(rule: Rule, target: Uint8Array, at: number): boolean {
+    const where = this.storedAt(rule);
+    if (!where || !this.stored) return false;
+    try {
+      readInto(this.stored.fd, target.subarray(at, at + where.length), where.offset);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private storedAt(rule: Rule): { offset: number; length: number } | undefined {
     const key = this.keys.get(rule);
     if (key === undefined || this.fresh.has(key)) return undefined;
-    const at = this.stored?.index.get(key);
-    return at && this.stored ? this.stored.bytes.subarray(at.offset, at.offset + at.length) : undefined;
+    return this.stored?.index.get(key);
   }
 
   remember(rule: Rule, outcome: CachedOutcome): void {
@@ -113,7 +134,7 @@ export class RuleCache {
   }
 
   /**
-   * Write what changed and let go of the file's bytes. Written to a temporary file renamed into
+   * Write what changed and close the file read. Written to a temporary file renamed into
    * place, so a concurrent hunt reads the old cache or the new one, never half of one. Caches of
    * other builds are removed (this build's other strict-index setting stays). A cache that cannot
    * be written costs the next run time, never this one its results: the failure is dropped.
@@ -121,7 +142,15 @@ export class RuleCache {
   close(): void {
     const stored = this.stored;
     this.stored = undefined;
-    if (this.fresh.size === 0) return;
+    this.scratch = Buffer.alloc(0);
+    try {
+      if (this.fresh.size > 0) this.write(stored);
+    } finally {
+      if (stored) closeSync(stored.fd);
+    }
+  }
+
+  private write(stored: Stored | undefined): void {
     const blobs: Buffer[] = [];
     const index: [string, number, number][] = [];
     let offset = 0;
@@ -130,13 +159,18 @@ export class RuleCache {
       blobs.push(blob);
       offset += blob.length;
     };
+    // The old file is read whole only here, when something changed (a cold run, an edited
+    // rule), never on a warm run: entries this run did not change go as they were, and other
+    // rule packs' entries are kept.
+    const old = stored && readOrUndefined(stored.fd, 0, stored.size);
+    const oldAt = (key: string) => (old ? stored.index.get(key) : undefined);
     for (const [key, entry] of this.used) {
-      const at = this.fresh.has(key) ? undefined : stored?.index.get(key);
-      add(key, at && stored ? stored.bytes.subarray(at.offset, at.offset + at.length) : v8.serialize(entry));
+      const at = this.fresh.has(key) ? undefined : oldAt(key);
+      add(key, at ? old!.subarray(at.offset, at.offset + at.length) : v8.serialize(entry));
     }
-    for (const [key, at] of stored?.index ?? []) {
+    for (const [key, at] of old ? stored.index : []) {
       if (index.length >= MAX_ENTRIES) break;
-      if (!this.used.has(key)) add(key, stored!.bytes.subarray(at.offset, at.offset + at.length));
+      if (!this.used.has(key)) add(key, old!.subarray(at.offset, at.offset + at.length));
     }
     const head = v8.serialize(index);
     const length = Buffer.alloc(4);
@@ -160,7 +194,11 @@ export class RuleCache {
     const at = this.stored?.index.get(key);
     if (!at || !this.stored) return undefined;
     try {
-      const entry = v8.deserialize(this.stored.bytes.subarray(at.offset, at.offset + at.length)) as Entry;
+      if (this.scratch.length < at.length) this.scratch = Buffer.allocUnsafe(Math.max(at.length, 2 * this.scratch.length));
+      const bytes = this.scratch.subarray(0, at.length);
+      readInto(this.stored.fd, bytes, at.offset);
+      // Deserialising copies what it reads (entries hold no buffers): the scratch is free again.
+      const entry = v8.deserialize(bytes) as Entry;
       return entry && typeof entry === 'object' && entry.parsed && typeof entry.parsed === 'object' ? entry : undefined;
     } catch {
       return undefined;
@@ -168,39 +206,66 @@ export class RuleCache {
   }
 }
 
-/** A compiled rule as the bytes of a cache entry, for a worker to decode (see `storedBytes`). */
+/** A compiled rule as the bytes of a cache entry, for a worker to decode (see `storedLength`). */
 export function encodeCompiled(rule: Rule, outline: RuleOutline): Buffer {
   const entry: Entry = { parsed: { rule }, outcome: { ok: true, outline } };
   return v8.serialize(entry);
 }
 
-/** The rule and outline of an entry that holds a compiled rule (what `storedBytes` or `encodeCompiled` gave). */
+/** The rule and outline of an entry that holds a compiled rule (what `copyStored` or `encodeCompiled` gave). */
 export function decodeCompiled(bytes: Uint8Array): { rule: Rule; outline: RuleOutline } {
   const entry = v8.deserialize(bytes) as Entry;
   if (!entry?.parsed?.rule || entry.outcome?.ok !== true) throw new Error('rule cache entry without a compiled rule');
   return { rule: entry.parsed.rule, outline: entry.outcome.outline };
 }
 
-/** The index of a cache file, or undefined when it is missing or not one of ours. */
 function readStored(file: string): Stored | undefined {
+  let fd: number | undefined;
   try {
-    const bytes = readFileSync(file);
-    const headLength = bytes.readUInt32LE(0);
-    const raw: unknown = v8.deserialize(bytes.subarray(4, 4 + headLength));
-    if (!Array.isArray(raw)) return undefined;
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const headLength = readAt(fd, 0, 4).readUInt32LE(0);
+    const raw: unknown = v8.deserialize(readAt(fd, 4, headLength));
+    if (!Array.isArray(raw)) throw new Error('not a rule cache');
     const base = 4 + headLength;
     const index = new Map<string, { offset: number; length: number }>();
     for (const item of raw as unknown[]) {
-      if (!Array.isArray(item) || typeof item[0] !== 'string' || !Number.isInteger(item[1]) || !Number.isInteger(item[2])) return undefined;
+      if (!Array.isArray(item) || typeof item[0] !== 'string' || !Number.isInteger(item[1]) || !Number.isInteger(item[2])) throw new Error('not a rule cache');
       const offset = base + (item[1] as number);
       const length = item[2] as number;
-      if (offset + length > bytes.length) return undefined;
+      if (offset + length > size) throw new Error('truncated');
       index.set(item[0], { offset, length });
     }
-    return { bytes, index };
+    return { fd, size, index };
   } catch {
     // Missing, truncated or from elsewhere: start empty.
+    if (fd !== undefined) closeSync(fd);
     return undefined;
+  }
+}
+
+function readOrUndefined(fd: number, offset: number, length: number): Buffer | undefined {
+  try {
+    return readAt(fd, offset, length);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Exactly `length` bytes at `offset`; throws when the file is shorter. */
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  readInto(fd, buf, offset);
+  return buf;
+}
+
+/** Fill `target` from the file at `offset`; throws when the file is shorter. */
+function readInto(fd: number, target: Uint8Array, offset: number): void {
+  let got = 0;
+  while (got < target.length) {
+    const n = readSync(fd, target, got, target.length - got, offset + got);
+    if (n === 0) throw new Error('rule cache shorter than its index says');
+    got += n;
   }
 }
 

@@ -56,18 +56,22 @@ export interface RulesForWorkers {
 }
 
 export function rulesForWorkers(set: RuleSet, cache?: RuleCache): RulesForWorkers {
-  const blobs = set.set.compiled.map(
+  const parts = set.set.compiled.map((c): { rule: Rule; length: number } | { blob: Buffer } => {
     // loadRules marks rules of _deprecated folders after parsing: the cache's bytes lack the mark.
-    (c) => (c.rule.deprecated ? undefined : cache?.storedBytes(c.rule)) ?? encodeCompiled(withoutProse(c.rule), outlineOf(c)),
-  );
-  const bytes = new SharedArrayBuffer(blobs.reduce((n, b) => n + b.length, 0));
+    const stored = c.rule.deprecated ? undefined : cache?.storedLength(c.rule);
+    return stored !== undefined ? { rule: c.rule, length: stored } : { blob: encodeCompiled(withoutProse(c.rule), outlineOf(c)) };
+  });
+  const bytes = new SharedArrayBuffer(parts.reduce((n, p) => n + ('blob' in p ? p.blob.length : p.length), 0));
   const view = new Uint8Array(bytes);
   const spans: number[] = [];
   let at = 0;
-  for (const b of blobs) {
-    view.set(b, at);
-    spans.push(at, b.length);
-    at += b.length;
+  for (const p of parts) {
+    if ('blob' in p) view.set(p.blob, at);
+    // The cache file can no longer be read (cut short under this run): every rule encoded anew.
+    else if (!cache!.copyStored(p.rule, view, at)) return rulesForWorkers(set);
+    const length = 'blob' in p ? p.blob.length : p.length;
+    spans.push(at, length);
+    at += length;
   }
   return { bytes, spans };
 }

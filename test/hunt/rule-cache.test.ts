@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkRules } from '../../src/hunt/check-rules.js';
@@ -154,6 +154,40 @@ test('hunts started together on a cold cache all finish with the same hits and l
   assert.ok(warm.ruleCache && warm.ruleCache.reused >= 4, JSON.stringify(warm.ruleCache));
 });
 
+test('a run reads its entries from the cache it opened, though another run replaced the file meanwhile', async (t) => {
+  const dir = tempDir(t, 'trawl-cache-');
+  const rules = ruleFolder(dir);
+  const cacheDir = path.join(dir, 'cache');
+  const o = { rulePaths: [rules], strictIndex: false, now: NOW };
+  const first = RuleCache.open(cacheDir, o)!;
+  const reference = compileRuleSet(await readRuleFiles(o, first), o, first);
+  first.close();
+  const [name] = readdirSync(cacheDir);
+  const opened = RuleCache.open(cacheDir, o)!;
+  // Another hunt renames its own cache into place (here: one that holds nothing this run wants),
+  // then the file is gone altogether: entries are read where they lie in the file first opened.
+  writeFileSync(path.join(cacheDir, 'other.tmp'), Buffer.alloc(64));
+  renameSync(path.join(cacheDir, 'other.tmp'), path.join(cacheDir, name));
+  rmSync(path.join(cacheDir, name));
+  const set = compileRuleSet(await readRuleFiles(o, opened), o, opened);
+  assert.deepEqual(opened.stats, { reused: 5, parsed: 0, compiled: 0 });
+  assert.ok(set.set.compiled.every((c) => opened.storedLength(c.rule) !== undefined));
+  assert.deepEqual(set.set.compiled.map(outlineOf), reference.set.compiled.map(outlineOf));
+  assert.deepEqual(set.failed, reference.failed);
+  opened.close();
+  assert.deepEqual(readdirSync(cacheDir), [], 'a warm run writes nothing');
+  // The file cut short in place after the rules were read: workers get every rule encoded anew.
+  await hunt({ evidence: [SAMPLES], rulePaths: [rules], workers: 1, now: NOW, cacheDir });
+  const cut = RuleCache.open(cacheDir, o)!;
+  const again = compileRuleSet(await readRuleFiles(o, cut), o, cut);
+  assert.deepEqual(cut.stats, { reused: 5, parsed: 0, compiled: 0 });
+  truncateSync(path.join(cacheDir, readdirSync(cacheDir)[0]), 100);
+  const inWorker = lazyRuleSet(rulesForWorkers(again, cut), o).compiled;
+  cut.close();
+  assert.deepEqual(inWorker.map(outlineOf), reference.set.compiled.map(outlineOf));
+  assert.ok(inWorker.every((c) => c.rule.note === undefined));
+});
+
 /** The cache keeps outlines across runs whose clocks differ: they must not depend on `now`. */
 async function outlinesAt(rulePaths: string[], now: number): Promise<string> {
   const o = { rulePaths, strictIndex: false, now };
@@ -201,7 +235,7 @@ test('workers get each compiled rule as the cache entry it was read from, or enc
   writeFileSync(changed, readFileSync(changed, 'utf8').replace(/^name = "(.*)"$/m, 'name = "$1 (edited)"'));
   const cache = RuleCache.open(cacheDir, o)!;
   const set = compileRuleSet(await readRuleFiles(o, cache), o, cache);
-  const stored = set.set.compiled.filter((c) => cache.storedBytes(c.rule) !== undefined);
+  const stored = set.set.compiled.filter((c) => cache.storedLength(c.rule) !== undefined);
   assert.equal(stored.length, set.set.compiled.length - 1, 'all but the edited rule come from the cache');
   const inWorker = lazyRuleSet(rulesForWorkers(set, cache), o).compiled;
   cache.close();
