@@ -93,7 +93,6 @@ export async function evaluateStatefulRules(
       // push(...more) passes every element as an argument: a million hits overflow the stack.
       for (const h of outcome.hits) hits.push(h);
       for (const w of outcome.warnings) warnings.push(w);
-      // Rule by rule, so that the summary lists its figures in the same order too.
       for (const [name, v] of Object.entries(outcome.stats)) stats[name] = Math.max(stats[name] ?? 0, v);
     }
   }

@@ -378,7 +378,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     files: files.length,
     bytes: Math.max(totalBytes, bytesRead),
     events: scan.events,
-    skipped: scan.ledger.byKind,
+    skipped: scan.ledger.report(),
     loaded: ruleSet.loadedCount,
     compiled: ruleSet.set.compiled.length,
     failed: ruleSet.failed,

@@ -61,7 +61,8 @@ export function summarize(i: SummaryInput): HuntSummary {
     },
     ...(from && to ? { span: { from, to } } : {}),
     warnings: i.warnings,
-    stats: i.stats,
+    // By name: figures come in as threads finish rules and scans, which 1 and N workers order differently.
+    stats: Object.fromEntries(Object.entries(i.stats).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     elapsed_ms: Math.round(i.elapsedMs),
     events_per_sec: seconds > 0 ? Math.round(i.events / seconds) : 0,
     ...(i.incomplete ? { incomplete: true } : {}),

@@ -1,14 +1,20 @@
-/** Why a piece of input was not scanned. Every kind is counted and reported, never dropped silently. */
-export type SkipKind =
-  | 'malformed-json'
-  | 'not-an-object'
-  | 'invalid-utf8'
-  | 'truncated-gzip'
-  | 'gzip-trailing-garbage'
-  | 'line-too-long'
-  | 'unreadable-file'
-  | 'no-evidence'
-  | 'read-error';
+/**
+ * Why a piece of input was not scanned. Every kind is counted and reported, never dropped
+ * silently. Reports list kinds in this order, whatever order scanners met them in.
+ */
+export const SKIP_KINDS = [
+  'malformed-json',
+  'not-an-object',
+  'invalid-utf8',
+  'truncated-gzip',
+  'gzip-trailing-garbage',
+  'line-too-long',
+  'unreadable-file',
+  'no-evidence',
+  'read-error',
+] as const;
+
+export type SkipKind = (typeof SKIP_KINDS)[number];
 
 export interface SkipExample {
   file: string;
@@ -43,6 +49,19 @@ export class SkipLedger {
       entry.count += c.count;
       for (const ex of c.examples) if (entry.examples.length < MAX_EXAMPLES) entry.examples.push(ex);
     }
+  }
+
+  /**
+   * The counts with their kinds in SKIP_KINDS order: scanners meet kinds in an order that depends
+   * on how the work was shared out, and a hunt's JSON must not (1 and N workers, byte for byte).
+   */
+  report(): SkipReport {
+    const out: SkipReport = {};
+    for (const kind of SKIP_KINDS) {
+      const c = this.byKind[kind];
+      if (c) out[kind] = c;
+    }
+    return out;
   }
 
   get total(): number {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { hunt } from '../../src/hunt/hunt.js';
 import { planTasks, splittableFiles, TaskClaims, taskBytes, type ScanPlan, type ScanTask } from '../../src/hunt/scan-plan.js';
 import { readEvidenceFile, SkipLedger, type TrawlEvent } from '../../src/input/index.js';
@@ -221,6 +222,11 @@ test('a file split among the main thread and a worker: hits and skips identical 
   const size = readdirSync(evidence).reduce((n, f) => n + statSync(path.join(evidence, f)).size, 0);
   assert.equal(one.summary.bytes, size);
   assert.equal(two.summary.bytes, size);
+  // The whole summary is the same, figures in the same order (by name), timings aside.
+  const untimed = (r: typeof one) => JSON.stringify({ ...r.summary, elapsed_ms: 0, events_per_sec: 0 });
+  assert.equal(untimed(two), untimed(one));
+  assert.ok(Object.keys(one.summary.stats).length > 2);
+  assert.deepEqual(Object.keys(one.summary.stats), Object.keys(one.summary.stats).sort());
   const malformed = one.summary.skipped['malformed-json'];
   assert.equal(malformed?.count, 11);
   assert.deepEqual(
@@ -228,6 +234,27 @@ test('a file split among the main thread and a worker: hits and skips identical 
     [['a-few.ndjson', 3], ['auth.ndjson', 1001], ['auth.ndjson', 4000], ['auth.ndjson', 6999], ['auth.ndjson', 9998]],
     'the earliest examples, not the first read',
   );
+});
+
+test('skipped input is reported kind by kind in one fixed order, whichever scanner met which kind first', async () => {
+  const evidence = path.join(root, 'kinds');
+  mkdirSync(evidence);
+  // Read first (largest): lines that are JSON but not objects. Then a malformed line, then a
+  // gzip file cut short. In the order met, the report would start with not-an-object.
+  const rnd = random(4);
+  const lines: string[] = [];
+  for (let i = 0; i < 30_000; i++) lines.push(i % 5_000 === 2_500 ? '[1]' : JSON.stringify(authEvent(i, rnd, { users: 50 })));
+  writeFileSync(path.join(evidence, 'big.ndjson'), `${lines.join('\n')}\n`);
+  writeFileSync(path.join(evidence, 'small.ndjson'), `${JSON.stringify(authEvent(0, rnd, { users: 1 }))}\n{"broken":\n`);
+  writeFileSync(path.join(evidence, 'cut.ndjson.gz'), gzipSync(Buffer.from(lines.slice(0, 200).join('\n'))).subarray(0, 2_000));
+  const rules = writeRules(path.join(root, 'rules-kinds'), ['query']);
+  const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z') };
+  const one = await hunt({ ...base, workers: 1 });
+  assert.deepEqual(Object.keys(one.summary.skipped), ['malformed-json', 'not-an-object', 'truncated-gzip']);
+  for (const workers of [2, 3]) {
+    const many = await hunt({ ...base, workers });
+    assert.equal(JSON.stringify(many.summary.skipped), JSON.stringify(one.summary.skipped), `workers=${workers}`);
+  }
 });
 
 test('a hunt stopped before it starts reads nothing and says it is incomplete', async () => {

@@ -26,6 +26,6 @@ export async function runLineageCommand(entityId: string, evidence: string[], fl
     );
   }
   const skipped = ledger.total;
-  if (skipped) stderr(`skipped ${skipped} input item(s): ${Object.entries(ledger.byKind).map(([k, c]) => `${c?.count} ${k}`).join(', ')}`);
+  if (skipped) stderr(`skipped ${skipped} input item(s): ${Object.entries(ledger.report()).map(([k, c]) => `${c?.count} ${k}`).join(', ')}`);
   process.exitCode = skipped || unindexed ? EXIT_SKIPPED_INPUT : EXIT_OK;
 }

@@ -46,7 +46,7 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
   for (const m of mappings ?? []) if (!m.used) stats.warnings.push(`--mapping ${m.arg}: no evidence file was read with it`);
   await sink.write(printer.end());
   await sink.close();
-  const skipped = Object.entries(stats.ledger.byKind);
+  const skipped = Object.entries(stats.ledger.report());
   stderr(
     `${matches} match(es) in ${stats.events} events from ${stats.files} file(s)` +
       (skipped.length ? `; skipped: ${skipped.map(([k, c]) => `${c?.count} ${k}`).join(', ')}` : ''),
