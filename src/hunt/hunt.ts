@@ -138,6 +138,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const withLineage = opts.lineage ?? false;
   const memory = planMemory(opts.maxMemory ?? defaultMaxMemory(), scanners);
   const notes = { warnings: [] as string[], stats: {} as Record<string, number> };
+  /** What the process held once the rules were ready, before any evidence: not the budget's to bound. */
+  let rssBeforeScan = 0;
   // Made before the rules are known, since workers need it from the start; a failure to make it
   // only matters (and is only reported) if some rule keeps candidates.
   let spillError: string | undefined;
@@ -259,6 +261,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
         aborted: () => claims.stopped,
       };
       lateStart?.begin();
+      rssBeforeScan = process.memoryUsage.rss();
       // Like the candidates, the lineage index of a main thread that may stay alone gets the whole share.
       const lineageBytes = late ? memory.lineageBytes : memory.lineageBytesPerScanner;
       const hitBytes = placesPast ? (late ? memory.hitBytes : memory.hitBytesPerScanner) : undefined;
@@ -374,6 +377,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
       );
     }
   }
+  const peak = process.resourceUsage().maxRSS * 1024;
+  if (peak > memory.maxMemory) warnings.push(overBudgetWarning(peak, rssBeforeScan, memory.label, ruleSet.set.compiled.length));
   const summary = summarize({
     files: files.length,
     bytes: Math.max(totalBytes, bytesRead),
@@ -420,4 +425,14 @@ function openSpillDir(parent: string | undefined, onError: (message: string) => 
     onError((err as Error).message);
     return undefined;
   }
+}
+
+/**
+ * --max-memory bounds what grows with the evidence (candidates, rule state, hits' documents, the
+ * lineage index); Node, the compiled rules and the scanners' working memory come first. A budget
+ * below them cannot be kept, and the analyst who set it should hear so rather than find out.
+ */
+function overBudgetWarning(peak: number, beforeScan: number, label: string, rules: number): string {
+  const base = beforeScan > 0 ? `; ${formatSize(beforeScan)} were in use before the first event was read (Node and ${rules} compiled rule(s))` : '';
+  return `peak memory ${formatSize(peak)} went past ${label}${base}: the budget bounds what grows with the evidence, not that`;
 }

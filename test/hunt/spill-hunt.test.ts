@@ -27,6 +27,7 @@ test('hits are byte-identical with and without spilling, on 1 and 2 workers', as
   const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z'), tempDir: spills };
   const reference = await hunt({ ...base, workers: 1 });
   assert.equal(reference.summary.stats['candidate_spill_files'], undefined, 'the default budget does not spill 5 MB');
+  assert.ok(!reference.summary.warnings.some((w) => w.startsWith('peak memory')), 'the default budget holds this hunt');
   assert.deepEqual(
     reference.summary.hits.by_rule.map((r) => r.rule_id).sort(),
     ['esql-users', 'nt-user', 'q-root', 'seq-fail-success', 'th-failures'],
@@ -41,6 +42,11 @@ test('hits are byte-identical with and without spilling, on 1 and 2 workers', as
     assert.equal(stats['candidate_spill_rules'], 4);
     assert.match(warnings[0], /^candidates of 4 rule\(s\) were spilled to disk to stay within --max-memory 1 MB: \d+ file\(s\), \d+ MB$/);
     assert.ok(!warnings.some((w) => /forgotten/.test(w)), 'no new_terms eviction at this budget');
+    // Node alone takes more than 1 MB: the hunt says what the budget could not bound.
+    assert.match(
+      warnings[warnings.length - 1],
+      /^peak memory \d+ MB went past --max-memory 1 MB; \d+ MB were in use before the first event was read \(Node and 5 compiled rule\(s\)\): the budget bounds what grows with the evidence, not that$/,
+    );
     assert.equal(JSON.stringify(spilled.hits), expected, `workers=${workers}`);
     assert.deepEqual(readdirSync(spills), [], 'the spill directory is removed');
   }
