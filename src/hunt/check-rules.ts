@@ -16,15 +16,7 @@ export async function checkRules(
 ): Promise<{ report: RuleCheckReport; rules: Rule[] }> {
   const o: RuleSetOptions = { rulePaths: paths, includeDeprecated: options.includeDeprecated, now: options.now ?? Date.now(), strictIndex: false };
   const cache = RuleCache.open(options.cacheDir, o);
-  let loaded: Awaited<ReturnType<typeof readRuleFiles>>;
-  let set: ReturnType<typeof compileRuleSet>['set'];
-  try {
-    loaded = await readRuleFiles(o, cache);
-    // Only the outcomes are reported: no compiled rule is kept (CI vetting a rule pack runs cold).
-    set = compileRuleSet(loaded, o, cache, true).set;
-  } finally {
-    cache?.close();
-  }
+  const { loaded, set } = await readAndCompile(o, cache).finally(() => cache?.close());
   const errors = [
     ...loaded.errors.map((e) => ({ file: e.file, rule_id: e.rule_id, name: e.name, message: e.message, line: e.line, column: e.column })),
     ...set.failed,
@@ -38,4 +30,10 @@ export async function checkRules(
     },
     rules: loaded.rules,
   };
+}
+
+async function readAndCompile(o: RuleSetOptions, cache: RuleCache | undefined) {
+  const loaded = await readRuleFiles(o, cache);
+  // Only the outcomes are reported: no compiled rule is kept (CI vetting a rule pack runs cold).
+  return { loaded, set: compileRuleSet(loaded, o, cache, true).set };
 }

@@ -433,6 +433,6 @@ function openSpillDir(parent: string | undefined, onError: (message: string) => 
  * below them cannot be kept, and the analyst who set it should hear so rather than find out.
  */
 function overBudgetWarning(peak: number, beforeScan: number, label: string, rules: number): string {
-  const base = beforeScan > 0 ? `; ${formatSize(beforeScan)} were in use before the first event was read (Node and ${rules} compiled rule(s))` : '';
-  return `peak memory ${formatSize(peak)} went past ${label}${base}: the budget bounds what grows with the evidence, not that`;
+  const base = beforeScan > 0 ? `: ${formatSize(beforeScan)} were in use before the first event was read (Node and ${rules} compiled rule(s))` : '';
+  return `peak memory ${formatSize(peak)} went past ${label}${base}; the budget only bounds what grows with the evidence`;
 }

@@ -56,22 +56,23 @@ export interface RulesForWorkers {
 }
 
 export function rulesForWorkers(set: RuleSet, cache?: RuleCache): RulesForWorkers {
-  const parts = set.set.compiled.map((c): { rule: Rule; length: number } | { blob: Buffer } => {
+  const parts = set.set.compiled.map((c): { length: number; rule: Rule; blob?: Buffer } => {
     // loadRules marks rules of _deprecated folders after parsing: the cache's bytes lack the mark.
     const stored = c.rule.deprecated ? undefined : cache?.storedLength(c.rule);
-    return stored !== undefined ? { rule: c.rule, length: stored } : { blob: encodeCompiled(withoutProse(c.rule), outlineOf(c)) };
+    if (stored !== undefined) return { length: stored, rule: c.rule };
+    const blob = encodeCompiled(withoutProse(c.rule), outlineOf(c));
+    return { length: blob.length, rule: c.rule, blob };
   });
-  const bytes = new SharedArrayBuffer(parts.reduce((n, p) => n + ('blob' in p ? p.blob.length : p.length), 0));
+  const bytes = new SharedArrayBuffer(parts.reduce((n, p) => n + p.length, 0));
   const view = new Uint8Array(bytes);
   const spans: number[] = [];
   let at = 0;
   for (const p of parts) {
-    if ('blob' in p) view.set(p.blob, at);
+    if (p.blob) view.set(p.blob, at);
     // The cache file can no longer be read (cut short under this run): every rule encoded anew.
     else if (!cache!.copyStored(p.rule, view, at)) return rulesForWorkers(set);
-    const length = 'blob' in p ? p.blob.length : p.length;
-    spans.push(at, length);
-    at += length;
+    spans.push(at, p.length);
+    at += p.length;
   }
   return { bytes, spans };
 }
