@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, runTrawl } from '../helpers/trawl.js';
@@ -46,6 +47,17 @@ test('query (EQL sequence): the same output within a tight --max-memory and on o
     assert.equal(r.code, 2, bad.join(' '));
     assert.match(r.stderr, new RegExp(bad[0]));
   }
+});
+
+test('hunt --workers past the cores: honoured, with a note on stderr; not at or below them', async () => {
+  const cores = os.availableParallelism();
+  const over = await runTrawl(['hunt', 'samples/', '-f', 'json', '--no-progress', '--workers', String(cores + 1)]);
+  assert.equal(over.code, 0, over.stderr);
+  assert.match(over.stderr, new RegExp(`^trawl: --workers ${cores + 1} on ${cores} core\\(s\\): scanners beyond the cores only compete for them`, 'm'));
+  const at = await runTrawl(['hunt', 'samples/', '-f', 'json', '--no-progress', '--workers', String(cores)]);
+  assert.equal(at.code, 0, at.stderr);
+  assert.doesNotMatch(at.stderr, /scanners beyond the cores/);
+  assert.equal(JSON.parse(over.stdout).hits.length, JSON.parse(at.stdout).hits.length);
 });
 
 test('query (ES|QL): rows in column order; table output aligned', async () => {
