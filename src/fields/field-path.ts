@@ -75,7 +75,17 @@ function build(path: string, raw: boolean): FieldGetter {
 
   function collectAll(items: unknown[], from: number): unknown {
     const out: unknown[] = [];
-    for (const item of items) pushResult(out, walk(item, from));
+    for (const item of items) {
+      if (!Array.isArray(item)) {
+        pushResult(out, walk(item, from));
+        continue;
+      }
+      // Arrays in arrays (rare) are walked as one list of their values: walking recurses once
+      // per path segment, never once per level of array nesting.
+      const values: unknown[] = [];
+      flatten(item, values);
+      for (const v of values) pushResult(out, walk(v, from));
+    }
     return finish(out);
   }
 
@@ -202,11 +212,39 @@ function normalizeLeaf(v: unknown): unknown {
   return v;
 }
 
-function flatten(v: unknown[], out: unknown[]): void {
+/** Nested arrays' values, in order, nulls left out. */
+function flatten(v: unknown[], out: unknown[], depth = 0): void {
   for (const e of v) {
     if (e === null || e === undefined) continue;
-    if (Array.isArray(e)) flatten(e, out);
-    else out.push(e);
+    if (!Array.isArray(e)) out.push(e);
+    // Evidence may nest arrays thousands deep (a hostile or broken export): recursing per level
+    // overflowed the stack mid-scan. Past a depth no real document reaches, a loop takes over.
+    else if (depth < MAX_RECURSION) flatten(e, out, depth + 1);
+    else flattenDeep(e, out);
+  }
+}
+
+const MAX_RECURSION = 32;
+
+function flattenDeep(v: unknown[], out: unknown[]): void {
+  const arrays: unknown[][] = [v];
+  const next: number[] = [0];
+  while (arrays.length > 0) {
+    const top = arrays.length - 1;
+    const a = arrays[top];
+    const i = next[top];
+    if (i === a.length) {
+      arrays.pop();
+      next.pop();
+      continue;
+    }
+    next[top] = i + 1;
+    const e = a[i];
+    if (e === null || e === undefined) continue;
+    if (Array.isArray(e)) {
+      arrays.push(e);
+      next.push(0);
+    } else out.push(e);
   }
 }
 

@@ -9,6 +9,7 @@ export const SKIP_KINDS = [
   'truncated-gzip',
   'gzip-trailing-garbage',
   'line-too-long',
+  'too-deep',
   'unreadable-file',
   'no-evidence',
   'read-error',

@@ -19,6 +19,19 @@ test('arrays along the path yield every element, flattened', () => {
   assert.deepEqual(toValues(getField({}, 'a')), []);
 });
 
+test('arrays nested 100,000 deep, at the leaf or along the path, are read without recursing per level', () => {
+  const nest = (v: unknown, n: number) => {
+    for (let i = 0; i < n; i++) v = [v];
+    return v;
+  };
+  const leaf = { process: { args: nest(['-c', null, 'id'], 100_000) } };
+  const along = { dns: { answers: nest([{ ip: '1.1.1.1' }, [{ ip: ['8.8.8.8'] }]], 100_000) } };
+  for (const get of [compileField, (p: string) => compileFieldWithoutCodegen(p)]) {
+    assert.deepEqual(get('process.args')(leaf), ['-c', 'id']);
+    assert.deepEqual(get('dns.answers.ip')(along), ['1.1.1.1', '8.8.8.8']);
+  }
+});
+
 test('values found both nested and dotted are merged', () => {
   assert.deepEqual(getField({ 'a.b': 1, a: { b: 2 } }, 'a.b'), [2, 1]);
 });

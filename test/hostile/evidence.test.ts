@@ -172,6 +172,31 @@ test('a line of 10 million nested [ inside NDJSON: one malformed-json (open) / n
   assert.deepEqual(where(c.skipped, 'not-an-object').concat(where(c.skipped, 'malformed-json')), [[closed, 2]]);
 });
 
+test('an event whose process.args nests 100,000 deep: hunt and query finish and say where; the other event is found', async () => {
+  const good = { '@timestamp': '2026-11-20T10:00:00.000Z', event: { category: ['process'] }, host: { name: 'h1' }, process: { name: 'bash', args: ['bash', '-c', 'id'] } };
+  const deep = `{"@timestamp":"2026-11-20T10:00:01.000Z","event":{"category":["process"]},"host":{"name":"h2"},"process":{"name":"bash","args":${'['.repeat(100_000)}"-c"${']'.repeat(100_000)}}}`;
+  const f = write(dir, 'deep-field/d.ndjson', `${JSON.stringify(good)}\n${deep}\n`);
+  const rules = path.join(dir, 'deep-field-rules');
+  write(
+    rules,
+    'r.toml',
+    `[metadata]\ncreation_date = "2026/01/01"\n\n[rule]\nauthor = ["t"]\ndescription = "d"\nname = "Bash -c"\nrisk_score = 21\nrule_id = "bash-c"\nseverity = "low"\ntype = "query"\nlanguage = "kuery"\nindex = ["logs-*"]\nquery = 'event.category:process and process.args:"-c"'\n`,
+  );
+  for (const workers of ['1', '2']) {
+    const h = await runTrawl(['hunt', path.dirname(f), '-r', rules, '-f', 'json', '--no-progress', '--workers', workers]);
+    assert.equal(h.code, 0, h.stderr);
+    const out = JSON.parse(h.stdout);
+    assert.deepEqual(out.hits.map((x: { host: string }) => x.host), ['h1']);
+    assert.deepEqual(out.summary.warnings, [`rule bash-c failed on 1 event(s), first at ${f}:2: Maximum call stack size exceeded`]);
+  }
+  // The query matches both, and cannot write the deep one: counted at its line, exit 1.
+  const q = await runTrawl(['query', 'process.name:bash', f]);
+  assert.equal(q.code, 1, q.stderr);
+  assert.equal(q.stdout.trim().split('\n').length, 1);
+  assert.match(q.stderr, /^1 match\(es\) in 2 events from 1 file\(s\); skipped: 1 too-deep$/m);
+  assert.match(q.stderr, new RegExp(`too-deep  ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: a match nested too deeply to write`));
+});
+
 test('a file that starts with 10 million nested [ (sniffed as a JSON array): malformed-json, no crash, bounded time', async () => {
   const f = write(dir, 'deep-first.json', '['.repeat(10_000_000));
   const started = Date.now();

@@ -32,8 +32,9 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
       stats,
     );
     for await (const out of outputs) {
+      const text = printed(printer, out, stats.ledger);
+      if (text === undefined) continue;
       if (out.kind !== 'columns') matches++;
-      const text = printer.add(out);
       if (text) await sink.write(text);
     }
   } catch (err) {
@@ -54,6 +55,22 @@ export async function runQueryCommand(query: string, evidence: string[], flags: 
   for (const [kind, c] of skipped) for (const ex of c?.examples ?? []) stderr(`  ${kind}  ${ex.file}${ex.line !== undefined ? `:${ex.line}` : ''}: ${ex.message}`);
   for (const w of stats.warnings) stderr(`warning: ${w}`);
   return skipped.length ? EXIT_SKIPPED_INPUT : EXIT_OK;
+}
+
+/**
+ * The printer's text for one output; undefined when it cannot be written: JSON.stringify
+ * recurses, and a document with arrays or objects nested thousands deep overflows the stack.
+ * Such a match is counted as skipped input at its place, not a crash of the whole query.
+ */
+function printed(printer: ReturnType<typeof makePrinter>, out: QueryOutput, ledger: SkipLedger): string | undefined {
+  try {
+    return printer.add(out);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const ev = out.kind === 'event' ? out.event : out.kind === 'sequence' ? out.events[0] : undefined;
+    ledger.add('too-deep', { file: ev?.file ?? '<result>', ...(ev ? { line: ev.line } : {}), message: `a match nested too deeply to write (${err.message})` });
+    return undefined;
+  }
 }
 
 function withProvenance(ev: TrawlEvent): Record<string, unknown> {
