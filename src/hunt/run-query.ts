@@ -63,6 +63,21 @@ export interface QueryStats {
 }
 
 /**
+ * The query's verdict on one event. Evaluating recurses into nested values, and a document nested
+ * thousands deep (hostile or broken evidence) overflows the stack: that event is counted as
+ * skipped input at its place, and the query goes on (a hunt reports it per rule instead).
+ */
+function evaluated(test: () => boolean, ev: TrawlEvent, stats: QueryStats): boolean {
+  try {
+    return test();
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    stats.ledger.add('too-deep', { file: ev.file, line: ev.line, message: `a document nested too deeply to evaluate (${err.message})` });
+    return false;
+  }
+}
+
+/**
  * Run one query over evidence. Single-event queries stream matches as they are read; sequences,
  * samples and ES|QL need the whole input first. Compile errors throw QueryError before any read.
  */
@@ -70,7 +85,7 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
   const now = opts.now ?? Date.now();
   if (opts.language === 'kuery') {
     const match = compileKql(opts.query, { now });
-    for await (const ev of readAll(opts, stats)) if (match(ev.doc)) yield { kind: 'event', event: ev };
+    for await (const ev of readAll(opts, stats)) if (evaluated(() => match(ev.doc), ev, stats)) yield { kind: 'event', event: ev };
     return;
   }
   if (opts.language === 'eql') {
@@ -102,7 +117,7 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
         if (mapping) byDoc.set(ev.doc, mapping);
       }
       // The rest of the evidence is still read when the pipes are closed: its skips are reported.
-      if (window?.closed || !q.filter(ev.doc)) continue;
+      if (window?.closed || !evaluated(() => q.filter(ev.doc), ev, stats)) continue;
       if (!window) {
         kept.push(ev);
         continue;
@@ -124,7 +139,7 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
   const exec = q.createExecutor<TrawlEvent>();
   for await (const ev of readAll(opts, stats)) {
     const index = eventIndex(ev);
-    if (routed(index) && q.prefilter(ev.doc)) exec.push(ev.doc, { _id: ev.id, _index: index }, ev);
+    if (routed(index)) evaluated(() => q.prefilter(ev.doc) && (exec.push(ev.doc, { _id: ev.id, _index: index }, ev), true), ev, stats);
   }
   const result = exec.finish();
   for (const w of result.warnings) stats.warnings.push(`${w.message} (${w.count}×)`);

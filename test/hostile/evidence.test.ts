@@ -194,7 +194,13 @@ test('an event whose process.args nests 100,000 deep: hunt and query finish and 
   assert.equal(q.code, 1, q.stderr);
   assert.equal(q.stdout.trim().split('\n').length, 1);
   assert.match(q.stderr, /^1 match\(es\) in 2 events from 1 file\(s\); skipped: 1 too-deep$/m);
-  assert.match(q.stderr, new RegExp(`too-deep  ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: a match nested too deeply to write`));
+  const at = f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(q.stderr, new RegExp(`too-deep  ${at}:2: a match nested too deeply to write`));
+  // A query whose own evaluation recurses into the deep field: that event is skipped, not the query.
+  const e = await runTrawl(['query', 'process.args:"-c"', f]);
+  assert.equal(e.code, 1, e.stderr);
+  assert.equal(JSON.parse(e.stdout.trim()).host.name, 'h1');
+  assert.match(e.stderr, new RegExp(`too-deep  ${at}:2: a document nested too deeply to evaluate`));
 });
 
 test('a file that starts with 10 million nested [ (sniffed as a JSON array): malformed-json, no crash, bounded time', async () => {
