@@ -67,9 +67,9 @@ export interface QueryStats {
  * thousands deep (hostile or broken evidence) overflows the stack: that event is counted as
  * skipped input at its place, and the query goes on (a hunt reports it per rule instead).
  */
-function evaluated(test: () => boolean, ev: TrawlEvent, stats: QueryStats): boolean {
+function evaluated(test: (ev: TrawlEvent) => boolean, ev: TrawlEvent, stats: QueryStats): boolean {
   try {
-    return test();
+    return test(ev);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     stats.ledger.add('too-deep', { file: ev.file, line: ev.line, message: `a document nested too deeply to evaluate (${err.message})` });
@@ -85,7 +85,8 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
   const now = opts.now ?? Date.now();
   if (opts.language === 'kuery') {
     const match = compileKql(opts.query, { now });
-    for await (const ev of readAll(opts, stats)) if (evaluated(() => match(ev.doc), ev, stats)) yield { kind: 'event', event: ev };
+    const test = (ev: TrawlEvent) => match(ev.doc);
+    for await (const ev of readAll(opts, stats)) if (evaluated(test, ev, stats)) yield { kind: 'event', event: ev };
     return;
   }
   if (opts.language === 'eql') {
@@ -111,13 +112,14 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
     const kept: TrawlEvent[] = [];
     let file: string | undefined;
     let mapping: FieldMapping | undefined;
+    const test = (ev: TrawlEvent) => q.filter(ev.doc);
     for await (const ev of readAll(opts, stats)) {
       if (mappingFor) {
         if (ev.file !== file) mapping = mappingFor((file = ev.file));
         if (mapping) byDoc.set(ev.doc, mapping);
       }
       // The rest of the evidence is still read when the pipes are closed: its skips are reported.
-      if (window?.closed || !evaluated(() => q.filter(ev.doc), ev, stats)) continue;
+      if (window?.closed || !evaluated(test, ev, stats)) continue;
       if (!window) {
         kept.push(ev);
         continue;
@@ -137,10 +139,13 @@ export async function* runQuery(opts: QueryOptions, stats: QueryStats): AsyncGen
   const q = compileEsql(opts.query, { now, allFields: true, defaultLimit: ESQL_DEFAULT_LIMIT });
   const routed = q.sources.length ? compileIndexPatterns(q.sources) : () => true;
   const exec = q.createExecutor<TrawlEvent>();
-  for await (const ev of readAll(opts, stats)) {
+  const push = (ev: TrawlEvent) => {
     const index = eventIndex(ev);
-    if (routed(index)) evaluated(() => q.prefilter(ev.doc) && (exec.push(ev.doc, { _id: ev.id, _index: index }, ev), true), ev, stats);
-  }
+    if (!routed(index) || !q.prefilter(ev.doc)) return false;
+    exec.push(ev.doc, { _id: ev.id, _index: index }, ev);
+    return true;
+  };
+  for await (const ev of readAll(opts, stats)) evaluated(push, ev, stats);
   const result = exec.finish();
   for (const w of result.warnings) stats.warnings.push(`${w.message} (${w.count}×)`);
   if (result.cut > 0) {
