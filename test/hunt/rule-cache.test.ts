@@ -37,6 +37,21 @@ function ruleFolder(dir: string): string {
   return rules;
 }
 
+type SetOptions = Parameters<typeof readRuleFiles>[0];
+
+/** Read and compile `o`'s rules through `cache` (open: the caller closes it). */
+async function compileThrough(cache: RuleCache | undefined, o: SetOptions) {
+  return compileRuleSet(await readRuleFiles(o, cache), o, cache);
+}
+
+/** A cache under `cacheDir` holding `o`'s rules, written; what compiling them gave. */
+async function fillCache(cacheDir: string, o: SetOptions) {
+  const cache = RuleCache.open(cacheDir, o)!;
+  const set = await compileThrough(cache, o);
+  cache.close();
+  return set;
+}
+
 test('a warm cache compiles nothing up front and finds the same hits, failures included, with 1 and 2 workers', async (t) => {
   const dir = tempDir(t, 'trawl-cache-');
   const rules = ruleFolder(dir);
@@ -159,9 +174,7 @@ test('a run reads its entries from the cache it opened, though another run repla
   const rules = ruleFolder(dir);
   const cacheDir = path.join(dir, 'cache');
   const o = { rulePaths: [rules], strictIndex: false, now: NOW };
-  const first = RuleCache.open(cacheDir, o)!;
-  const reference = compileRuleSet(await readRuleFiles(o, first), o, first);
-  first.close();
+  const reference = await fillCache(cacheDir, o);
   const [name] = readdirSync(cacheDir);
   const opened = RuleCache.open(cacheDir, o)!;
   // Another hunt renames its own cache into place (here: one that holds nothing this run wants),
@@ -169,7 +182,7 @@ test('a run reads its entries from the cache it opened, though another run repla
   writeFileSync(path.join(cacheDir, 'other.tmp'), Buffer.alloc(64));
   renameSync(path.join(cacheDir, 'other.tmp'), path.join(cacheDir, name));
   rmSync(path.join(cacheDir, name));
-  const set = compileRuleSet(await readRuleFiles(o, opened), o, opened);
+  const set = await compileThrough(opened, o);
   assert.deepEqual(opened.stats, { reused: 5, parsed: 0, compiled: 0 });
   assert.ok(set.set.compiled.every((c) => opened.storedLength(c.rule) !== undefined));
   assert.deepEqual(set.set.compiled.map(outlineOf), reference.set.compiled.map(outlineOf));
@@ -179,7 +192,7 @@ test('a run reads its entries from the cache it opened, though another run repla
   // The file cut short in place after the rules were read: workers get every rule encoded anew.
   await hunt({ evidence: [SAMPLES], rulePaths: [rules], workers: 1, now: NOW, cacheDir });
   const cut = RuleCache.open(cacheDir, o)!;
-  const again = compileRuleSet(await readRuleFiles(o, cut), o, cut);
+  const again = await compileThrough(cut, o);
   assert.deepEqual(cut.stats, { reused: 5, parsed: 0, compiled: 0 });
   truncateSync(path.join(cacheDir, readdirSync(cacheDir)[0]), 100);
   const inWorker = lazyRuleSet(rulesForWorkers(again, cut), o).compiled;
@@ -191,7 +204,7 @@ test('a run reads its entries from the cache it opened, though another run repla
 /** The cache keeps outlines across runs whose clocks differ: they must not depend on `now`. */
 async function outlinesAt(rulePaths: string[], now: number): Promise<string> {
   const o = { rulePaths, strictIndex: false, now };
-  const set = compileRuleSet(await readRuleFiles(o), o);
+  const set = await compileThrough(undefined, o);
   return JSON.stringify({ outlines: set.set.compiled.map(outlineOf), failed: set.failed, unsupported: set.set.unsupported });
 }
 
@@ -227,14 +240,12 @@ test('workers get each compiled rule as the cache entry it was read from, or enc
   const rules = ruleFolder(dir);
   const cacheDir = path.join(dir, 'cache');
   const o = { rulePaths: [rules], strictIndex: false, now: NOW };
-  const first = RuleCache.open(cacheDir, o)!;
-  compileRuleSet(await readRuleFiles(o, first), o, first);
-  first.close();
+  await fillCache(cacheDir, o);
   // One rule changed since: its entry is new in this run, the others are read from the cache.
   const changed = path.join(rules, readdirSync(rules).find((f) => f.endsWith('.toml') && f !== 'broken.toml')!);
   writeFileSync(changed, readFileSync(changed, 'utf8').replace(/^name = "(.*)"$/m, 'name = "$1 (edited)"'));
   const cache = RuleCache.open(cacheDir, o)!;
-  const set = compileRuleSet(await readRuleFiles(o, cache), o, cache);
+  const set = await compileThrough(cache, o);
   const stored = set.set.compiled.filter((c) => cache.storedLength(c.rule) !== undefined);
   assert.equal(stored.length, set.set.compiled.length - 1, 'all but the edited rule come from the cache');
   const inWorker = lazyRuleSet(rulesForWorkers(set, cache), o).compiled;

@@ -200,15 +200,20 @@ test('a range read to its end reports the newlines the bytes hold, and ranges nu
   }
 });
 
+/** 30,000 authentication events (~9 MB: cut into ranges for 2 scanners), `bad(i)` in place of some. */
+function writeAuthLines(file: string, rnd: () => number, users: number, bad: (i: number) => string | undefined): string[] {
+  const lines = Array.from({ length: 30_000 }, (_, i) => bad(i) ?? JSON.stringify(authEvent(i, rnd, { users })));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return lines;
+}
+
 test('a file split among the main thread and a worker: hits and skips identical to one scanner', async () => {
   const evidence = path.join(root, 'split');
   mkdirSync(evidence);
   // ~9 MB in one file: big enough to be cut into ranges for 2 scanners. Broken lines all along it,
   // and in a small file that sorts first but is read last (largest tasks go first).
   const rnd = random(3);
-  const lines: string[] = [];
-  for (let i = 0; i < 30_000; i++) lines.push(i % 2_999 === 1_000 ? '{"broken":' : JSON.stringify(authEvent(i, rnd, { users: 200 })));
-  writeFileSync(path.join(evidence, 'auth.ndjson'), `${lines.join('\n')}\n`);
+  writeAuthLines(path.join(evidence, 'auth.ndjson'), rnd, 200, (i) => (i % 2_999 === 1_000 ? '{"broken":' : undefined));
   writeFileSync(path.join(evidence, 'a-few.ndjson'), `${JSON.stringify(authEvent(0, rnd, { users: 1 }))}\n[1]\n{"broken":\n`);
   const rules = writeRules(path.join(root, 'rules'), ['sequence', 'query', 'threshold']);
   const base = { evidence: [evidence], rulePaths: [rules], now: Date.parse('2026-11-21T00:00:00Z') };
@@ -242,9 +247,7 @@ test('skipped input is reported kind by kind in one fixed order, whichever scann
   // Read first (largest): lines that are JSON but not objects. Then a malformed line, then a
   // gzip file cut short. In the order met, the report would start with not-an-object.
   const rnd = random(4);
-  const lines: string[] = [];
-  for (let i = 0; i < 30_000; i++) lines.push(i % 5_000 === 2_500 ? '[1]' : JSON.stringify(authEvent(i, rnd, { users: 50 })));
-  writeFileSync(path.join(evidence, 'big.ndjson'), `${lines.join('\n')}\n`);
+  const lines = writeAuthLines(path.join(evidence, 'big.ndjson'), rnd, 50, (i) => (i % 5_000 === 2_500 ? '[1]' : undefined));
   writeFileSync(path.join(evidence, 'small.ndjson'), `${JSON.stringify(authEvent(0, rnd, { users: 1 }))}\n{"broken":\n`);
   writeFileSync(path.join(evidence, 'cut.ndjson.gz'), gzipSync(Buffer.from(lines.slice(0, 200).join('\n'))).subarray(0, 2_000));
   const rules = writeRules(path.join(root, 'rules-kinds'), ['query']);
